@@ -1,0 +1,88 @@
+//! Server functions for the caller's own access keys (admins and senders).
+
+use leptos::prelude::*;
+
+use super::{AccessKey, NewAccessKey};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{db, issue_access_key, LIMIT_MESSAGE, MAX_ACTIVE_KEYS},
+    crate::{
+        auth::{session::require_account, Permission},
+        server::app_context,
+    },
+};
+
+#[server(prefix = "/api", endpoint = "access-keys/list")]
+pub async fn list_access_keys() -> Result<Vec<AccessKey>, AppError> {
+    let caller = require_account(Permission::ManageOwnAccessKeys).await?;
+    Ok(db::list_access_keys(&app_context()?.pool, caller.account_id(), caller.user_id()).await?)
+}
+
+/// Creates a key; the answer holds the secret and the SMTP password for `region`, once.
+#[server(prefix = "/api", endpoint = "access-keys/create")]
+pub async fn create_access_key(region: String) -> Result<NewAccessKey, AppError> {
+    let caller = require_account(Permission::ManageOwnAccessKeys).await?;
+    let ctx = app_context()?;
+    if !ctx.regions.contains(&region) {
+        return Err(AppError::field(
+            "region",
+            format!("Sesame does not serve region `{region}`."),
+        ));
+    }
+    issue_access_key(
+        &ctx.pool,
+        &ctx.vault,
+        caller.account_id(),
+        caller.user_id(),
+        &region,
+    )
+    .await
+}
+
+/// Activates or deactivates one of the caller's keys.
+#[server(prefix = "/api", endpoint = "access-keys/set-active")]
+pub async fn set_access_key_active(access_key_id: String, active: bool) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageOwnAccessKeys).await?;
+    let pool = app_context()?.pool;
+    let mut tx = pool.begin().await?;
+    let count = db::lock_user_and_count_active(&mut tx, caller.account_id(), caller.user_id())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let keys = db::list_access_keys(&mut *tx, caller.account_id(), caller.user_id()).await?;
+    let key = keys
+        .iter()
+        .find(|k| k.access_key_id == access_key_id)
+        .ok_or_else(|| AppError::not_found("Access key"))?;
+    if active && !key.active && count >= MAX_ACTIVE_KEYS {
+        return Err(AppError::Conflict {
+            message: LIMIT_MESSAGE.to_owned(),
+        });
+    }
+    db::set_status(
+        &mut *tx,
+        caller.account_id(),
+        caller.user_id(),
+        &access_key_id,
+        active,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "access-keys/delete")]
+pub async fn delete_access_key(access_key_id: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageOwnAccessKeys).await?;
+    let found = db::delete_access_key(
+        &app_context()?.pool,
+        caller.account_id(),
+        caller.user_id(),
+        &access_key_id,
+    )
+    .await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Access key"))
+}

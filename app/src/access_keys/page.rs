@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+
+use super::{
+    list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey, SetAccessKeyActive,
+};
+use crate::{
+    accounts::get_account_overview,
+    components::{field_error, CopyValue, FormError, LoadError},
+};
+
+/// `/account/access-keys`: my access keys; a new key's secret and SMTP password are shown
+/// once, with copy buttons.
+#[component]
+pub fn AccessKeysPage() -> impl IntoView {
+    let create = ServerAction::<CreateAccessKey>::new();
+    let set_active = ServerAction::<SetAccessKeyActive>::new();
+    let delete = ServerAction::<DeleteAccessKey>::new();
+    let keys = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                set_active.version().get(),
+                delete.version().get(),
+            )
+        },
+        |_| list_access_keys(),
+    );
+    let regions = Resource::new(|| (), |_| get_account_overview());
+    view! {
+        <h1>"Access keys"</h1>
+        <p class="muted">"Access keys sign requests to the SES-compatible API (SigV4). Each key also gives an SMTP password per region. You can have two active keys."</p>
+        {move || create.value().get().and_then(Result::ok).map(|key| view! { <NewKeyPanel key/> })}
+        <FormError action=set_active/>
+        <FormError action=delete/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match keys.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(keys) if keys.is_empty() => view! { <p>"You have no access keys yet."</p> }.into_any(),
+                    Ok(keys) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th>"Access key id"</th><th>"Status"</th><th>"Created"</th><th>"Last used"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {keys.into_iter().map(|k| view! { <KeyRow key=k set_active delete/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card">
+            <h2>"Create an access key"</h2>
+            <ActionForm action=create>
+                <div class="field">
+                    <label for="field-region">"SMTP password region"</label>
+                    <select id="field-region" name="region">
+                        <Transition>
+                            {move || Suspend::new(async move {
+                                regions.await.map(|o| o.regions.into_iter().map(|r| {
+                                    let value = r.region.clone();
+                                    view! { <option value=value>{r.region}</option> }
+                                }).collect_view()).unwrap_or_default()
+                            })}
+                        </Transition>
+                    </select>
+                    <p class="field-error">{move || field_error(create, "region").get()}</p>
+                </div>
+                <FormError action=create/>
+                <button type="submit" disabled=move || create.pending().get()>"Create access key"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn NewKeyPanel(key: NewAccessKey) -> impl IntoView {
+    view! {
+        <section class="card secret" role="status">
+            <h2>"Your new access key"</h2>
+            <p><strong>"This is the only time the secret access key and SMTP password are shown."</strong>" Copy them now; if you lose them, create a new key."</p>
+            <CopyValue label="Access key id" value=key.access_key_id.clone() test_id="new-access-key-id"/>
+            <CopyValue label="Secret access key" value=key.secret_access_key test_id="new-secret"/>
+            <CopyValue label="SMTP user name" value=key.access_key_id test_id="new-smtp-user"/>
+            <CopyValue label=format!("SMTP password ({})", key.smtp_region) value=key.smtp_password test_id="new-smtp-password"/>
+        </section>
+    }
+}
+
+#[component]
+fn KeyRow(
+    key: AccessKey,
+    set_active: ServerAction<SetAccessKeyActive>,
+    delete: ServerAction<DeleteAccessKey>,
+) -> impl IntoView {
+    let (label, value) = if key.active {
+        ("Deactivate", "false")
+    } else {
+        ("Activate", "true")
+    };
+    let id = key.access_key_id;
+    let (id_for_toggle, id_for_delete) = (id.clone(), id.clone());
+    view! {
+        <tr>
+            <td><code>{id}</code></td>
+            <td>{if key.active { "Active" } else { "Inactive" }}</td>
+            <td>{key.created}</td>
+            <td>{key.last_used.unwrap_or_else(|| "Never".to_owned())}</td>
+            <td class="actions">
+                <ActionForm action=set_active>
+                    <input type="hidden" name="access_key_id" value=id_for_toggle/>
+                    <input type="hidden" name="active" value=value/>
+                    <button type="submit" class="secondary">{label}</button>
+                </ActionForm>
+                <ActionForm action=delete>
+                    <input type="hidden" name="access_key_id" value=id_for_delete/>
+                    <button type="submit" class="danger">"Delete"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

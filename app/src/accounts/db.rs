@@ -1,0 +1,136 @@
+//! Queries on accounts and their per-region limits.
+
+use sqlx::PgExecutor;
+
+use super::RegionLimits;
+use crate::ids::AccountId;
+
+/// Inserts an account; false if the id is already taken.
+pub async fn insert_account(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into account (account_id, name) values ($1, $2) on conflict (account_id) do nothing"#,
+        account.as_str(),
+        name
+    )
+    .execute(db)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Gives the account limits in each region it has none in yet (SES's sandbox defaults).
+pub async fn insert_region_limits(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    regions: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into account_region (account_id, region)
+           select $1, region from unnest($2::text[]) as region
+           on conflict do nothing"#,
+        account.as_str(),
+        regions
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Gives every account limits in every configured region (run at startup, so a newly
+/// configured region has rows for old accounts).
+pub async fn insert_missing_region_limits(
+    db: impl PgExecutor<'_>,
+    regions: &[String],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into account_region (account_id, region)
+           select account_id, region from account cross join unnest($1::text[]) as region
+           on conflict do nothing"#,
+        regions
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub struct AccountRow {
+    pub name: String,
+    pub users: i64,
+}
+
+pub async fn find_account(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+) -> Result<Option<AccountRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AccountRow,
+        // language=PostgreSQL
+        r#"select name, (select count(*) from account_user u where u.account_id = a.account_id) as "users!"
+           from account a where account_id = $1"#,
+        account.as_str()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn list_region_limits(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+) -> Result<Vec<RegionLimits>, sqlx::Error> {
+    sqlx::query_as!(
+        RegionLimits,
+        // language=PostgreSQL
+        r#"select region, sandbox, max_24_hour_send, max_send_rate
+           from account_region where account_id = $1 order by region"#,
+        account.as_str()
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Moves an account into or out of the sandbox in a region; false if it has no such region.
+pub async fn set_sandbox(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    sandbox: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account_region set sandbox = $3 where account_id = $1 and region = $2"#,
+        account.as_str(),
+        region,
+        sandbox
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Sets an account's quotas in a region; false if it has no such region.
+pub async fn set_quota(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    max_24_hour_send: f64,
+    max_send_rate: f64,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account_region set max_24_hour_send = $3, max_send_rate = $4
+           where account_id = $1 and region = $2"#,
+        account.as_str(),
+        region,
+        max_24_hour_send,
+        max_send_rate
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

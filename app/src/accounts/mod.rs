@@ -1,0 +1,69 @@
+//! Accounts, Sesame's tenants: creation (sign-up and the admin CLI), the overview page, and
+//! per-region sending limits (sandbox, Max24HourSend, MaxSendRate).
+
+mod api;
+#[cfg(feature = "ssr")]
+mod create;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod page;
+
+pub use api::*;
+#[cfg(feature = "ssr")]
+pub use create::{create_account, CreatedAccount};
+pub use page::AccountPage;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::AccountId;
+
+/// An account's display name: 1 to 64 characters, trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        match value.chars().count() {
+            0 => Err("Give the account a name.".to_owned()),
+            1..=64 if !value.chars().any(char::is_control) => Ok(Self(value.to_owned())),
+            1..=64 => Err("The name cannot contain control characters.".to_owned()),
+            _ => Err("Use at most 64 characters.".to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Sending limits of an account in one region. Quotas count recipients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionLimits {
+    pub region: String,
+    pub sandbox: bool,
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
+}
+
+/// What the account overview shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub account_id: AccountId,
+    pub name: String,
+    pub users: i64,
+    pub regions: Vec<RegionLimits>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn account_names_are_trimmed_and_bounded() {
+        assert_eq!(AccountName::parse("  Acme  ").unwrap().as_str(), "Acme");
+        assert!(AccountName::parse("   ").is_err());
+        assert!(AccountName::parse(&"x".repeat(65)).is_err());
+        assert!(AccountName::parse("a\u{7}b").is_err());
+    }
+}

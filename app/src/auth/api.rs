@@ -1,0 +1,126 @@
+//! Server functions for signing up, in and out.
+
+use leptos::prelude::*;
+
+use super::Principal;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{db, password, session, session::Claimant, throttle},
+    crate::{accounts, email::EmailAddress, server::app_context},
+    secrecy::SecretString,
+};
+
+/// Creates an account with its first user, the account's admin, and signs them in.
+#[server(prefix = "/api", endpoint = "auth/sign-up")]
+pub async fn sign_up(
+    account_name: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
+    let ctx = app_context()?;
+    let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    let name = accounts::AccountName::parse(&account_name)
+        .map_err(|m| AppError::field("account_name", m))?;
+    password::check_rules(&password)?;
+    let hash = ctx.passwords.hash(SecretString::from(password)).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let created = accounts::create_account(&mut tx, &name, &email, &hash, &ctx.regions).await?;
+    tx.commit().await?;
+    session::establish(Claimant::User(created.admin)).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Signs an account user in with email and password.
+#[server(prefix = "/api", endpoint = "auth/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    let ctx = app_context()?;
+    let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    let user = authenticate(&email, password, async {
+        let user = db::find_sign_in_user(&ctx.pool, email.as_str()).await?;
+        Ok(user.map(|u| (Claimant::User(u.user_id), u.password_hash, u.disabled)))
+    })
+    .await?;
+    session::establish(user).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Signs an operator in (operators belong to no account).
+#[server(prefix = "/api", endpoint = "auth/operator-sign-in")]
+pub async fn operator_sign_in(email: String, password: String) -> Result<(), AppError> {
+    let ctx = app_context()?;
+    let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    let operator = authenticate(&email, password, async {
+        let operator = db::find_sign_in_operator(&ctx.pool, email.as_str()).await?;
+        Ok(operator.map(|o| (Claimant::Operator(o.operator_id), o.password_hash, false)))
+    })
+    .await?;
+    session::establish(operator).await?;
+    leptos_axum::redirect("/operator");
+    Ok(())
+}
+
+/// Ends the session, server-side.
+#[server(prefix = "/api", endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    session::end().await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/api", endpoint = "auth/principal")]
+pub async fn get_principal() -> Result<Option<Principal>, AppError> {
+    let pool = app_context()?.pool;
+    match session::claimant().await? {
+        None => Ok(None),
+        Some(Claimant::User(user_id)) => {
+            let row = db::find_current_user(&pool, user_id).await?;
+            row.map(|r| r.into_current_user().map(Principal::User))
+                .transpose()
+                .map_err(crate::server::errors::internal)
+        }
+        Some(Claimant::Operator(operator_id)) => Ok(db::find_operator_email(&pool, operator_id)
+            .await?
+            .map(|email| Principal::Operator { email })),
+    }
+}
+
+/// The password check shared by both sign-ins: throttle first (before any hashing), then
+/// verify (a dummy hash for unknown emails, so timing reveals nothing), then count failures.
+/// `find` yields the claimant, its password hash and whether it is disabled.
+#[cfg(feature = "ssr")]
+async fn authenticate(
+    email: &EmailAddress,
+    password: String,
+    find: impl std::future::Future<Output = Result<Option<(Claimant, String, bool)>, AppError>>,
+) -> Result<Claimant, AppError> {
+    let ctx = app_context()?;
+    let ip = session::client_ip().await?;
+    throttle::check(&ctx.pool, &ip, email.as_str()).await?;
+    let found = find.await?;
+    let hash = found.as_ref().map(|(_, hash, _)| hash.clone());
+    let matches = ctx
+        .passwords
+        .verify(SecretString::from(password), hash)
+        .await?;
+    match found {
+        Some((claimant, _, disabled)) if matches => {
+            throttle::clear_email(&ctx.pool, email.as_str()).await?;
+            if disabled {
+                return Err(AppError::field(
+                    "email",
+                    "This user or its account is disabled.",
+                ));
+            }
+            Ok(claimant)
+        }
+        _ => {
+            throttle::record_failure(&ctx.pool, &ip, email.as_str()).await?;
+            Err(AppError::field("password", "Incorrect email or password."))
+        }
+    }
+}

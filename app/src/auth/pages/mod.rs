@@ -1,0 +1,9 @@
+//! Sign-up, sign-in (users and operators) and the app-wide authentication state.
+
+mod sign_in;
+mod sign_up;
+mod state;
+
+pub use sign_in::{OperatorSignInPage, SignInPage};
+pub use sign_up::SignUpPage;
+pub use state::{AuthState, SignOutButton};

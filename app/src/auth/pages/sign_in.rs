@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::AuthState;
+use crate::components::{field_error, Field, FormError};
+
+/// `/sign-in`: account users sign in with email and password.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = AuthState::get().sign_in;
+    view! {
+        <section class="narrow">
+            <h1>"Sign in"</h1>
+            <ActionForm action=action>
+                <Field label="Email" name="email" kind="email" autocomplete="username" error=field_error(action, "email")/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=field_error(action, "password")/>
+                <FormError action=action/>
+                <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
+            </ActionForm>
+            <p class="muted">"No account yet? " <A href="/sign-up">"Create one"</A></p>
+        </section>
+    }
+}
+
+/// `/operator/sign-in`: the platform's operators sign in here.
+#[component]
+pub fn OperatorSignInPage() -> impl IntoView {
+    let action = AuthState::get().operator_sign_in;
+    view! {
+        <section class="narrow">
+            <h1>"Operator sign-in"</h1>
+            <ActionForm action=action>
+                <Field label="Email" name="email" kind="email" autocomplete="username" error=field_error(action, "email")/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=field_error(action, "password")/>
+                <FormError action=action/>
+                <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! The typed session and the two ways in: [`require_account`] for account users and
+//! [`require_operator`] for operators. The contexts they return can be built nowhere else,
+//! so a server function that holds an [`AccountCtx`] has, by construction, a signed-in,
+//! enabled user of an enabled account with the permission it asked for — and every query it
+//! makes is scoped by that context's account id.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::{db, Permission, Role};
+use crate::{
+    error::AppError,
+    ids::{AccountId, UserId},
+    server::{app_context, errors::internal},
+};
+
+const CLAIMS_KEY: &str = "sesame.claims";
+
+/// Who signed in, as stored in the session.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Claimant {
+    User(UserId),
+    Operator(Uuid),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Claims {
+    claimant: Claimant,
+    /// Unix seconds of the sign-in; the absolute session lifetime counts from here.
+    signed_in_at: i64,
+}
+
+/// A signed-in, enabled account user with a checked permission.
+#[derive(Debug, Clone)]
+pub struct AccountCtx {
+    account_id: AccountId,
+    user_id: UserId,
+    role: Role,
+}
+
+impl AccountCtx {
+    pub fn account_id(&self) -> &AccountId {
+        &self.account_id
+    }
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
+
+/// A signed-in operator of the platform.
+#[derive(Debug, Clone)]
+pub struct OperatorCtx {
+    operator_id: Uuid,
+}
+
+impl OperatorCtx {
+    pub fn operator_id(&self) -> Uuid {
+        self.operator_id
+    }
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+/// The client's IP address (the TCP peer).
+pub async fn client_ip() -> Result<String, AppError> {
+    let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map_err(internal)?;
+    Ok(peer.ip().to_string())
+}
+
+/// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation).
+pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(internal)?;
+    let claims = Claims {
+        claimant,
+        signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+    };
+    session.insert(CLAIMS_KEY, claims).await.map_err(internal)
+}
+
+/// Ends the session and deletes it from the store.
+pub async fn end() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(internal)
+}
+
+/// The claimant of a live session, ending sessions past their absolute lifetime.
+pub async fn claimant() -> Result<Option<Claimant>, AppError> {
+    let ctx = app_context()?;
+    let session = session().await?;
+    let Some(claims) = session.get::<Claims>(CLAIMS_KEY).await.map_err(internal)? else {
+        return Ok(None);
+    };
+    let age = OffsetDateTime::now_utc().unix_timestamp() - claims.signed_in_at;
+    if age < 0 || age as u64 >= ctx.session_lifetime.as_secs() {
+        session.flush().await.map_err(internal)?;
+        return Ok(None);
+    }
+    Ok(Some(claims.claimant))
+}
+
+/// The calling account user, if signed in, enabled, in an enabled account and allowed
+/// `permission`. A user disabled or deleted since signing in is signed out here.
+pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppError> {
+    let Some(Claimant::User(user_id)) = claimant().await? else {
+        return Err(AppError::Unauthorized);
+    };
+    let pool = app_context()?.pool;
+    let Some(user) = db::find_active_user(&pool, user_id).await? else {
+        end().await?;
+        return Err(AppError::Unauthorized);
+    };
+    let role: Role = user.role.parse().map_err(internal)?;
+    if !role.allows(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(AccountCtx {
+        account_id: user.account_id,
+        user_id,
+        role,
+    })
+}
+
+/// The calling operator, if signed in as one.
+pub async fn require_operator() -> Result<OperatorCtx, AppError> {
+    let Some(Claimant::Operator(operator_id)) = claimant().await? else {
+        return Err(AppError::Unauthorized);
+    };
+    let pool = app_context()?.pool;
+    if db::find_operator_email(&pool, operator_id).await?.is_none() {
+        end().await?;
+        return Err(AppError::Unauthorized);
+    }
+    Ok(OperatorCtx { operator_id })
+}

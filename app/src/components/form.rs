@@ -1,0 +1,111 @@
+//! Form pieces: labelled fields that show the error the server gave for them, the error
+//! that belongs to no field, and copy-to-clipboard for one-time secrets.
+
+use leptos::{prelude::*, server_fn::ServerFn};
+
+use crate::error::AppError;
+
+/// The message the action's last result gave for `field`.
+pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.for_field(field))
+    })
+}
+
+/// A labelled input with its error underneath, linked for screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=true
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+            />
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <p class="field-error" id=error_id>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// The action's last error when it is about no particular field (throttling, conflicts,
+/// internal errors), as an alert.
+#[component]
+pub fn FormError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let message = move || match action.value().get() {
+        Some(Err(AppError::FieldInvalid { .. })) | Some(Ok(_)) | None => None,
+        Some(Err(e)) => Some(e.to_string()),
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="form-error" role="alert">{message}</p>
+        </Show>
+    }
+}
+
+/// Shows an error from loading a page's data; "please sign in" links to the sign-in page.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthorized => view! {
+            <p class="notice">"Please " <a href="/sign-in">"sign in"</a> " to see this page."</p>
+        }
+        .into_any(),
+        other => view! { <p class="form-error" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+/// A value with a button that copies it to the clipboard.
+#[component]
+pub fn CopyValue(
+    #[prop(into)] label: String,
+    value: String,
+    #[prop(optional)] test_id: &'static str,
+) -> impl IntoView {
+    let (copied, set_copied) = signal(false);
+    let text = value.clone();
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _promise = window().navigator().clipboard().write_text(&text);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+        set_copied.set(true);
+    };
+    view! {
+        <div class="copy-value">
+            <span class="copy-label">{label.clone()}</span>
+            <code data-testid=test_id>{value}</code>
+            <button type="button" class="secondary" on:click=copy aria-label=format!("Copy {label}")>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,20 @@
+//! The landing page: what Sesame is, and a live status read from the database.
+
+mod api;
+#[cfg(feature = "ssr")]
+mod db;
+mod page;
+
+pub use api::{get_platform_status, GetPlatformStatus};
+pub use page::LandingPage;
+
+use serde::{Deserialize, Serialize};
+
+/// What the landing page shows about this deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformStatus {
+    /// e.g. "PostgreSQL 15.18"
+    pub database: String,
+    pub accounts: i64,
+    pub regions: Vec<String>,
+}

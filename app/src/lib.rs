@@ -1,0 +1,21 @@
+//! Sesame's product code, shared by the server (feature `ssr`) and the browser (feature
+//! `hydrate`): domain types, pages and components, and server functions. Modules that touch
+//! the database or secrets are compiled only with `ssr` (see CONTRIBUTING.md).
+
+#![recursion_limit = "256"]
+
+pub mod access_keys;
+pub mod accounts;
+mod app;
+pub mod auth;
+pub mod components;
+pub mod email;
+pub mod error;
+pub mod ids;
+pub mod landing;
+pub mod operator;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod users;
+
+pub use app::{shell, App};

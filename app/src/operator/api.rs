@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+
+use super::AccountSummary;
+use crate::{error::AppError, ids::AccountId};
+
+#[cfg(feature = "ssr")]
+use {super::db, crate::auth::session::require_operator, crate::server::app_context};
+
+#[server(prefix = "/api", endpoint = "operator/accounts")]
+pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
+    require_operator().await?;
+    Ok(db::list_accounts(&app_context()?.pool).await?)
+}
+
+/// Disables an account (its users are signed out at their next request and cannot sign
+/// in) or re-enables it.
+#[server(prefix = "/api", endpoint = "operator/set-account-disabled")]
+pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Result<(), AppError> {
+    let operator = require_operator().await?;
+    let found = db::set_account_disabled(&app_context()?.pool, &account_id, disabled).await?;
+    tracing::info!(operator = %operator.operator_id(), account = %account_id, disabled, "operator changed an account");
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Account"))
+}

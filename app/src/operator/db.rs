@@ -1,0 +1,53 @@
+//! Platform-wide queries for operators (and the admin CLI).
+
+use sqlx::PgExecutor;
+use time::macros::format_description;
+
+use super::AccountSummary;
+use crate::ids::AccountId;
+
+pub async fn list_accounts(db: impl PgExecutor<'_>) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select a.account_id as "account_id: AccountId", a.name, a.created_at,
+                  a.disabled_at is not null as "disabled!",
+                  (select count(*) from account_user u where u.account_id = a.account_id) as "users!",
+                  array(select region from account_region r
+                        where r.account_id = a.account_id and r.sandbox order by region) as "sandbox_regions!"
+           from account a order by a.created_at desc"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccountSummary {
+            account_id: r.account_id,
+            name: r.name,
+            users: r.users,
+            created: r
+                .created_at
+                .format(format_description!("[year]-[month]-[day]"))
+                .unwrap_or_default(),
+            disabled: r.disabled,
+            sandbox_regions: r.sandbox_regions,
+        })
+        .collect())
+}
+
+/// Disables or re-enables an account; false if there is no such account.
+pub async fn set_account_disabled(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account set disabled_at = case when $2 then coalesce(disabled_at, now()) end
+           where account_id = $1"#,
+        account.as_str(),
+        disabled
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}

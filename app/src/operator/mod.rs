@@ -1,0 +1,26 @@
+//! The operator console: every account on the platform, and disabling an account.
+//! Operators belong to no account; their queries here are the only unscoped ones.
+
+mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod page;
+
+pub use api::*;
+pub use page::OperatorConsolePage;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::AccountId;
+
+/// One account as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub account_id: AccountId,
+    pub name: String,
+    pub users: i64,
+    pub created: String,
+    pub disabled: bool,
+    /// Regions where the account is still in the sandbox.
+    pub sandbox_regions: Vec<String>,
+}

@@ -1,0 +1,64 @@
+use leptos::prelude::*;
+
+use super::{list_accounts, AccountSummary, SetAccountDisabled};
+use crate::components::{FormError, LoadError};
+
+/// `/operator`: every account on the platform.
+#[component]
+pub fn OperatorConsolePage() -> impl IntoView {
+    let set_disabled = ServerAction::<SetAccountDisabled>::new();
+    let accounts = Resource::new(move || set_disabled.version().get(), |_| list_accounts());
+    view! {
+        <h1>"Operator console"</h1>
+        <FormError action=set_disabled/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(accounts) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr>
+                                    <th>"Account id"</th><th>"Name"</th><th>"Users"</th><th>"Created"</th>
+                                    <th>"Sandbox in"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {accounts.into_iter().map(|a| view! { <AccountRow account=a set_disabled/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountRow(
+    account: AccountSummary,
+    set_disabled: ServerAction<SetAccountDisabled>,
+) -> impl IntoView {
+    let (label, value) = if account.disabled {
+        ("Enable", "false")
+    } else {
+        ("Disable", "true")
+    };
+    view! {
+        <tr>
+            <td><code>{account.account_id.to_string()}</code></td>
+            <td>{account.name}</td>
+            <td>{account.users}</td>
+            <td>{account.created}</td>
+            <td>{if account.sandbox_regions.is_empty() { "—".to_owned() } else { account.sandbox_regions.join(", ") }}</td>
+            <td>{if account.disabled { "Disabled" } else { "Active" }}</td>
+            <td class="actions">
+                <ActionForm action=set_disabled>
+                    <input type="hidden" name="account_id" value=account.account_id.to_string()/>
+                    <input type="hidden" name="disabled" value=value/>
+                    <button type="submit" class=if account.disabled { "secondary" } else { "danger" }>{label}</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,28 @@
+//! What server functions and SSR get from the server: the pool, the password hasher, the
+//! secret vault and the deployment's settings, provided once per request through Leptos
+//! context.
+
+use std::{sync::Arc, time::Duration};
+
+use leptos::prelude::use_context;
+use sqlx::PgPool;
+
+use super::vault::SecretVault;
+use crate::{auth::password::PasswordHasher, error::AppError};
+
+/// Shared state for server functions (cheap to clone).
+#[derive(Clone)]
+pub struct AppContext {
+    pub pool: PgPool,
+    pub regions: Arc<[String]>,
+    pub passwords: PasswordHasher,
+    pub vault: SecretVault,
+    /// A session ends this long after sign-in, however active it is.
+    pub session_lifetime: Duration,
+}
+
+/// The context of the current request; an internal error if the server did not provide it.
+pub fn app_context() -> Result<AppContext, AppError> {
+    use_context::<AppContext>()
+        .ok_or_else(|| super::errors::internal("AppContext was not provided"))
+}

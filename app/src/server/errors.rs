@@ -1,0 +1,56 @@
+//! Turning internal failures into opaque, logged `AppError::Internal`s, and setting the
+//! HTTP status of error responses.
+
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+/// Logs `cause` once, with a fresh reference, and returns an error carrying only that
+/// reference: the client never sees SQL or other internal text.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+    tracing::error!(%reference, error = %cause, "internal error");
+    AppError::Internal { reference }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        internal(e)
+    }
+}
+
+/// Called while an error is serialised into a server function's response.
+pub fn set_response_status(error: &AppError) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(error.status());
+    }
+}
+
+/// Maps violations of named constraints to user-facing errors; anything else is internal.
+/// Constraint names are fixed in the migrations, and each mapping has a test.
+pub trait ConstraintExt<T> {
+    fn on_constraints(self, mappings: &[(&str, fn() -> AppError)]) -> Result<T, AppError>;
+
+    fn on_constraint(self, name: &str, error: fn() -> AppError) -> Result<T, AppError>
+    where
+        Self: Sized,
+    {
+        self.on_constraints(&[(name, error)])
+    }
+}
+
+impl<T> ConstraintExt<T> for Result<T, sqlx::Error> {
+    fn on_constraints(self, mappings: &[(&str, fn() -> AppError)]) -> Result<T, AppError> {
+        self.map_err(|e| {
+            let violated = match &e {
+                sqlx::Error::Database(db) => db.constraint(),
+                _ => None,
+            };
+            match mappings.iter().find(|(name, _)| Some(*name) == violated) {
+                Some((_, error)) => error(),
+                None => internal(e),
+            }
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! Typed settings, loaded once at startup.
+//!
+//! Layers, later wins: built-in defaults → the TOML config file (`--config`, default
+//! `sesame.toml` if present) → `SESAME_*` environment variables → command-line flags.
+//! `DATABASE_URL` is also honoured without the prefix because every Postgres tool uses it.
+//! Handlers never read the environment; they get a `Settings` (or a part of it).
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Everything an instance of Sesame needs to know about its environment.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Address of the web UI, server functions and (later) the SES-compatible API.
+    pub http_addr: SocketAddr,
+    /// The URL users reach Sesame at. Decides cookie security (`https` → `Secure` and the
+    /// `__Host-` prefix) and the origin that state-changing browser requests must come from.
+    /// Defaults to `http://<http_addr>`.
+    pub public_url: Option<String>,
+    /// Where Sesame keeps its state: the embedded Postgres cluster and the master key.
+    pub data_dir: PathBuf,
+    /// An external Postgres database. When set, no embedded cluster is started.
+    pub database_url: Option<SecretString>,
+    /// The regions this deployment serves; the first is the default.
+    pub regions: Vec<String>,
+    /// The directory cargo-leptos builds the site into (JS, wasm, CSS, public assets).
+    pub site_root: PathBuf,
+    /// Session lifetimes, in seconds (ASVS: 30 minutes idle, 12 hours absolute).
+    pub session: SessionSettings,
+    /// The key that encrypts stored secrets: 32 bytes, base64. Without it, one is generated
+    /// into `<data_dir>/master.key`. Several processes sharing a database need the same key.
+    pub master_key: Option<SecretString>,
+}
+
+/// Lifetimes of a signed-in browser session.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+pub struct SessionSettings {
+    pub idle_timeout_secs: u64,
+    pub absolute_timeout_secs: u64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 30 * 60,
+            absolute_timeout_secs: 12 * 60 * 60,
+        }
+    }
+}
+
+/// The defaults, as a serializable layer (secrets have no defaults and so are absent here).
+#[derive(Serialize)]
+struct Defaults {
+    http_addr: SocketAddr,
+    data_dir: PathBuf,
+    regions: Vec<String>,
+    site_root: PathBuf,
+    session: SessionSettings,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Self {
+            http_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("data"),
+            regions: vec!["us-east-1".to_owned()],
+            site_root: PathBuf::from("target/site"),
+            session: SessionSettings::default(),
+        }
+    }
+}
+
+/// Values given as command-line flags; only those present override the other layers.
+#[derive(Debug, Default, Clone, Serialize, clap::Args)]
+pub struct Overrides {
+    /// Config file (TOML). Default: ./sesame.toml when it exists.
+    #[arg(long, global = true, env = "SESAME_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to serve HTTP on, e.g. 127.0.0.1:3000 (port 0 picks a free port).
+    #[arg(long, global = true, env = "SESAME_HTTP_ADDR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_addr: Option<SocketAddr>,
+    /// Public URL of this instance, e.g. https://mail.example.com.
+    #[arg(long, global = true, env = "SESAME_PUBLIC_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// Data directory (embedded Postgres cluster, master key). Default: ./data.
+    #[arg(long, global = true, env = "SESAME_DATA_DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// Use this Postgres database instead of starting the embedded cluster.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    /// Loads the settings from every layer; fails with a message naming the bad value.
+    pub fn load(overrides: &Overrides) -> anyhow::Result<Self> {
+        let file = overrides
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("sesame.toml"));
+        if overrides.config.is_some() && !file.exists() {
+            anyhow::bail!("config file {} does not exist", file.display());
+        }
+        let settings: Settings = Figment::new()
+            .merge(Serialized::defaults(Defaults::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("SESAME_").split("__"))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        if settings.regions.is_empty() {
+            anyhow::bail!("invalid configuration: `regions` must name at least one region");
+        }
+        Ok(settings)
+    }
+
+    /// The origin browsers see, e.g. `http://127.0.0.1:3000`, without a trailing slash.
+    pub fn public_origin(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{bound}"),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The Sesame server: configuration, startup, HTTP routing, the embedded database, and the
+//! operator command line. Product logic lives in the `app` crate; this crate wires it up.
+
+pub mod admin;
+pub mod cli;
+pub mod config;
+mod csrf;
+pub mod database;
+mod health;
+mod master_key;
+mod sessions;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,149 @@
+//! Building and running the HTTP application: bind, wire the router, serve until a
+//! shutdown signal, then close the database (and the embedded cluster) in order.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::{
+    auth::password::PasswordHasher,
+    server::{vault::SecretVault, AppContext},
+};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{
+    config::Settings,
+    csrf::{self, TrustedOrigin},
+    database::{Database, IfRunning},
+    health, master_key, sessions, shutdown,
+};
+
+/// A bound, ready-to-serve Sesame.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    database: Database,
+    origin: String,
+}
+
+impl Application {
+    /// Opens the database (starting the embedded cluster if configured so), applies
+    /// migrations and binds the HTTP listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let database = Database::open(&settings, IfRunning::Refuse).await?;
+        Self::with_database(settings, database).await
+    }
+
+    /// Builds around an already open database (tests use a fresh database per test).
+    pub async fn with_database(settings: Settings, database: Database) -> anyhow::Result<Self> {
+        match Self::wire(settings, &database).await {
+            Ok((listener, router, origin)) => Ok(Self {
+                listener,
+                router,
+                database,
+                origin,
+            }),
+            Err(e) => {
+                database.close().await.ok();
+                Err(e)
+            }
+        }
+    }
+
+    async fn wire(
+        settings: Settings,
+        database: &Database,
+    ) -> anyhow::Result<(TcpListener, Router, String)> {
+        let listener = TcpListener::bind(settings.http_addr)
+            .await
+            .with_context(|| format!("binding {}", settings.http_addr))?;
+        let origin = settings.public_origin(listener.local_addr()?);
+        let context = app_context(&settings, database.pool.clone()).await?;
+        let router = router(&settings, context, &origin).await?;
+        Ok((listener, router, origin))
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until SIGINT or SIGTERM, drains in-flight requests, then closes the database.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let addr = self.local_addr();
+        println!(
+            "Sesame is running at {}  (listening on http://{addr})",
+            self.origin
+        );
+        tracing::info!(url = %self.origin, %addr, "sesame is serving");
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown::signal())
+        .await;
+        tracing::info!("shutting down");
+        let closed = self.database.close().await;
+        served.context("serving HTTP")?;
+        closed
+    }
+}
+
+/// What server functions get: the pool, the hasher, the vault and the settings they use.
+async fn app_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppContext> {
+    // A region added to the configuration gets limits for every existing account.
+    app::accounts::db::insert_missing_region_limits(&pool, &settings.regions).await?;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    Ok(AppContext {
+        pool,
+        regions: settings.regions.clone().into(),
+        passwords: PasswordHasher::new(cores),
+        vault: SecretVault::new(&master_key::load(settings)?),
+        session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
+    })
+}
+
+/// The whole HTTP surface: pages and server functions (CSRF-guarded, with sessions), static
+/// assets, and the health probes.
+async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyhow::Result<Router> {
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    leptos_options.site_root = Arc::from(settings.site_root.to_string_lossy().as_ref());
+    let routes = generate_route_list(app::App);
+    let pool = context.pool.clone();
+    let session_layer = sessions::layer(&pool, settings, origin);
+    sessions::spawn_expired_sweeper(&pool);
+
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &leptos_options,
+            routes,
+            move || provide_context(context.clone()),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler(app::shell))
+        .with_state(leptos_options)
+        .layer(middleware::from_fn_with_state(
+            TrustedOrigin(Arc::from(origin)),
+            csrf::refuse_cross_site,
+        ))
+        .layer(session_layer);
+
+    Ok(Router::new()
+        .merge(health::router(pool))
+        .merge(pages)
+        .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
+}

@@ -1,0 +1,163 @@
+//! The test harness: a real Sesame (router, sessions, CSRF guard) on 127.0.0.1:0 around the
+//! test's database, and HTTP clients that behave like a browser's fetch (cookies, Origin).
+
+use std::{net::SocketAddr, sync::Arc};
+
+use reqwest::{
+    cookie::{CookieStore, Jar},
+    header, Client, Response, StatusCode,
+};
+use serde_json::Value;
+use sesame::{
+    config::{Overrides, Settings},
+    database::Database,
+    startup::Application,
+};
+use sqlx::PgPool;
+
+pub const PASSWORD: &str = "plum-ladder-sunrise-42";
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+    _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(pool: PgPool) -> Self {
+        Self::spawn_with(pool, |_| {}).await
+    }
+
+    /// Spawns with settings adjusted by `configure` (e.g. short session lifetimes).
+    pub async fn spawn_with(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let overrides = Overrides {
+            http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            data_dir: Some(data.path().to_owned()),
+            ..Overrides::default()
+        };
+        let mut settings = Settings::load(&overrides).unwrap();
+        configure(&mut settings);
+        let app = Application::with_database(settings, Database::from_pool(pool.clone()))
+            .await
+            .unwrap();
+        let base = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            base,
+            pool,
+            _data: data,
+        }
+    }
+
+    /// A client with its own cookie jar that sends our Origin, as our own pages do.
+    pub fn browser(&self) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::ORIGIN, self.base.parse().unwrap());
+        let jar = Arc::new(Jar::default());
+        let client = Client::builder()
+            .cookie_provider(jar.clone())
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            jar,
+            base: self.base.clone(),
+        }
+    }
+
+    /// Signs up a new account; returns the admin's browser and the account id.
+    pub async fn new_account(&self, name: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let email = format!("admin@{}.example.com", name.to_lowercase());
+        let response = browser
+            .call(
+                "auth/sign-up",
+                &[
+                    ("account_name", name),
+                    ("email", &email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{}",
+            response.text().await.unwrap()
+        );
+        let overview = browser.json("account/overview", &[]).await;
+        (browser, overview["account_id"].as_str().unwrap().to_owned())
+    }
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub jar: Arc<Jar>,
+    pub base: String,
+}
+
+impl Browser {
+    /// POSTs a form to a server function (`/api/<endpoint>`).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        self.client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Calls a server function that must succeed and returns its JSON answer.
+    pub async fn json(&self, endpoint: &str, form: &[(&str, &str)]) -> Value {
+        let response = self.call(endpoint, form).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Calls a server function that must fail with `status`; returns the error JSON.
+    pub async fn error(&self, endpoint: &str, form: &[(&str, &str)], status: StatusCode) -> Value {
+        let response = self.call(endpoint, form).await;
+        let actual = response.status();
+        let body = response.text().await.unwrap();
+        assert_eq!(actual, status, "{endpoint}: {body}");
+        serde_json::from_str(&body).unwrap_or(Value::Null)
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.call("auth/sign-in", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// The value of the session cookie this browser holds, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        let cookies = self.jar.cookies(&self.base.parse().unwrap())?;
+        cookies
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find_map(|c| c.strip_prefix("sesame=").map(str::to_owned))
+    }
+
+    /// Replaces the session cookie (to replay an old one).
+    pub fn set_session_cookie(&self, value: &str) {
+        self.jar.add_cookie_str(
+            &format!("sesame={value}; Path=/"),
+            &self.base.parse().unwrap(),
+        );
+    }
+}
+
+/// Creates an operator directly in the database (as `sesame admin create-operator` does).
+pub async fn create_operator(pool: &PgPool, email: &str, password: &str) {
+    let hash = app::auth::password::PasswordHasher::new(1)
+        .hash(password.to_owned().into())
+        .await
+        .unwrap();
+    app::auth::db::insert_operator(pool, email, &hash)
+        .await
+        .unwrap();
+}

@@ -1,0 +1,129 @@
+//! Accounts are isolated by construction: every server function of accounts, users and
+//! access keys, called by one account with another account's ids, answers 404 (or only the
+//! caller's own data) and changes nothing.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::{Browser, TestApp, PASSWORD};
+
+/// Everything account B owns, as rows of text, to compare before and after.
+async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "select format('user %s %s %s %s %s', user_id, name, email, role, disabled_at) from account_user where account_id = $1
+         union all
+         select format('key %s %s %s', access_key_id, status, encode(secret_ciphertext, 'hex')) from access_key where account_id = $1
+         union all
+         select format('account %s %s %s', account_id, name, disabled_at) from account where account_id = $1
+         union all
+         select format('region %s %s %s %s', region, sandbox, max_24_hour_send, max_send_rate) from account_region where account_id = $1
+         order by 1",
+    )
+    .bind(account)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn add_user(admin: &Browser, name: &str, domain: &str) -> String {
+    let email = format!("{name}@{domain}");
+    admin
+        .json(
+            "users/create",
+            &[
+                ("name", name),
+                ("email", &email),
+                ("role", "sender"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let users = admin.json("users/list", &[]).await;
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == name)
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (alice, alice_account) = app.new_account("Alice").await;
+    let (bob, bob_account) = app.new_account("Bob").await;
+    let bob_user = add_user(&bob, "bobby", "bob.example.com").await;
+    let bob_key = bob
+        .json("access-keys/create", &[("region", "us-east-1")])
+        .await;
+    let bob_key = bob_key["access_key_id"].as_str().unwrap().to_owned();
+    let before = snapshot(&app.pool, &bob_account).await;
+
+    // Alice calls every function that takes an id, with Bob's ids.
+    let not_found = [
+        (
+            "users/set-disabled",
+            vec![("user_id", bob_user.as_str()), ("disabled", "true")],
+        ),
+        ("users/delete", vec![("user_id", bob_user.as_str())]),
+        (
+            "access-keys/set-active",
+            vec![("access_key_id", bob_key.as_str()), ("active", "false")],
+        ),
+        (
+            "access-keys/delete",
+            vec![("access_key_id", bob_key.as_str())],
+        ),
+    ];
+    for (endpoint, form) in &not_found {
+        let error = alice.error(endpoint, form, StatusCode::NOT_FOUND).await;
+        assert_eq!(error["type"], "NotFound", "{endpoint}: {error}");
+    }
+    // Listing and reading functions return only Alice's own data.
+    let users = alice.call("users/list", &[]).await.text().await.unwrap();
+    assert!(
+        !users.contains(&bob_user) && !users.contains("bob.example.com"),
+        "{users}"
+    );
+    let keys = alice
+        .call("access-keys/list", &[])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!keys.contains(&bob_key), "{keys}");
+    let overview = alice.json("account/overview", &[]).await;
+    assert_eq!(overview["account_id"], alice_account.as_str());
+    // Operator functions are not for account users at all.
+    alice
+        .error("operator/accounts", &[], StatusCode::UNAUTHORIZED)
+        .await;
+    alice
+        .error(
+            "operator/set-account-disabled",
+            &[("account_id", &bob_account), ("disabled", "true")],
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    // An account id smuggled into a create lands in the caller's account, not Bob's.
+    let form = [
+        ("name", "mole"),
+        ("email", "mole@alice.example.com"),
+        ("role", "admin"),
+        ("password", PASSWORD),
+        ("account_id", bob_account.as_str()),
+    ];
+    let _ = alice.call("users/create", &form).await;
+
+    assert_eq!(
+        snapshot(&app.pool, &bob_account).await,
+        before,
+        "Bob's data changed"
+    );
+    // And Bob still sees all of it.
+    let bob_keys = bob.json("access-keys/list", &[]).await;
+    assert_eq!(bob_keys[0]["access_key_id"], bob_key.as_str());
+}

@@ -1,0 +1,16 @@
+//! Integration tests through the public HTTP surface, each against a fresh database
+//! (`#[sqlx::test]` creates and migrates one per test from DATABASE_URL).
+
+mod access_keys;
+mod accounts;
+mod admin_cli;
+mod csrf;
+mod helpers;
+mod isolation;
+mod migrations;
+mod operator;
+mod sessions;
+mod sign_in;
+#[path = "../support/mod.rs"]
+mod support;
+mod users;

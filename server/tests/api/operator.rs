@@ -1,0 +1,71 @@
+//! The operator console's actions.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::{create_operator, TestApp, PASSWORD};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_operator_disables_an_account_and_its_users_lose_access(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (user, account) = app.new_account("Acme").await;
+    create_operator(&app.pool, "ops@platform.example.com", PASSWORD).await;
+    let operator = app.browser();
+    operator
+        .call(
+            "auth/operator-sign-in",
+            &[
+                ("email", "ops@platform.example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+
+    operator
+        .json(
+            "operator/set-account-disabled",
+            &[("account_id", &account), ("disabled", "true")],
+        )
+        .await;
+    user.error("account/overview", &[], StatusCode::UNAUTHORIZED)
+        .await;
+    let error = app
+        .browser()
+        .error(
+            "auth/sign-in",
+            &[("email", "admin@acme.example.com"), ("password", PASSWORD)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(error["field"], "email");
+    let accounts = operator.json("operator/accounts", &[]).await;
+    assert_eq!(accounts[0]["disabled"], true);
+
+    operator
+        .json(
+            "operator/set-account-disabled",
+            &[("account_id", &account), ("disabled", "false")],
+        )
+        .await;
+    assert_eq!(
+        user.sign_in("admin@acme.example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    operator
+        .error(
+            "operator/set-account-disabled",
+            &[("account_id", "000000000000"), ("disabled", "true")],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    let response = operator
+        .call(
+            "operator/set-account-disabled",
+            &[("account_id", "12"), ("disabled", "true")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

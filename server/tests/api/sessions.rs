@@ -1,0 +1,172 @@
+//! Session security: cookie attributes, fixation, idle and absolute timeouts, and disabled
+//! users losing their sessions.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::{TestApp, PASSWORD};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_session_cookie_is_http_only_strict_and_host_wide(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let browser = app.browser();
+    app.new_account("Acme").await;
+    let response = browser.sign_in("admin@acme.example.com", PASSWORD).await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("sesame="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    // Plain-HTTP development mode: not Secure (browsers would drop it on http://127.0.0.1).
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn over_https_the_cookie_is_secure_with_the_host_prefix(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.public_url = Some("https://mail.example.com".into())
+    })
+    .await;
+    let browser = app.browser();
+    // Our own pages would send the public origin.
+    let response = browser
+        .client
+        .post(format!("{}/api/auth/sign-up", app.base))
+        .header("origin", "https://mail.example.com")
+        .form(&[
+            ("account_name", "Acme"),
+            ("email", "a@acme.example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-sesame="), "{cookie}");
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_in_issues_a_new_session_id_and_kills_the_old_one(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (browser, _) = app.new_account("Acme").await;
+    let before = browser.session_cookie().unwrap();
+
+    // Signing in again from the same browser (as after a fixation attempt).
+    assert_eq!(
+        browser
+            .sign_in("admin@acme.example.com", PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let after = browser.session_cookie().unwrap();
+    assert_ne!(before, after);
+    browser.json("account/overview", &[]).await;
+
+    let replay = app.browser();
+    replay.set_session_cookie(&before);
+    replay
+        .error("account/overview", &[], StatusCode::UNAUTHORIZED)
+        .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_idle_session_expires(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.session.idle_timeout_secs = 2).await;
+    let (browser, _) = app.new_account("Acme").await;
+    // Activity keeps it alive past the idle timeout…
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        browser.json("account/overview", &[]).await;
+    }
+    // …and inactivity ends it.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    browser
+        .error("account/overview", &[], StatusCode::UNAUTHORIZED)
+        .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_active_session_still_ends_at_its_absolute_lifetime(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.session.absolute_timeout_secs = 3).await;
+    let (browser, _) = app.new_account("Acme").await;
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(1000)).await;
+        browser.json("account/overview", &[]).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    browser
+        .error("account/overview", &[], StatusCode::UNAUTHORIZED)
+        .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (admin, _) = app.new_account("Acme").await;
+    admin
+        .json(
+            "users/create",
+            &[
+                ("name", "bob"),
+                ("email", "bob@acme.example.com"),
+                ("role", "sender"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let bob = app.browser();
+    assert_eq!(
+        bob.sign_in("bob@acme.example.com", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    bob.json("access-keys/list", &[]).await;
+
+    let users = admin.json("users/list", &[]).await;
+    let bob_id = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "bob")
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    admin
+        .json(
+            "users/set-disabled",
+            &[("user_id", &bob_id), ("disabled", "true")],
+        )
+        .await;
+
+    bob.error("access-keys/list", &[], StatusCode::UNAUTHORIZED)
+        .await;
+    let error = app
+        .browser()
+        .error(
+            "auth/sign-in",
+            &[("email", "bob@acme.example.com"), ("password", PASSWORD)],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(error["message"], "This user or its account is disabled.");
+
+    admin
+        .json(
+            "users/set-disabled",
+            &[("user_id", &bob_id), ("disabled", "false")],
+        )
+        .await;
+    assert_eq!(
+        bob.sign_in("bob@acme.example.com", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+}
