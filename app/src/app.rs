@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -37,26 +37,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: every page, by path.
+///
+/// Pages render in `Async` mode: the server waits for a page's data and sends complete HTML,
+/// so every page reads (and every form posts) without JavaScript too; hydration then makes
+/// it interactive.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     AuthState::provide();
+    mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/sesame.css"/>
         <Title text="Sesame"/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=LandingPage/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/sign-up") view=SignUpPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/account/users") view=UsersPage/>
-                    <Route path=path!("/account/access-keys") view=AccessKeysPage/>
-                    <Route path=path!("/operator") view=OperatorConsolePage/>
-                    <Route path=path!("/operator/sign-in") view=OperatorSignInPage/>
+                    <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>
+                    <Route path=path!("/operator/sign-in") view=OperatorSignInPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
     }
+}
+
+/// Marks `<body data-hydrated="true">` once the browser has hydrated the page (effects run
+/// only in the browser), so browser tests know when the page has become interactive.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }

@@ -29,7 +29,9 @@ test("the page hydrates and calls a server function from the browser", async ({ 
   await expect(page.getByTestId("database")).toHaveText(/^PostgreSQL \d+/);
 });
 
-test("unknown paths answer 404 with a page", async ({ page }) => {
+test("unknown paths answer 404 with a page", async ({ browser }) => {
+  // A fresh page: Chromium logs the 404 document itself as a console error.
+  const page = await browser.newPage();
   const response = await page.goto("/no/such/page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();

@@ -36,6 +36,17 @@ pub struct Settings {
     /// The key that encrypts stored secrets: 32 bytes, base64. Without it, one is generated
     /// into `<data_dir>/master.key`. Several processes sharing a database need the same key.
     pub master_key: Option<SecretString>,
+    /// An operator to create at startup if none with this email exists (for deployments
+    /// configured as code; `sesame admin create-operator` is the interactive way).
+    pub bootstrap_operator: Option<BootstrapOperator>,
+}
+
+/// `[bootstrap_operator] email = "…", password = "…"` (or `SESAME_BOOTSTRAP_OPERATOR__EMAIL`
+/// and `__PASSWORD`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct BootstrapOperator {
+    pub email: String,
+    pub password: SecretString,
 }
 
 /// Lifetimes of a signed-in browser session.

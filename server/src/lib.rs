@@ -8,6 +8,7 @@ mod csrf;
 pub mod database;
 mod health;
 mod master_key;
+mod security_headers;
 mod sessions;
 pub mod shutdown;
 pub mod startup;

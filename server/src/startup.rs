@@ -6,11 +6,13 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use anyhow::Context;
 use app::{
     auth::password::PasswordHasher,
+    email::EmailAddress,
     server::{vault::SecretVault, AppContext},
 };
 use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -18,10 +20,10 @@ use tower_http::{
 };
 
 use crate::{
-    config::Settings,
+    config::{BootstrapOperator, Settings},
     csrf::{self, TrustedOrigin},
     database::{Database, IfRunning},
-    health, master_key, sessions, shutdown,
+    health, master_key, security_headers, sessions, shutdown,
 };
 
 /// A bound, ready-to-serve Sesame.
@@ -103,13 +105,43 @@ async fn app_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<
     // A region added to the configuration gets limits for every existing account.
     app::accounts::db::insert_missing_region_limits(&pool, &settings.regions).await?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let passwords = PasswordHasher::new(cores);
+    if let Some(operator) = &settings.bootstrap_operator {
+        bootstrap_operator(&pool, &passwords, operator).await?;
+    }
     Ok(AppContext {
         pool,
         regions: settings.regions.clone().into(),
-        passwords: PasswordHasher::new(cores),
+        passwords,
         vault: SecretVault::new(&master_key::load(settings)?),
         session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
     })
+}
+
+/// Creates the configured operator unless one with that email exists (its password is then
+/// left alone: the configuration seeds, it does not overwrite).
+async fn bootstrap_operator(
+    pool: &sqlx::PgPool,
+    passwords: &PasswordHasher,
+    operator: &BootstrapOperator,
+) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(&operator.email)
+        .map_err(|e| anyhow::anyhow!("bootstrap_operator.email: {e}"))?;
+    if app::auth::db::find_sign_in_operator(pool, email.as_str())
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    app::auth::password::check_rules(operator.password.expose_secret())
+        .map_err(|e| anyhow::anyhow!("bootstrap_operator.password: {e}"))?;
+    let hash = passwords
+        .hash(operator.password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    app::auth::db::insert_operator(pool, email.as_str(), &hash).await?;
+    tracing::info!(email = %email, "created the bootstrap operator");
+    Ok(())
 }
 
 /// The whole HTTP surface: pages and server functions (CSRF-guarded, with sessions), static
@@ -143,6 +175,7 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
     Ok(Router::new()
         .merge(health::router(pool))
         .merge(pages)
+        .layer(middleware::from_fn(security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))

@@ -1,6 +1,9 @@
 //! The embedded Postgres cluster, exercised through the real `sesame` binary: first start,
 //! restart with data intact, recovery from a killed run, and a clean stop.
 
+// In tests a panic is the failure report; `unwrap_used` guards production code.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use nix::sys::signal::Signal;

@@ -29,8 +29,11 @@ pub fn set_response_status(error: &AppError) {
 
 /// Maps violations of named constraints to user-facing errors; anything else is internal.
 /// Constraint names are fixed in the migrations, and each mapping has a test.
+/// A constraint's name and the error its violation means for the user.
+pub type ConstraintMapping<'a> = (&'a str, fn() -> AppError);
+
 pub trait ConstraintExt<T> {
-    fn on_constraints(self, mappings: &[(&str, fn() -> AppError)]) -> Result<T, AppError>;
+    fn on_constraints(self, mappings: &[ConstraintMapping<'_>]) -> Result<T, AppError>;
 
     fn on_constraint(self, name: &str, error: fn() -> AppError) -> Result<T, AppError>
     where
@@ -41,7 +44,7 @@ pub trait ConstraintExt<T> {
 }
 
 impl<T> ConstraintExt<T> for Result<T, sqlx::Error> {
-    fn on_constraints(self, mappings: &[(&str, fn() -> AppError)]) -> Result<T, AppError> {
+    fn on_constraints(self, mappings: &[ConstraintMapping<'_>]) -> Result<T, AppError> {
         self.map_err(|e| {
             let violated = match &e {
                 sqlx::Error::Database(db) => db.constraint(),

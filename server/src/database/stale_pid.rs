@@ -82,9 +82,7 @@ fn holder(pid: i32, cluster: &Path) -> LockHolder {
     };
     let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
     let is_postgres = args.first().is_some_and(|a| a.ends_with(b"postgres"));
-    let runs_cluster = args
-        .iter()
-        .any(|a| *a == cluster.as_os_str().as_encoded_bytes());
+    let runs_cluster = args.contains(&cluster.as_os_str().as_encoded_bytes());
     if !(is_postgres && runs_cluster) {
         return LockHolder::Stale;
     }

@@ -1,6 +1,9 @@
 //! Integration tests through the public HTTP surface, each against a fresh database
 //! (`#[sqlx::test]` creates and migrates one per test from DATABASE_URL).
 
+// In tests a panic is the failure report; `unwrap_used` guards production code.
+#![allow(clippy::unwrap_used)]
+
 mod access_keys;
 mod accounts;
 mod admin_cli;

@@ -69,3 +69,32 @@ async fn an_operator_disables_an_account_and_its_users_lose_access(pool: PgPool)
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_operator_can_be_bootstrapped_from_configuration(pool: PgPool) {
+    let configure = |s: &mut sesame::config::Settings| {
+        s.bootstrap_operator = Some(sesame::config::BootstrapOperator {
+            email: "Root@Platform.example.com".into(),
+            password: PASSWORD.to_owned().into(),
+        });
+    };
+    let app = TestApp::spawn_with(pool.clone(), configure).await;
+    // A second start with the same configuration neither fails nor duplicates it.
+    TestApp::spawn_with(pool, configure).await;
+    let operators: i64 = sqlx::query_scalar("select count(*) from operator")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(operators, 1);
+    let response = app
+        .browser()
+        .call(
+            "auth/operator-sign-in",
+            &[
+                ("email", "root@platform.example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

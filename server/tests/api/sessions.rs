@@ -170,3 +170,19 @@ async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in(pool: PgPool) {
         StatusCode::OK
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_carry_hardening_headers(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let response = reqwest::get(format!("{}/sign-in", app.base)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert!(headers.contains_key("x-request-id"));
+}

@@ -1,0 +1,92 @@
+import { test, expect, hydrated, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "plum-ladder-sunrise-42";
+
+test("sign up, sign in, create a user and an access key, sign out", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const email = uniqueEmail("owner");
+
+  // Sign up: the new admin lands on the account page, signed in.
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill("Acme Mail");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-id")).toHaveText(/^\d{12}$/);
+  await expect(page.getByTestId("signed-in-as")).toContainText(email);
+
+  // Sign out, then back in; a wrong password is reported next to the password field.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("#field-password-error")).toHaveText("Incorrect email or password.");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  // Create a user.
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  const userEmail = uniqueEmail("sender");
+  await page.getByLabel("Name", { exact: true }).fill("sam");
+  await page.getByLabel("Email").fill(userEmail);
+  await page.getByLabel("Role").selectOption("sender");
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create user" }).click();
+  const row = page.getByRole("row", { name: /sam/ });
+  await expect(row).toContainText(/arn:aws:iam::\d{12}:user\/sam/);
+  await expect(row).toContainText("sender");
+
+  // A bad name is reported next to its field, and nothing is created.
+  await page.getByLabel("Name", { exact: true }).fill("has space");
+  await page.getByLabel("Email").fill(uniqueEmail("bad"));
+  await page.getByLabel("Initial password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.locator("#field-name-error")).toContainText("Use 1 to 64");
+  await expect(page.getByRole("row")).toHaveCount(3); // header, admin, sam
+
+  // Create an access key: the secret and SMTP password are shown once, with copy buttons.
+  await page.getByRole("link", { name: "Access keys" }).click();
+  await page.getByRole("button", { name: "Create access key" }).click();
+  const keyId = await page.getByTestId("new-access-key-id").textContent();
+  expect(keyId).toMatch(/^AKIA[A-Z0-9]{16}$/);
+  await expect(page.getByTestId("new-secret")).toHaveText(/^[A-Za-z0-9+/]{40}$/);
+  await expect(page.getByTestId("new-smtp-password")).toHaveText(/^B[A-Za-z0-9+/]{43}$/);
+  await page.getByRole("button", { name: "Copy Secret access key" }).click();
+  await expect(page.getByRole("button", { name: "Copy Secret access key" })).toHaveText("Copied");
+  const secret = await page.getByTestId("new-secret").textContent();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await expect(page.getByRole("row", { name: new RegExp(keyId!) })).toContainText("Active");
+
+  // Shown exactly once: after a reload only the id remains.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole("row", { name: new RegExp(keyId!) })).toBeVisible();
+  await expect(page.getByTestId("new-secret")).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret!);
+
+  // Sign out: the account pages ask to sign in again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/account");
+  await expect(page.getByText("to see this page")).toBeVisible();
+});
+
+test("forms work before hydration too (server-rendered, plain POST)", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/sign-up");
+  await page.getByLabel("Account name").fill("No Script Ltd");
+  await page.getByLabel("Email").fill(uniqueEmail("noscript"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-id")).toHaveText(/^\d{12}$/);
+  await context.close();
+});
