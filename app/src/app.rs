@@ -12,6 +12,7 @@ use crate::{
     accounts::AccountPage,
     auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
     components::{Layout, NotFound},
+    identities::{IdentitiesPage, IdentityPage},
     landing::LandingPage,
     operator::OperatorConsolePage,
     users::UsersPage,
@@ -58,6 +59,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator/sign-in") view=OperatorSignInPage ssr=SsrMode::Async/>
                 </Routes>

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod components;
 pub mod email;
 pub mod error;
+pub mod identities;
 pub mod ids;
 pub mod landing;
 pub mod operator;

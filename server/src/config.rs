@@ -39,6 +39,56 @@ pub struct Settings {
     /// An operator to create at startup if none with this email exists (for deployments
     /// configured as code; `sesame admin create-operator` is the interactive way).
     pub bootstrap_operator: Option<BootstrapOperator>,
+    pub dns: DnsSettings,
+    pub verification: VerificationSettings,
+}
+
+/// Where verification asks DNS, and the development zone.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DnsSettings {
+    /// Nameservers to ask (`ip:port`); empty: the system's resolver configuration.
+    pub nameservers: Vec<SocketAddr>,
+    /// Run the built-in development zone (an authoritative DNS server for test domains).
+    pub dev_zone: bool,
+    /// Its address (UDP and TCP); port 0 picks a free one.
+    pub dev_zone_addr: SocketAddr,
+}
+
+impl Default for DnsSettings {
+    fn default() -> Self {
+        Self {
+            nameservers: Vec::new(),
+            dev_zone: true,
+            dev_zone_addr: SocketAddr::from(([127, 0, 0, 1], 10053)),
+        }
+    }
+}
+
+/// Timing of domain verification, in seconds (SES: 72 hours to verify).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+pub struct VerificationSettings {
+    /// Pending this long without a record → Failed.
+    pub window_secs: u64,
+    /// A verified domain whose records vanished keeps sending this long (TemporaryFailure).
+    pub grace_secs: u64,
+    /// Pending and troubled domains are checked this often.
+    pub retry_secs: u64,
+    /// Verified domains are re-checked this often.
+    pub recheck_secs: u64,
+    /// How often the worker looks for due checks.
+    pub poll_secs: u64,
+}
+
+impl Default for VerificationSettings {
+    fn default() -> Self {
+        Self {
+            window_secs: 72 * 3600,
+            grace_secs: 72 * 3600,
+            retry_secs: 60,
+            recheck_secs: 6 * 3600,
+            poll_secs: 5,
+        }
+    }
 }
 
 /// `[bootstrap_operator] email = "…", password = "…"` (or `SESAME_BOOTSTRAP_OPERATOR__EMAIL`
@@ -73,6 +123,8 @@ struct Defaults {
     regions: Vec<String>,
     site_root: PathBuf,
     session: SessionSettings,
+    dns: DnsSettings,
+    verification: VerificationSettings,
 }
 
 impl Default for Defaults {
@@ -83,6 +135,8 @@ impl Default for Defaults {
             regions: vec!["us-east-1".to_owned()],
             site_root: PathBuf::from("target/site"),
             session: SessionSettings::default(),
+            dns: DnsSettings::default(),
+            verification: VerificationSettings::default(),
         }
     }
 }

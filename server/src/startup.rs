@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::{
     auth::password::PasswordHasher,
     email::EmailAddress,
+    identities::{dns::DnsLookup, verification::VerificationPolicy},
     server::{vault::SecretVault, AppContext},
 };
 use axum::{middleware, Router};
@@ -23,7 +24,8 @@ use crate::{
     config::{BootstrapOperator, Settings},
     csrf::{self, TrustedOrigin},
     database::{Database, IfRunning},
-    health, master_key, security_headers, sessions, shutdown,
+    dns::dev_zone::DevZone,
+    health, master_key, security_headers, sessions, shutdown, workers,
 };
 
 /// A bound, ready-to-serve Sesame.
@@ -66,7 +68,29 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.http_addr))?;
         let origin = settings.public_origin(listener.local_addr()?);
-        let context = app_context(&settings, database.pool.clone()).await?;
+        let dev_zone = match settings.dns.dev_zone {
+            true => Some(DevZone::bind(settings.dns.dev_zone_addr).await?),
+            false => None,
+        };
+        let dns = DnsLookup::new(
+            &settings.dns.nameservers,
+            dev_zone.as_ref().map(DevZone::local_addr),
+        )
+        .map_err(anyhow::Error::msg)?;
+        if let Some(zone) = dev_zone {
+            println!(
+                "Development DNS zone on {} (udp and tcp)",
+                zone.local_addr()
+            );
+            zone.spawn(database.pool.clone());
+        }
+        let context = app_context(&settings, database.pool.clone(), dns).await?;
+        workers::verification::spawn(
+            context.pool.clone(),
+            context.dns.clone(),
+            context.verification,
+            Duration::from_secs(settings.verification.poll_secs.max(1)),
+        );
         let router = router(&settings, context, &origin).await?;
         Ok((listener, router, origin))
     }
@@ -101,7 +125,11 @@ impl Application {
 }
 
 /// What server functions get: the pool, the hasher, the vault and the settings they use.
-async fn app_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<AppContext> {
+async fn app_context(
+    settings: &Settings,
+    pool: sqlx::PgPool,
+    dns: DnsLookup,
+) -> anyhow::Result<AppContext> {
     // A region added to the configuration gets limits for every existing account.
     app::accounts::db::insert_missing_region_limits(&pool, &settings.regions).await?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -115,7 +143,18 @@ async fn app_context(settings: &Settings, pool: sqlx::PgPool) -> anyhow::Result<
         passwords,
         vault: SecretVault::new(&master_key::load(settings)?),
         session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
+        dns,
+        verification: verification_policy(&settings.verification),
     })
+}
+
+fn verification_policy(v: &crate::config::VerificationSettings) -> VerificationPolicy {
+    VerificationPolicy {
+        window: Duration::from_secs(v.window_secs),
+        grace: Duration::from_secs(v.grace_secs),
+        retry_every: Duration::from_secs(v.retry_secs),
+        recheck_every: Duration::from_secs(v.recheck_secs),
+    }
 }
 
 /// Creates the configured operator unless one with that email exists (its password is then

@@ -40,6 +40,7 @@ pub enum Permission {
     ViewAccount,
     ManageUsers,
     ManageOwnAccessKeys,
+    ManageIdentities,
 }
 
 impl Role {
@@ -48,7 +49,7 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::ViewAccount => true,
-            Permission::ManageUsers => self == Role::Admin,
+            Permission::ManageUsers | Permission::ManageIdentities => self == Role::Admin,
             Permission::ManageOwnAccessKeys => matches!(self, Role::Admin | Role::Sender),
         }
     }
@@ -116,6 +117,8 @@ mod tests {
         assert!(!Role::Sender.allows(Permission::ManageUsers));
         assert!(Role::Sender.allows(Permission::ManageOwnAccessKeys));
         assert!(!Role::Viewer.allows(Permission::ManageOwnAccessKeys));
+        assert!(Role::Admin.allows(Permission::ManageIdentities));
+        assert!(!Role::Sender.allows(Permission::ManageIdentities));
         assert!(Role::ALL.iter().all(|r| r.allows(Permission::ViewAccount)));
     }
 

@@ -44,7 +44,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
             <ul class="nav">
                 <li class="nav-group">
                     <span class="nav-title">"Identity owner"</span>
-                    <span class="nav-later" title="Arrives with identities">"Identities"</span>
+                    <A href="/identities">"Identities"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Delegate sender"</span>

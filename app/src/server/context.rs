@@ -8,7 +8,11 @@ use leptos::prelude::use_context;
 use sqlx::PgPool;
 
 use super::vault::SecretVault;
-use crate::{auth::password::PasswordHasher, error::AppError};
+use crate::{
+    auth::password::PasswordHasher,
+    error::AppError,
+    identities::{dns::DnsLookup, verification::VerificationPolicy},
+};
 
 /// Shared state for server functions (cheap to clone).
 #[derive(Clone)]
@@ -19,6 +23,8 @@ pub struct AppContext {
     pub vault: SecretVault,
     /// A session ends this long after sign-in, however active it is.
     pub session_lifetime: Duration,
+    pub dns: DnsLookup,
+    pub verification: VerificationPolicy,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

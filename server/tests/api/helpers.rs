@@ -28,7 +28,28 @@ impl TestApp {
         Self::spawn_with(pool, |_| {}).await
     }
 
-    /// Spawns with settings adjusted by `configure` (e.g. short session lifetimes).
+    /// Spawns with the development DNS zone on a free loopback port as the only nameserver
+    /// (tests may send DNS nowhere else), and a verification worker polling every second.
+    pub async fn spawn_with_dns(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> Self {
+        let port = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let zone = SocketAddr::from(([127, 0, 0, 1], port));
+        Self::spawn_with(pool, |s| {
+            s.dns.dev_zone = true;
+            s.dns.dev_zone_addr = zone;
+            s.dns.nameservers = vec![zone];
+            s.verification.poll_secs = 1;
+            s.verification.retry_secs = 1;
+            configure(s);
+        })
+        .await
+    }
+
+    /// Spawns with settings adjusted by `configure` (e.g. short session lifetimes). The
+    /// development DNS zone is off unless `configure` turns it on (see `spawn_with_dns`).
     pub async fn spawn_with(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> Self {
         let data = tempfile::tempdir().unwrap();
         let overrides = Overrides {
@@ -37,6 +58,9 @@ impl TestApp {
             ..Overrides::default()
         };
         let mut settings = Settings::load(&overrides).unwrap();
+        settings.dns.dev_zone = false;
+        // No test may ask a real nameserver; the dead port makes any attempt fail fast.
+        settings.dns.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
         configure(&mut settings);
         let app = Application::with_database(settings, Database::from_pool(pool.clone()))
             .await

@@ -17,6 +17,8 @@ async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
          select format('account %s %s %s', account_id, name, disabled_at) from account where account_id = $1
          union all
          select format('region %s %s %s %s', region, sandbox, max_24_hour_send, max_send_rate) from account_region where account_id = $1
+         union all
+         select format('identity %s %s %s %s %s %s', identity_id, name, verification_status, dev_zone, feedback_forwarding, next_check_at) from identity where account_id = $1
          order by 1",
     )
     .bind(account)
@@ -52,7 +54,7 @@ async fn add_user(admin: &Browser, name: &str, domain: &str) -> String {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = TestApp::spawn_with_dns(pool, |s| s.verification.poll_secs = 3600).await;
     let (alice, alice_account) = app.new_account("Alice").await;
     let (bob, bob_account) = app.new_account("Bob").await;
     let bob_user = add_user(&bob, "bobby", "bob.example.com").await;
@@ -60,6 +62,17 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         .json("access-keys/create", &[("region", "us-east-1")])
         .await;
     let bob_key = bob_key["access_key_id"].as_str().unwrap().to_owned();
+    let bob_identity = bob
+        .json(
+            "identities/create-domain",
+            &[
+                ("region", "us-east-1"),
+                ("domain", "bob.example.com"),
+                ("dkim_algorithm", "ed25519-sha256"),
+            ],
+        )
+        .await;
+    let bob_identity = bob_identity["identity_id"].as_str().unwrap().to_owned();
     let before = snapshot(&app.pool, &bob_account).await;
 
     // Alice calls every function that takes an id, with Bob's ids.
@@ -76,6 +89,30 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         (
             "access-keys/delete",
             vec![("access_key_id", bob_key.as_str())],
+        ),
+        (
+            "identities/get",
+            vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
+            "identities/check-now",
+            vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
+            "identities/restart-verification",
+            vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
+            "identities/set-feedback-forwarding",
+            vec![("identity_id", bob_identity.as_str()), ("enabled", "false")],
+        ),
+        (
+            "identities/dev-zone",
+            vec![("identity_id", bob_identity.as_str()), ("publish", "true")],
+        ),
+        (
+            "identities/delete",
+            vec![("identity_id", bob_identity.as_str())],
         ),
     ];
     for (endpoint, form) in &not_found {
@@ -95,6 +132,16 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         .await
         .unwrap();
     assert!(!keys.contains(&bob_key), "{keys}");
+    let identities = alice
+        .call(
+            "identities/list",
+            &[("region", ""), ("status", ""), ("kind", "")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!identities.contains("bob.example.com"), "{identities}");
     let overview = alice.json("account/overview", &[]).await;
     assert_eq!(overview["account_id"], alice_account.as_str());
     // Operator functions are not for account users at all.

@@ -9,6 +9,7 @@ mod accounts;
 mod admin_cli;
 mod csrf;
 mod helpers;
+mod identities;
 mod isolation;
 mod migrations;
 mod operator;

@@ -31,6 +31,8 @@ impl Sesame {
             .args(args)
             .env_remove("DATABASE_URL")
             .env("SESAME_LOG_FORMAT", "pretty")
+            // A free port for the development DNS zone, so tests never collide on it.
+            .env("SESAME_DNS__DEV_ZONE_ADDR", "127.0.0.1:0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("creating the log file"))

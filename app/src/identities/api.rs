@@ -1,0 +1,247 @@
+//! Server functions for identities. Reading needs any role; changing needs
+//! `ManageIdentities` (admins).
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{DkimAlgorithm, IdentityDetail, IdentitySummary};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{
+        check, db, dkim, domain::DomainName, identity_arn, records, IdentityKind, MAX_IDENTITIES,
+    },
+    crate::{
+        auth::{
+            session::{require_account, AccountCtx},
+            Permission,
+        },
+        server::{app_context, errors::internal, errors::ConstraintExt},
+    },
+    rand::{distributions::Alphanumeric, Rng},
+};
+
+/// The caller's identities, optionally filtered (empty strings mean "any").
+#[server(prefix = "/api", endpoint = "identities/list")]
+pub async fn list_identities(
+    region: String,
+    status: String,
+    kind: String,
+) -> Result<Vec<IdentitySummary>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let filter = db::IdentityFilter {
+        region: non_empty(&region),
+        status: non_empty(&status),
+        kind: non_empty(&kind),
+    };
+    db::list_identities(&app_context()?.pool, caller.account_id(), &filter).await
+}
+
+/// Adds a domain identity: a verification token and a fresh DKIM key, status Pending.
+#[server(prefix = "/api", endpoint = "identities/create-domain")]
+pub async fn create_domain_identity(
+    region: String,
+    domain: String,
+    dkim_algorithm: DkimAlgorithm,
+) -> Result<IdentitySummary, AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let ctx = app_context()?;
+    let domain = DomainName::parse(&domain).map_err(|m| AppError::field("domain", m))?;
+    if !ctx.regions.contains(&region) {
+        return Err(AppError::field(
+            "region",
+            format!("Sesame does not serve region `{region}`."),
+        ));
+    }
+    let key = tokio::task::spawn_blocking(move || dkim::generate(dkim_algorithm))
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    let identity_id = Uuid::new_v4();
+    let sealed = ctx.vault.seal(&key.private_key, &identity_id.to_string());
+    let token: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(44)
+        .map(char::from)
+        .collect();
+
+    let mut tx = ctx.pool.begin().await?;
+    let count = db::lock_region_and_count(&mut tx, caller.account_id(), &region)
+        .await?
+        .ok_or_else(|| AppError::field("region", "Your account has no limits in this region."))?;
+    if count >= MAX_IDENTITIES {
+        return Err(AppError::Conflict {
+            message: format!("An account can have at most {MAX_IDENTITIES} identities per region."),
+        });
+    }
+    let new = db::NewDomainIdentity {
+        identity_id,
+        region: &region,
+        name: domain.as_str(),
+        token: &token,
+        dkim_selector: &key.selector,
+        dkim_algorithm: key.algorithm.as_str(),
+        dkim_public_key: &key.public_key,
+        dkim_private_key: &sealed,
+    };
+    db::insert_domain_identity(&mut *tx, caller.account_id(), &new)
+        .await
+        .on_constraint("identity_name_key", || {
+            AppError::field("domain", "You already have this identity in this region.")
+        })?;
+    tx.commit().await?;
+    Ok(IdentitySummary {
+        arn: identity_arn(&region, caller.account_id(), domain.as_str()),
+        identity_id,
+        kind: IdentityKind::Domain,
+        name: domain.to_string(),
+        region,
+        status: super::VerificationStatus::Pending,
+    })
+}
+
+/// One identity with the records to publish and what DNS last answered.
+#[server(prefix = "/api", endpoint = "identities/get")]
+pub async fn get_identity(identity_id: Uuid) -> Result<IdentityDetail, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    detail(&caller, identity_id).await
+}
+
+/// Checks a domain's records right now instead of waiting for the worker.
+#[server(prefix = "/api", endpoint = "identities/check-now")]
+pub async fn check_identity_now(identity_id: Uuid) -> Result<IdentityDetail, AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let ctx = app_context()?;
+    let target = db::find_check_target(&ctx.pool, caller.account_id(), identity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Identity"))?;
+    check::check_domain(&ctx.pool, &ctx.dns, &ctx.verification, target).await?;
+    detail(&caller, identity_id).await
+}
+
+/// Starts verification again after it failed.
+#[server(prefix = "/api", endpoint = "identities/restart-verification")]
+pub async fn restart_verification(identity_id: Uuid) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let found =
+        db::restart_verification(&app_context()?.pool, caller.account_id(), identity_id).await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Identity"))
+}
+
+#[server(prefix = "/api", endpoint = "identities/delete")]
+pub async fn delete_identity(identity_id: Uuid) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let found = db::delete_identity(&app_context()?.pool, caller.account_id(), identity_id).await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Identity"))
+}
+
+/// Turns forwarding of bounce and complaint notifications by email on or off.
+#[server(prefix = "/api", endpoint = "identities/set-feedback-forwarding")]
+pub async fn set_feedback_forwarding(identity_id: Uuid, enabled: bool) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let found = db::set_feedback_forwarding(
+        &app_context()?.pool,
+        caller.account_id(),
+        identity_id,
+        enabled,
+    )
+    .await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Identity"))
+}
+
+/// Publishes (or with `publish = false`, removes) the identity's records in Sesame's
+/// development DNS zone; verification then asks that zone, over DNS, for this identity.
+#[server(prefix = "/api", endpoint = "identities/dev-zone")]
+pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let ctx = app_context()?;
+    if !ctx.dns.dev_zone_available() {
+        return Err(AppError::Conflict {
+            message: "The development DNS zone is not enabled on this server.".to_owned(),
+        });
+    }
+    let current = detail(&caller, identity_id).await?;
+    let records: Vec<(String, String)> = if publish {
+        current
+            .records
+            .into_iter()
+            .map(|r| (r.name, r.value))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut tx = ctx.pool.begin().await?;
+    db::replace_dev_zone_records(&mut tx, identity_id, &records).await?;
+    db::set_dev_zone(&mut *tx, caller.account_id(), identity_id, publish).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+#[cfg(feature = "ssr")]
+async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail, AppError> {
+    use time::macros::format_description;
+    let ctx = app_context()?;
+    let row = db::find_identity(&ctx.pool, caller.account_id(), identity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Identity"))?;
+    let kind: IdentityKind = row.kind.parse().map_err(internal)?;
+    let status: super::VerificationStatus = row.verification_status.parse().map_err(internal)?;
+    let algorithm = row
+        .dkim_algorithm
+        .as_deref()
+        .map(str::parse::<DkimAlgorithm>)
+        .transpose()
+        .map_err(internal)?;
+    let records = match kind {
+        IdentityKind::Domain => {
+            let domain = DomainName::parse(&row.name).map_err(internal)?;
+            let dkim = match (&row.dkim_selector, algorithm, &row.dkim_public_key) {
+                (Some(selector), Some(algorithm), Some(key)) => {
+                    Some((selector.as_str(), algorithm, key.as_str()))
+                }
+                _ => None,
+            };
+            records::expected_records(&domain, &row.verification_token, dkim, &row.last_answers)
+        }
+        IdentityKind::EmailAddress => Vec::new(),
+    };
+    let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    let deadline = (status == super::VerificationStatus::Pending)
+        .then(|| row.verification_started_at + ctx.verification.window)
+        .and_then(|t| t.format(when).ok());
+    Ok(IdentityDetail {
+        summary: IdentitySummary {
+            arn: identity_arn(&row.region, caller.account_id(), &row.name),
+            identity_id: row.identity_id,
+            kind,
+            name: row.name,
+            region: row.region,
+            status,
+        },
+        records,
+        dkim_selector: row.dkim_selector,
+        dkim_algorithm: algorithm.map(|a| a.as_str().to_owned()),
+        last_answers: row
+            .last_answers
+            .iter()
+            .map(|a| a.replace('\t', " → "))
+            .collect(),
+        last_checked: row.last_checked_at.and_then(|t| t.format(when).ok()),
+        verification_deadline: deadline,
+        dev_zone: row.dev_zone,
+        dev_zone_available: ctx.dns.dev_zone_available(),
+        feedback_forwarding: row.feedback_forwarding,
+    })
+}

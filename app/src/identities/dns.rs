@@ -1,0 +1,96 @@
+//! DNS lookups for verification, over the DNS protocol (hickory-resolver): through the
+//! configured nameservers (or the system's), or — for identities the owner published to the
+//! development zone — through Sesame's own authoritative dev-zone server.
+
+use std::{net::SocketAddr, time::Duration};
+
+use hickory_resolver::{
+    config::{NameServerConfig, ResolverConfig, ResolverOpts},
+    name_server::TokioConnectionProvider,
+    proto::xfer::Protocol,
+    TokioResolver,
+};
+
+/// The resolvers verification uses. Cheap to clone.
+#[derive(Clone)]
+pub struct DnsLookup {
+    general: TokioResolver,
+    dev_zone: Option<TokioResolver>,
+}
+
+/// A lookup that got no answer at all (timeout, SERVFAIL): not evidence that a record is gone.
+#[derive(Debug, thiserror::Error)]
+#[error("DNS lookup of {name} failed: {reason}")]
+pub struct LookupFailure {
+    pub name: String,
+    pub reason: String,
+}
+
+fn options() -> ResolverOpts {
+    let mut opts = ResolverOpts::default();
+    // Verification must see changes as soon as they are made: no caching.
+    opts.cache_size = 0;
+    opts.timeout = Duration::from_secs(3);
+    opts.attempts = 2;
+    opts.edns0 = true;
+    opts
+}
+
+fn resolver_for(servers: &[SocketAddr]) -> TokioResolver {
+    let mut config = ResolverConfig::new();
+    for server in servers {
+        config.add_name_server(NameServerConfig::new(*server, Protocol::Udp));
+        config.add_name_server(NameServerConfig::new(*server, Protocol::Tcp));
+    }
+    TokioResolver::builder_with_config(config, TokioConnectionProvider::default())
+        .with_options(options())
+        .build()
+}
+
+impl DnsLookup {
+    /// `nameservers` empty: the system's resolver configuration (/etc/resolv.conf).
+    pub fn new(nameservers: &[SocketAddr], dev_zone: Option<SocketAddr>) -> Result<Self, String> {
+        let general = if nameservers.is_empty() {
+            TokioResolver::builder_tokio()
+                .map_err(|e| format!("reading the system's DNS configuration: {e}"))?
+                .with_options(options())
+                .build()
+        } else {
+            resolver_for(nameservers)
+        };
+        Ok(Self {
+            general,
+            dev_zone: dev_zone.map(|addr| resolver_for(&[addr])),
+        })
+    }
+
+    pub fn dev_zone_available(&self) -> bool {
+        self.dev_zone.is_some()
+    }
+
+    /// The TXT strings at `name` (each record's strings joined, as DKIM and SES read them);
+    /// empty when the name or the record does not exist.
+    pub async fn txt(&self, name: &str, in_dev_zone: bool) -> Result<Vec<String>, LookupFailure> {
+        let resolver = match (&self.dev_zone, in_dev_zone) {
+            (Some(dev_zone), true) => dev_zone,
+            _ => &self.general,
+        };
+        let fqdn = format!("{name}.");
+        match resolver.txt_lookup(fqdn).await {
+            Ok(lookup) => Ok(lookup
+                .iter()
+                .map(|txt| {
+                    txt.txt_data()
+                        .iter()
+                        .map(|part| String::from_utf8_lossy(part))
+                        .collect::<String>()
+                })
+                .collect()),
+            Err(e) if e.is_no_records_found() || e.is_nx_domain() => Ok(Vec::new()),
+            Err(e) => Err(LookupFailure {
+                name: name.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,226 @@
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+use uuid::Uuid;
+
+use crate::{
+    components::{CopyValue, FormError, LoadError},
+    identities::{
+        get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, RestartVerification,
+        SetDevZonePublication, SetFeedbackForwarding, VerificationStatus,
+    },
+};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Verification,
+    Dkim,
+    Authorization,
+    Notifications,
+    DelegateActivity,
+}
+
+const TABS: [(Tab, &str); 5] = [
+    (Tab::Verification, "Verification"),
+    (Tab::Dkim, "DKIM"),
+    (Tab::Authorization, "Authorization"),
+    (Tab::Notifications, "Notifications"),
+    (Tab::DelegateActivity, "Delegate activity"),
+];
+
+/// The actions of the identity page; any of them completing reloads the identity.
+#[derive(Clone, Copy)]
+struct Actions {
+    check: ServerAction<CheckIdentityNow>,
+    restart: ServerAction<RestartVerification>,
+    dev_zone: ServerAction<SetDevZonePublication>,
+    forwarding: ServerAction<SetFeedbackForwarding>,
+    delete: ServerAction<DeleteIdentity>,
+}
+
+/// `/identities/:id`: records to publish, live check, DKIM, notifications.
+#[component]
+pub fn IdentityPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<Uuid>().ok());
+    let actions = Actions {
+        check: ServerAction::new(),
+        restart: ServerAction::new(),
+        dev_zone: ServerAction::new(),
+        forwarding: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let identity = Resource::new(
+        move || {
+            (
+                id(),
+                actions.check.version().get(),
+                actions.restart.version().get(),
+                actions.dev_zone.version().get(),
+                actions.forwarding.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_identity(id).await,
+                None => Err(crate::error::AppError::not_found("Identity")),
+            }
+        },
+    );
+    let (tab, set_tab) = signal(Tab::Verification);
+    view! {
+        <p><A href="/identities">"← Identities"</A></p>
+        <Show when=move || matches!(actions.delete.value().get(), Some(Ok(())))>
+            <p class="notice">"The identity was deleted."</p>
+        </Show>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match identity.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(detail) => {
+                        let name = detail.summary.name.clone();
+                        let arn = detail.summary.arn.clone();
+                        let status = detail.summary.status.as_str();
+                        let id = detail.summary.identity_id.to_string();
+                        view! {
+                        <h1>{name}</h1>
+                        <p class="muted"><code>{arn}</code></p>
+                        <p>"Status: " <span class=format!("status status-{status}") data-testid="status">{status}</span></p>
+                        <div class="tabs" role="tablist">
+                            {TABS.into_iter().map(|(t, label)| view! {
+                                <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == t).to_string() on:click=move |_| set_tab.set(t)>{label}</button>
+                            }).collect_view()}
+                        </div>
+                        {move || match tab.get() {
+                            Tab::Verification => view! { <VerificationTab detail=detail.clone() actions/> }.into_any(),
+                            Tab::Dkim => view! { <DkimTab detail=detail.clone()/> }.into_any(),
+                            Tab::Authorization => view! {
+                                <p class="notice">"Sending authorization policies for this identity are managed here once that feature lands."</p>
+                            }.into_any(),
+                            Tab::Notifications => view! { <NotificationsTab detail=detail.clone() actions/> }.into_any(),
+                            Tab::DelegateActivity => view! {
+                                <p class="notice">"What each delegate sends from this identity is shown here once sending lands."</p>
+                            }.into_any(),
+                        }}
+                        <section class="card danger-zone">
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="identity_id" value=id/>
+                                <button type="submit" class="danger">"Delete identity"</button>
+                            </ActionForm>
+                            <FormError action=actions.delete/>
+                        </section>
+                    }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn VerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
+    let id = detail.summary.identity_id.to_string();
+    let (id_check, id_zone, id_restart) = (id.clone(), id.clone(), id);
+    let failed = detail.summary.status == VerificationStatus::Failed;
+    let checked = detail.last_checked.map_or_else(
+        || "Not checked yet.".to_owned(),
+        |t| format!("Last checked {t}."),
+    );
+    let zone_button = detail.dev_zone_available.then(|| {
+        let (label, publish) = if detail.dev_zone {
+            ("Remove from dev zone", "false")
+        } else {
+            ("Publish to dev zone", "true")
+        };
+        view! {
+            <ActionForm action=actions.dev_zone>
+                <input type="hidden" name="identity_id" value=id_zone/>
+                <input type="hidden" name="publish" value=publish/>
+                <button type="submit" class="secondary">{label}</button>
+            </ActionForm>
+        }
+    });
+    let restart_button = failed.then(|| {
+        view! {
+            <ActionForm action=actions.restart>
+                <input type="hidden" name="identity_id" value=id_restart/>
+                <button type="submit" class="secondary">"Restart verification"</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>"DNS records"</h2>
+            <p class="muted">"Publish either record; one is enough to verify the domain."</p>
+            {detail.verification_deadline.map(|d| view! { <p>"Verification fails if no record is found by " {d} "."</p> })}
+            {detail.records.into_iter().map(|r| {
+                let found = if r.found { "Found in DNS" } else { "Not found yet" };
+                view! {
+                    <div class="record" data-testid=format!("record-{}", r.purpose.to_lowercase())>
+                        <h3>{r.purpose.clone()} " (" {r.record_type.clone()} ") — " <span class=if r.found { "found" } else { "missing" }>{found}</span></h3>
+                        <CopyValue label="Name" value=r.name/>
+                        <CopyValue label="Name in your zone" value=r.relative_name/>
+                        <CopyValue label="Value" value=r.value/>
+                    </div>
+                }
+            }).collect_view()}
+            <h3>"What the resolver answered"</h3>
+            <p class="muted">{checked}</p>
+            <ul class="answers">
+                {detail.last_answers.into_iter().map(|a| view! { <li><code>{a}</code></li> }).collect_view()}
+            </ul>
+            <div class="button-row">
+                <ActionForm action=actions.check>
+                    <input type="hidden" name="identity_id" value=id_check/>
+                    <button type="submit" disabled=move || actions.check.pending().get()>"Check now"</button>
+                </ActionForm>
+                {zone_button}
+                {restart_button}
+            </div>
+            <FormError action=actions.check/>
+            <FormError action=actions.dev_zone/>
+        </section>
+    }
+}
+
+#[component]
+fn DkimTab(detail: IdentityDetail) -> impl IntoView {
+    let dkim = detail
+        .records
+        .into_iter()
+        .find(|r| r.purpose == "DKIM")
+        .map(|r| r.value);
+    view! {
+        <section class="card">
+            <h2>"DKIM"</h2>
+            <p>"Every message sent from this identity — by you or a delegate — is signed with this key."</p>
+            <dl class="facts">
+                <dt>"Selector"</dt><dd>{detail.dkim_selector.unwrap_or_default()}</dd>
+                <dt>"Algorithm"</dt><dd>{detail.dkim_algorithm.unwrap_or_default()}</dd>
+            </dl>
+            {dkim.map(|value| view! { <CopyValue label="Public key record" value/> })}
+        </section>
+    }
+}
+
+#[component]
+fn NotificationsTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
+    let (label, value) = if detail.feedback_forwarding {
+        ("Turn off", "false")
+    } else {
+        ("Turn on", "true")
+    };
+    let id = detail.summary.identity_id.to_string();
+    view! {
+        <section class="card">
+            <h2>"Feedback forwarding"</h2>
+            <p>"Bounce and complaint notifications are emailed to the sending address (Return-Path or Source)."</p>
+            <p>"Feedback forwarding is " <strong data-testid="forwarding">{if detail.feedback_forwarding { "on" } else { "off" }}</strong> "."</p>
+            <ActionForm action=actions.forwarding>
+                <input type="hidden" name="identity_id" value=id/>
+                <input type="hidden" name="enabled" value=value/>
+                <button type="submit" class="secondary">{label}</button>
+            </ActionForm>
+            <FormError action=actions.forwarding/>
+        </section>
+    }
+}

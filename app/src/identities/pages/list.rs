@@ -1,0 +1,119 @@
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_navigate};
+
+use crate::{
+    accounts::get_account_overview,
+    components::{field_error, Field, FormError, LoadError},
+    identities::{list_identities, CreateDomainIdentity, DkimAlgorithm, VerificationStatus},
+};
+
+/// `/identities`: the account's identities with filters, and adding a domain.
+#[component]
+pub fn IdentitiesPage() -> impl IntoView {
+    let create = ServerAction::<CreateDomainIdentity>::new();
+    let (region, set_region) = signal(String::new());
+    let (status, set_status) = signal(String::new());
+    let (kind, set_kind) = signal(String::new());
+    let identities = Resource::new(
+        move || {
+            (
+                region.get(),
+                status.get(),
+                kind.get(),
+                create.version().get(),
+            )
+        },
+        |(region, status, kind, _)| list_identities(region, status, kind),
+    );
+    let regions = Resource::new(|| (), |_| get_account_overview());
+    let region_options = move || {
+        Suspend::new(async move {
+            regions
+                .await
+                .map(|o| {
+                    o.regions
+                        .into_iter()
+                        .map(|r| {
+                            let value = r.region.clone();
+                            view! { <option value=value>{r.region}</option> }
+                        })
+                        .collect_view()
+                })
+                .unwrap_or_default()
+        })
+    };
+    // A new identity opens on its own page, with the records to publish.
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = create.value().get() {
+            use_navigate()(
+                &format!("/identities/{}", created.identity_id),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <h1>"Identities"</h1>
+        <div class="filters">
+            <label>"Region " <select on:change=move |e| set_region.set(event_target_value(&e))>
+                <option value="">"All"</option>
+                <Transition>{region_options}</Transition>
+            </select></label>
+            <label>"Status " <select on:change=move |e| set_status.set(event_target_value(&e))>
+                <option value="">"All"</option>
+                {VerificationStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+            </select></label>
+            <label>"Type " <select on:change=move |e| set_kind.set(event_target_value(&e))>
+                <option value="">"All"</option>
+                <option value="domain">"Domain"</option>
+                <option value="email_address">"Email address"</option>
+            </select></label>
+        </div>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match identities.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>"No identities match."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr><th>"Identity"</th><th>"Type"</th><th>"Region"</th><th>"Status"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|i| {
+                                        let href = format!("/identities/{}", i.identity_id);
+                                        view! {
+                                            <tr>
+                                                <td><A href=href>{i.name}</A></td>
+                                                <td>{i.kind.label()}</td>
+                                                <td>{i.region}</td>
+                                                <td><span class=format!("status status-{}", i.status.as_str())>{i.status.as_str()}</span></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card">
+            <h2>"Add a domain"</h2>
+            <ActionForm action=create>
+                <Field label="Domain" name="domain" hint="For example example.com; it covers its subdomains and every address under them." error=field_error(create, "domain")/>
+                <div class="field">
+                    <label for="field-region">"Region"</label>
+                    <select id="field-region" name="region"><Transition>{region_options}</Transition></select>
+                    <p class="field-error">{move || field_error(create, "region").get()}</p>
+                </div>
+                <div class="field">
+                    <label for="field-dkim">"DKIM key"</label>
+                    <select id="field-dkim" name="dkim_algorithm">
+                        {[DkimAlgorithm::Rsa2048, DkimAlgorithm::Ed25519].into_iter().map(|a| view! { <option value=a.as_str()>{a.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <FormError action=create/>
+                <button type="submit" disabled=move || create.pending().get()>"Add domain"</button>
+            </ActionForm>
+        </section>
+    }
+}

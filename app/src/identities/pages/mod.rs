@@ -1,0 +1,7 @@
+//! The identities list and the identity page.
+
+mod detail;
+mod list;
+
+pub use detail::IdentityPage;
+pub use list::IdentitiesPage;

@@ -1,0 +1,39 @@
+import { test, expect, hydrated, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "plum-ladder-sunrise-42";
+
+test("add a domain, publish its records to the dev zone, and watch it verify", async ({ page }) => {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill("Domain Owner");
+  await page.getByLabel("Email").fill(uniqueEmail("owner"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.getByRole("link", { name: "Identities" }).click();
+  const domain = `d${Date.now()}.example`;
+  await page.getByLabel("Domain", { exact: true }).fill(domain.toUpperCase());
+  await page.getByRole("button", { name: "Add domain" }).click();
+
+  // The new identity opens on its page, with both records, full and relative names.
+  await expect(page.getByRole("heading", { level: 1, name: domain })).toBeVisible();
+  await expect(page.getByTestId("status")).toHaveText("Pending");
+  const verification = page.getByTestId("record-verification");
+  await expect(verification).toContainText(`_amazonses.${domain}`);
+  await expect(verification).toContainText("Not found yet");
+  await expect(page.getByTestId("record-dkim")).toContainText("v=DKIM1; k=rsa; p=");
+
+  await page.getByRole("button", { name: "Publish to dev zone" }).click();
+  await expect(page.getByRole("button", { name: "Remove from dev zone" })).toBeVisible();
+  await page.getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByTestId("status")).toHaveText("Success");
+  await expect(verification).toContainText("Found in DNS");
+
+  // A bad domain is reported next to its field.
+  await page.getByRole("link", { name: "← Identities" }).click();
+  await expect(page.getByRole("link", { name: domain })).toBeVisible();
+  await page.getByLabel("Domain", { exact: true }).fill("not a domain");
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.locator("#field-domain-error")).toContainText("not a valid domain name");
+});

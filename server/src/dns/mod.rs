@@ -1,0 +1,3 @@
+//! DNS for domain verification: the built-in development zone server.
+
+pub mod dev_zone;

@@ -1,0 +1,40 @@
+//! The domain verification worker: every few seconds, claims the domain identities whose
+//! check is due (pending ones, troubled ones, verified ones due for their periodic re-check)
+//! and checks their records over DNS.
+
+use std::time::Duration;
+
+use app::identities::{
+    check::check_domain, db::claim_due_checks, dns::DnsLookup, verification::VerificationPolicy,
+};
+use sqlx::PgPool;
+
+/// Identities claimed per round.
+const BATCH: i64 = 20;
+
+/// Runs forever (until the process stops).
+pub fn spawn(pool: PgPool, dns: DnsLookup, policy: VerificationPolicy, poll_every: Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(poll_every);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = run_once(&pool, &dns, &policy).await {
+                tracing::warn!(error = %e, "verification round failed");
+            }
+        }
+    });
+}
+
+/// One round; returns how many identities were checked.
+pub async fn run_once(
+    pool: &PgPool,
+    dns: &DnsLookup,
+    policy: &VerificationPolicy,
+) -> Result<usize, app::error::AppError> {
+    let due = claim_due_checks(pool, BATCH).await?;
+    let checked = due.len();
+    for target in due {
+        check_domain(pool, dns, policy, target).await?;
+    }
+    Ok(checked)
+}
