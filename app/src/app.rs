@@ -12,8 +12,9 @@ use crate::{
     accounts::AccountPage,
     auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
     components::{Layout, NotFound},
-    identities::{IdentitiesPage, IdentityPage},
+    identities::{IdentitiesPage, IdentityPage, VerifyEmailPage},
     landing::LandingPage,
+    mailbox::{MailboxMessagePage, MailboxPage},
     operator::OperatorConsolePage,
     users::UsersPage,
 };
@@ -61,6 +62,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator/sign-in") view=OperatorSignInPage ssr=SsrMode::Async/>
                 </Routes>

@@ -14,6 +14,7 @@ pub mod error;
 pub mod identities;
 pub mod ids;
 pub mod landing;
+pub mod mailbox;
 pub mod operator;
 #[cfg(feature = "ssr")]
 pub mod server;

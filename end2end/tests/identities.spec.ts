@@ -37,3 +37,30 @@ test("add a domain, publish its records to the dev zone, and watch it verify", a
   await page.getByRole("button", { name: "Add domain" }).click();
   await expect(page.locator("#field-domain-error")).toContainText("not a valid domain name");
 });
+
+test("verify an email address through the link in the built-in mailbox", async ({ page }) => {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill("Address Owner");
+  await page.getByLabel("Email").fill(uniqueEmail("owner"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.getByRole("link", { name: "Identities" }).click();
+  const address = `sender-${Date.now()}@mail.example`;
+  await page.getByLabel("Email address", { exact: true }).fill(address);
+  await page.getByRole("button", { name: "Add email address" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: address })).toBeVisible();
+  await expect(page.getByTestId("status")).toHaveText("Pending");
+
+  // The verification mail is in the mailbox; its link verifies the address.
+  await page.getByRole("link", { name: "Mailbox" }).first().click();
+  await page.getByRole("link", { name: /email address verification request/ }).first().click();
+  await expect(page.getByTestId("body")).toContainText(address);
+  await page.getByRole("link", { name: /\/verify-email\// }).click();
+  await expect(page.getByTestId("verified")).toContainText(address);
+
+  await page.goto("/identities");
+  await expect(page.getByRole("row", { name: new RegExp(address) })).toContainText("Success");
+});

@@ -84,7 +84,7 @@ impl Application {
             );
             zone.spawn(database.pool.clone());
         }
-        let context = app_context(&settings, database.pool.clone(), dns).await?;
+        let context = app_context(&settings, database.pool.clone(), dns, &origin).await?;
         workers::verification::spawn(
             context.pool.clone(),
             context.dns.clone(),
@@ -129,6 +129,7 @@ async fn app_context(
     settings: &Settings,
     pool: sqlx::PgPool,
     dns: DnsLookup,
+    origin: &str,
 ) -> anyhow::Result<AppContext> {
     // A region added to the configuration gets limits for every existing account.
     app::accounts::db::insert_missing_region_limits(&pool, &settings.regions).await?;
@@ -143,6 +144,7 @@ async fn app_context(
         passwords,
         vault: SecretVault::new(&master_key::load(settings)?),
         session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
+        public_origin: origin.into(),
         dns,
         verification: verification_policy(&settings.verification),
     })
@@ -193,17 +195,18 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
     let session_layer = sessions::layer(&pool, settings, origin);
     sessions::spawn_expired_sweeper(&pool);
 
+    // The same context for pages, server functions and the not-found page (which renders
+    // the app shell too, with its signed-in header).
+    let provide = move || provide_context(context.clone());
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &leptos_options,
-            routes,
-            move || provide_context(context.clone()),
-            {
-                let options = leptos_options.clone();
-                move || app::shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler(app::shell))
+        .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {
+            let options = leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            provide,
+            app::shell,
+        ))
         .with_state(leptos_options)
         .layer(middleware::from_fn_with_state(
             TrustedOrigin(Arc::from(origin)),

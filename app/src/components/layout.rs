@@ -45,6 +45,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                 <li class="nav-group">
                     <span class="nav-title">"Identity owner"</span>
                     <A href="/identities">"Identities"</A>
+                    <A href="/mailbox">"Mailbox"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Delegate sender"</span>

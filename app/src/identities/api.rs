@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{DkimAlgorithm, IdentityDetail, IdentitySummary};
+use super::{DkimAlgorithm, EmailConfirmation, IdentityDetail, IdentitySummary};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::{
-        check, db, dkim, domain::DomainName, identity_arn, records, IdentityKind, MAX_IDENTITIES,
+        check, db, dkim, domain::DomainName, email, identity_arn, records, IdentityKind,
+        MAX_IDENTITIES,
     },
     crate::{
         auth::{
@@ -67,14 +68,7 @@ pub async fn create_domain_identity(
         .collect();
 
     let mut tx = ctx.pool.begin().await?;
-    let count = db::lock_region_and_count(&mut tx, caller.account_id(), &region)
-        .await?
-        .ok_or_else(|| AppError::field("region", "Your account has no limits in this region."))?;
-    if count >= MAX_IDENTITIES {
-        return Err(AppError::Conflict {
-            message: format!("An account can have at most {MAX_IDENTITIES} identities per region."),
-        });
-    }
+    reserve_slot(&mut tx, &caller, &region).await?;
     let new = db::NewDomainIdentity {
         identity_id,
         region: &region,
@@ -98,6 +92,74 @@ pub async fn create_domain_identity(
         name: domain.to_string(),
         region,
         status: super::VerificationStatus::Pending,
+    })
+}
+
+/// Adds an email-address identity and mails it a verification link (valid 24 hours).
+#[server(prefix = "/api", endpoint = "identities/create-email")]
+pub async fn create_email_identity(
+    region: String,
+    email: String,
+) -> Result<IdentitySummary, AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let ctx = app_context()?;
+    let address = normalise_address(&email)?;
+    let identity_id = Uuid::new_v4();
+    let token = email::new_token();
+    let mut tx = ctx.pool.begin().await?;
+    reserve_slot(&mut tx, &caller, &region).await?;
+    db::insert_email_identity(
+        &mut *tx,
+        caller.account_id(),
+        identity_id,
+        &region,
+        &address,
+        &token,
+    )
+    .await
+    .on_constraint("identity_name_key", || {
+        AppError::field("email", "You already have this identity in this region.")
+    })?;
+    email::send_verification(&mut *tx, &ctx.public_origin, &address, &region, &token).await?;
+    tx.commit().await?;
+    Ok(IdentitySummary {
+        arn: identity_arn(&region, caller.account_id(), &address),
+        identity_id,
+        kind: IdentityKind::EmailAddress,
+        name: address,
+        region,
+        status: super::VerificationStatus::Pending,
+    })
+}
+
+/// Sends a new verification link (the old one stops working).
+#[server(prefix = "/api", endpoint = "identities/resend-verification-email")]
+pub async fn resend_verification_email(identity_id: Uuid) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    let ctx = app_context()?;
+    let token = email::new_token();
+    let mut tx = ctx.pool.begin().await?;
+    let (address, region) =
+        db::renew_email_verification(&mut *tx, caller.account_id(), identity_id, &token)
+            .await?
+            .ok_or_else(|| AppError::not_found("Email identity"))?;
+    email::send_verification(&mut *tx, &ctx.public_origin, &address, &region, &token).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Opening a verification link: verifies the address if the link is still valid. Needs no
+/// session: the token in the link is the proof of receiving the mail.
+#[server(prefix = "/api", endpoint = "identities/confirm-email")]
+pub async fn confirm_email_identity(token: String) -> Result<EmailConfirmation, AppError> {
+    let ctx = app_context()?;
+    let (address, status) =
+        db::confirm_email_token(&ctx.pool, token.trim(), email::LINK_VALIDITY.as_secs_f64())
+            .await?
+            .ok_or_else(|| AppError::not_found("Verification link"))?;
+    Ok(EmailConfirmation {
+        address,
+        status: status.parse().map_err(internal)?,
     })
 }
 
@@ -184,6 +246,45 @@ pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Resul
     Ok(())
 }
 
+/// Checks the region and the per-region limit, holding the account's region row locked
+/// until the caller's transaction ends, so concurrent creations cannot pass the limit.
+#[cfg(feature = "ssr")]
+async fn reserve_slot(
+    tx: &mut sqlx::PgTransaction<'_>,
+    caller: &AccountCtx,
+    region: &str,
+) -> Result<(), AppError> {
+    let count = db::lock_region_and_count(tx, caller.account_id(), region)
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "region",
+                format!("Sesame does not serve region `{region}` for your account."),
+            )
+        })?;
+    if count >= MAX_IDENTITIES {
+        return Err(AppError::Conflict {
+            message: format!("An account can have at most {MAX_IDENTITIES} identities per region."),
+        });
+    }
+    Ok(())
+}
+
+/// An address as an identity name: lower case, its domain in IDNA ASCII form.
+#[cfg(feature = "ssr")]
+fn normalise_address(email: &str) -> Result<String, AppError> {
+    let field = |m: String| AppError::field("email", m);
+    let address = crate::email::EmailAddress::parse(email).map_err(field)?;
+    let (local, domain) = address
+        .as_str()
+        .split_once('@')
+        .ok_or_else(|| field("Enter an email address.".into()))?;
+    Ok(format!(
+        "{local}@{}",
+        DomainName::parse(domain).map_err(field)?
+    ))
+}
+
 #[cfg(feature = "ssr")]
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
@@ -218,8 +319,12 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
         IdentityKind::EmailAddress => Vec::new(),
     };
     let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    let window = match kind {
+        IdentityKind::Domain => ctx.verification.window,
+        IdentityKind::EmailAddress => email::LINK_VALIDITY,
+    };
     let deadline = (status == super::VerificationStatus::Pending)
-        .then(|| row.verification_started_at + ctx.verification.window)
+        .then(|| row.verification_started_at + window)
         .and_then(|t| t.format(when).ok());
     Ok(IdentityDetail {
         summary: IdentitySummary {

@@ -76,6 +76,94 @@ pub async fn insert_domain_identity(
     Ok(())
 }
 
+/// Stores an email-address identity; fails on `identity_name_key` if the account has it.
+pub async fn insert_email_identity(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    identity_id: Uuid,
+    region: &str,
+    address: &str,
+    token: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into identity (identity_id, account_id, region, kind, name, verification_token, next_check_at)
+           values ($1, $2, $3, 'email_address', $4, $5, 'infinity')"#,
+        identity_id,
+        account.as_str(),
+        region,
+        address,
+        token
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A new link for an email-address identity: new token, Pending, a fresh 24 hours.
+/// Returns the address and region, or None if the account has no such email identity.
+pub async fn renew_email_verification(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    identity: Uuid,
+    token: &str,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"update identity set verification_token = $3, verification_status = 'Pending', verification_started_at = now()
+           where account_id = $1 and identity_id = $2 and kind = 'email_address'
+           returning name, region"#,
+        account.as_str(),
+        identity,
+        token
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.name, r.region)))
+}
+
+/// Confirms the email identity whose link carries `token`, if the link is still valid;
+/// expired links turn a pending identity Failed. Returns the address and the new status.
+/// Looked up by token alone: the token is the proof, and it reveals nothing else.
+pub async fn confirm_email_token(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"update identity
+           set verification_status = case
+                   when verification_status = 'Success' then 'Success'
+                   when verification_started_at > now() - make_interval(secs => $2) then 'Success'
+                   else 'Failed' end
+           where verification_token = $1 and kind = 'email_address'
+           returning name, verification_status"#,
+        token,
+        validity_secs
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.name, r.verification_status)))
+}
+
+/// Marks pending email identities whose link has expired as Failed.
+pub async fn expire_email_verifications(
+    db: impl PgExecutor<'_>,
+    validity_secs: f64,
+) -> Result<u64, sqlx::Error> {
+    let expired = sqlx::query!(
+        // language=PostgreSQL
+        r#"update identity set verification_status = 'Failed'
+           where kind = 'email_address' and verification_status = 'Pending'
+             and verification_started_at <= now() - make_interval(secs => $1)"#,
+        validity_secs
+    )
+    .execute(db)
+    .await?;
+    Ok(expired.rows_affected())
+}
+
 /// Optional filters of the identities list.
 #[derive(Default)]
 pub struct IdentityFilter<'a> {

@@ -11,13 +11,15 @@ pub mod dkim;
 #[cfg(feature = "ssr")]
 pub mod dns;
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod email;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod records;
 pub mod verification;
 
 pub use api::*;
-pub use pages::{IdentitiesPage, IdentityPage};
+pub use pages::{IdentitiesPage, IdentityPage, VerifyEmailPage};
 
 use serde::{Deserialize, Serialize};
 
@@ -150,6 +152,13 @@ pub struct IdentitySummary {
     pub region: String,
     pub status: VerificationStatus,
     pub arn: String,
+}
+
+/// The outcome of opening an email verification link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailConfirmation {
+    pub address: String,
+    pub status: VerificationStatus,
 }
 
 /// A DNS record the owner publishes, with what the resolver last answered for it.

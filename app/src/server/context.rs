@@ -23,6 +23,8 @@ pub struct AppContext {
     pub vault: SecretVault,
     /// A session ends this long after sign-in, however active it is.
     pub session_lifetime: Duration,
+    /// The origin users reach Sesame at (links in mail point there).
+    pub public_origin: Arc<str>,
     pub dns: DnsLookup,
     pub verification: VerificationPolicy,
 }

@@ -1,11 +1,15 @@
-//! The domain verification worker: every few seconds, claims the domain identities whose
-//! check is due (pending ones, troubled ones, verified ones due for their periodic re-check)
-//! and checks their records over DNS.
+//! The verification worker: every few seconds, claims the domain identities whose check is
+//! due (pending ones, troubled ones, verified ones due for their periodic re-check) and
+//! checks their records over DNS; and fails email identities whose link expired unused.
 
 use std::time::Duration;
 
 use app::identities::{
-    check::check_domain, db::claim_due_checks, dns::DnsLookup, verification::VerificationPolicy,
+    check::check_domain,
+    db::{claim_due_checks, expire_email_verifications},
+    dns::DnsLookup,
+    email::LINK_VALIDITY,
+    verification::VerificationPolicy,
 };
 use sqlx::PgPool;
 
@@ -25,12 +29,14 @@ pub fn spawn(pool: PgPool, dns: DnsLookup, policy: VerificationPolicy, poll_ever
     });
 }
 
-/// One round; returns how many identities were checked.
+/// One round: expires unopened email links, then checks the due domains (how many is
+/// returned).
 pub async fn run_once(
     pool: &PgPool,
     dns: &DnsLookup,
     policy: &VerificationPolicy,
 ) -> Result<usize, app::error::AppError> {
+    expire_email_verifications(pool, LINK_VALIDITY.as_secs_f64()).await?;
     let due = claim_due_checks(pool, BATCH).await?;
     let checked = due.len();
     for target in due {

@@ -51,6 +51,11 @@ impl TestApp {
     /// Spawns with settings adjusted by `configure` (e.g. short session lifetimes). The
     /// development DNS zone is off unless `configure` turns it on (see `spawn_with_dns`).
     pub async fn spawn_with(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> Self {
+        // TEST_LOG=1 shows the server's logs (with RUST_LOG as the filter).
+        static LOGS: std::sync::Once = std::sync::Once::new();
+        if std::env::var_os("TEST_LOG").is_some() {
+            LOGS.call_once(sesame::telemetry::init);
+        }
         let data = tempfile::tempdir().unwrap();
         let overrides = Overrides {
             http_addr: Some(SocketAddr::from(([127, 0, 0, 1], 0))),

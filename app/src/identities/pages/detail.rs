@@ -5,8 +5,9 @@ use uuid::Uuid;
 use crate::{
     components::{CopyValue, FormError, LoadError},
     identities::{
-        get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, RestartVerification,
-        SetDevZonePublication, SetFeedbackForwarding, VerificationStatus,
+        get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
+        ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
+        VerificationStatus,
     },
 };
 
@@ -34,6 +35,7 @@ struct Actions {
     restart: ServerAction<RestartVerification>,
     dev_zone: ServerAction<SetDevZonePublication>,
     forwarding: ServerAction<SetFeedbackForwarding>,
+    resend: ServerAction<ResendVerificationEmail>,
     delete: ServerAction<DeleteIdentity>,
 }
 
@@ -47,6 +49,7 @@ pub fn IdentityPage() -> impl IntoView {
         restart: ServerAction::new(),
         dev_zone: ServerAction::new(),
         forwarding: ServerAction::new(),
+        resend: ServerAction::new(),
         delete: ServerAction::new(),
     };
     let identity = Resource::new(
@@ -57,6 +60,7 @@ pub fn IdentityPage() -> impl IntoView {
                 actions.restart.version().get(),
                 actions.dev_zone.version().get(),
                 actions.forwarding.version().get(),
+                actions.resend.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -91,6 +95,7 @@ pub fn IdentityPage() -> impl IntoView {
                             }).collect_view()}
                         </div>
                         {move || match tab.get() {
+                            Tab::Verification if detail.summary.kind == IdentityKind::EmailAddress => view! { <EmailVerificationTab detail=detail.clone() actions/> }.into_any(),
                             Tab::Verification => view! { <VerificationTab detail=detail.clone() actions/> }.into_any(),
                             Tab::Dkim => view! { <DkimTab detail=detail.clone()/> }.into_any(),
                             Tab::Authorization => view! {
@@ -178,6 +183,31 @@ fn VerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
             </div>
             <FormError action=actions.check/>
             <FormError action=actions.dev_zone/>
+        </section>
+    }
+}
+
+#[component]
+fn EmailVerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
+    let id = detail.summary.identity_id.to_string();
+    let pending = detail.summary.status == VerificationStatus::Pending;
+    view! {
+        <section class="card">
+            <h2>"Verification link"</h2>
+            {if pending {
+                view! { <p>"We sent a link to " <strong>{detail.summary.name.clone()}</strong> ". Open it by " {detail.verification_deadline.unwrap_or_default()} " to verify the address."</p> }.into_any()
+            } else {
+                view! { <p>"The address is " {detail.summary.status.as_str()} "."</p> }.into_any()
+            }}
+            <p class="muted">"Until delivery is set up, the message is in your " <A href="/mailbox">"Mailbox"</A> "."</p>
+            <ActionForm action=actions.resend>
+                <input type="hidden" name="identity_id" value=id/>
+                <button type="submit" class="secondary">"Resend the verification email"</button>
+            </ActionForm>
+            <Show when=move || matches!(actions.resend.value().get(), Some(Ok(())))>
+                <p class="notice">"A new link was sent; earlier links no longer work."</p>
+            </Show>
+            <FormError action=actions.resend/>
         </section>
     }
 }

@@ -1,16 +1,21 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{
     accounts::get_account_overview,
     components::{field_error, Field, FormError, LoadError},
-    identities::{list_identities, CreateDomainIdentity, DkimAlgorithm, VerificationStatus},
+    error::AppError,
+    identities::{
+        list_identities, CreateDomainIdentity, CreateEmailIdentity, DkimAlgorithm, IdentitySummary,
+        VerificationStatus,
+    },
 };
 
 /// `/identities`: the account's identities with filters, and adding a domain.
 #[component]
 pub fn IdentitiesPage() -> impl IntoView {
     let create = ServerAction::<CreateDomainIdentity>::new();
+    let create_email = ServerAction::<CreateEmailIdentity>::new();
     let (region, set_region) = signal(String::new());
     let (status, set_status) = signal(String::new());
     let (kind, set_kind) = signal(String::new());
@@ -21,9 +26,10 @@ pub fn IdentitiesPage() -> impl IntoView {
                 status.get(),
                 kind.get(),
                 create.version().get(),
+                create_email.version().get(),
             )
         },
-        |(region, status, kind, _)| list_identities(region, status, kind),
+        |(region, status, kind, ..)| list_identities(region, status, kind),
     );
     let regions = Resource::new(|| (), |_| get_account_overview());
     let region_options = move || {
@@ -42,15 +48,9 @@ pub fn IdentitiesPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    // A new identity opens on its own page, with the records to publish.
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            use_navigate()(
-                &format!("/identities/{}", created.identity_id),
-                Default::default(),
-            );
-        }
-    });
+    // A new identity opens on its own page, with what to do next.
+    open_created(create);
+    open_created(create_email);
     view! {
         <h1>"Identities"</h1>
         <div class="filters">
@@ -115,5 +115,33 @@ pub fn IdentitiesPage() -> impl IntoView {
                 <button type="submit" disabled=move || create.pending().get()>"Add domain"</button>
             </ActionForm>
         </section>
+        <section class="card">
+            <h2>"Add an email address"</h2>
+            <ActionForm action=create_email>
+                <Field label="Email address" name="email" kind="email" hint="We send it a link; opening the link within 24 hours verifies it." error=field_error(create_email, "email")/>
+                <div class="field">
+                    <label for="field-email-region">"Region"</label>
+                    <select id="field-email-region" name="region"><Transition>{region_options}</Transition></select>
+                    <p class="field-error">{move || field_error(create_email, "region").get()}</p>
+                </div>
+                <FormError action=create_email/>
+                <button type="submit" disabled=move || create_email.pending().get()>"Add email address"</button>
+            </ActionForm>
+        </section>
     }
+}
+
+/// Navigates to the identity an action has just created.
+fn open_created<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Output = IdentitySummary, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(created)) = action.value().get() {
+            use_navigate()(
+                &format!("/identities/{}", created.identity_id),
+                Default::default(),
+            );
+        }
+    });
 }
