@@ -15,6 +15,7 @@ use app::{
     auth::{self, password::PasswordHasher, Role},
     email::EmailAddress,
     error::AppError,
+    identities::{self, domain::DomainName},
     ids::AccountId,
     operator,
     server::errors::ConstraintExt,
@@ -91,6 +92,19 @@ pub enum AdminCommand {
     CreateOperator {
         #[arg(long)]
         email: String,
+    },
+    /// Publish (or with --remove, withdraw) a domain identity's records in the development
+    /// DNS zone, which the verifier then asks over DNS.
+    PublishDevZone {
+        #[arg(long)]
+        account: String,
+        /// The domain.
+        #[arg(long)]
+        identity: String,
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        remove: bool,
     },
 }
 
@@ -266,6 +280,29 @@ async fn execute(
                     message: "An operator with this email already exists.".to_owned(),
                 })?;
             eprintln!("operator {email} created");
+        }
+        AdminCommand::PublishDevZone {
+            account,
+            identity,
+            region,
+            remove,
+        } => {
+            let account = parse_account(&account)?;
+            let region = region_or_default(region)?;
+            let domain = DomainName::parse(&identity).map_err(AdminError::Refused)?;
+            let id = identities::db::find_identity_id(pool, &account, &region, domain.as_str())
+                .await?
+                .ok_or_else(|| {
+                    AdminError::NotFound(format!(
+                        "account {account} has no identity {domain} in {region}"
+                    ))
+                })?;
+            identities::dev_zone::set_publication(pool, &account, id, !remove).await?;
+            eprintln!(
+                "{} the records of {domain} {} the development zone",
+                if remove { "removed" } else { "published" },
+                if remove { "from" } else { "to" }
+            );
         }
     }
     Ok(())

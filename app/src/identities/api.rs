@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        check, db, dkim, domain::DomainName, email, identity_arn, records, IdentityKind,
+        check, db, dev_zone, dkim, domain::DomainName, email, identity_arn, IdentityKind,
         MAX_IDENTITIES,
     },
     crate::{
@@ -229,21 +229,7 @@ pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Resul
             message: "The development DNS zone is not enabled on this server.".to_owned(),
         });
     }
-    let current = detail(&caller, identity_id).await?;
-    let records: Vec<(String, String)> = if publish {
-        current
-            .records
-            .into_iter()
-            .map(|r| (r.name, r.value))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut tx = ctx.pool.begin().await?;
-    db::replace_dev_zone_records(&mut tx, identity_id, &records).await?;
-    db::set_dev_zone(&mut *tx, caller.account_id(), identity_id, publish).await?;
-    tx.commit().await?;
-    Ok(())
+    dev_zone::set_publication(&ctx.pool, caller.account_id(), identity_id, publish).await
 }
 
 /// Checks the region and the per-region limit, holding the account's region row locked
@@ -299,25 +285,13 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
         .ok_or_else(|| AppError::not_found("Identity"))?;
     let kind: IdentityKind = row.kind.parse().map_err(internal)?;
     let status: super::VerificationStatus = row.verification_status.parse().map_err(internal)?;
+    let records = dev_zone::records_of(&row)?;
     let algorithm = row
         .dkim_algorithm
         .as_deref()
         .map(str::parse::<DkimAlgorithm>)
         .transpose()
         .map_err(internal)?;
-    let records = match kind {
-        IdentityKind::Domain => {
-            let domain = DomainName::parse(&row.name).map_err(internal)?;
-            let dkim = match (&row.dkim_selector, algorithm, &row.dkim_public_key) {
-                (Some(selector), Some(algorithm), Some(key)) => {
-                    Some((selector.as_str(), algorithm, key.as_str()))
-                }
-                _ => None,
-            };
-            records::expected_records(&domain, &row.verification_token, dkim, &row.last_answers)
-        }
-        IdentityKind::EmailAddress => Vec::new(),
-    };
     let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     let window = match kind {
         IdentityKind::Domain => ctx.verification.window,

@@ -247,6 +247,24 @@ pub async fn find_identity(
     .await
 }
 
+/// The id of the account's identity `name` in `region` (for the admin CLI).
+pub async fn find_identity_id(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select identity_id from identity where account_id = $1 and region = $2 and name = $3"#,
+        account.as_str(),
+        region,
+        name
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Deletes an identity (its dev-zone records go with it); false if there is no such identity.
 pub async fn delete_identity(
     db: impl PgExecutor<'_>,

@@ -7,6 +7,8 @@ pub mod check;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod dev_zone;
+#[cfg(feature = "ssr")]
 pub mod dkim;
 #[cfg(feature = "ssr")]
 pub mod dns;

@@ -293,3 +293,44 @@ async fn failures_have_exit_codes_scripts_can_rely_on(pool: PgPool) {
         .unwrap();
     assert_eq!(accounts, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_cli_publishes_a_domain_to_the_dev_zone(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool.clone(), |s| s.verification.poll_secs = 3600).await;
+    let (owner, account) = app.new_account("Acme").await;
+    let form = [
+        ("region", "us-east-1"),
+        ("domain", "example.com"),
+        ("dkim_algorithm", "rsa-sha256"),
+    ];
+    let id = owner.json("identities/create-domain", &form).await["identity_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let data = tempfile::tempdir().unwrap();
+    let publish = [
+        "publish-dev-zone",
+        "--account",
+        &account,
+        "--identity",
+        "Example.COM",
+    ];
+    stdout(&admin(&pool, data.path(), &publish, None));
+    let detail = owner
+        .json("identities/check-now", &[("identity_id", &id)])
+        .await;
+    assert_eq!(detail["summary"]["status"], "Success");
+
+    let missing = [
+        "publish-dev-zone",
+        "--account",
+        &account,
+        "--identity",
+        "other.example",
+    ];
+    assert_eq!(
+        admin(&pool, data.path(), &missing, None).status.code(),
+        Some(3)
+    );
+}

@@ -374,3 +374,30 @@ async fn only_admins_change_identities(pool: PgPool) {
         )
         .await;
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_account_has_at_most_ten_thousand_identities_per_region(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |s| s.verification.poll_secs = 3600).await;
+    let (admin, account) = app.new_account("Acme").await;
+    sqlx::query(
+        "insert into identity (identity_id, account_id, region, kind, name, verification_token, next_check_at)
+         select gen_random_uuid(), $1, 'us-east-1', 'email_address', 'u' || n || '@example.com', 'token' || n, 'infinity'
+         from generate_series(1, 10000) as n",
+    )
+    .bind(&account)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let form = [
+        ("region", "us-east-1"),
+        ("domain", "one-too-many.example"),
+        ("dkim_algorithm", "ed25519-sha256"),
+    ];
+    let error = admin
+        .error("identities/create-domain", &form, StatusCode::CONFLICT)
+        .await;
+    assert!(
+        error["message"].as_str().unwrap().contains("at most 10000"),
+        "{error}"
+    );
+}
