@@ -16,6 +16,7 @@ pub mod ids;
 pub mod landing;
 pub mod mailbox;
 pub mod operator;
+pub mod policies;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod users;
