@@ -31,8 +31,8 @@ pub enum Claimant {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Claims {
     claimant: Claimant,
-    /// Unix seconds of the sign-in; the absolute session lifetime counts from here.
-    signed_in_at: i64,
+    /// Unix milliseconds of the sign-in; the absolute session lifetime counts from here.
+    signed_in_at_ms: i64,
 }
 
 /// A signed-in, enabled account user with a checked permission.
@@ -67,6 +67,10 @@ impl OperatorCtx {
     }
 }
 
+fn now_ms() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
 }
@@ -85,7 +89,7 @@ pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
     session.cycle_id().await.map_err(internal)?;
     let claims = Claims {
         claimant,
-        signed_in_at: OffsetDateTime::now_utc().unix_timestamp(),
+        signed_in_at_ms: now_ms(),
     };
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
 }
@@ -99,11 +103,19 @@ pub async fn end() -> Result<(), AppError> {
 pub async fn claimant() -> Result<Option<Claimant>, AppError> {
     let ctx = app_context()?;
     let session = session().await?;
-    let Some(claims) = session.get::<Claims>(CLAIMS_KEY).await.map_err(internal)? else {
-        return Ok(None);
+    let claims = match session.get::<Claims>(CLAIMS_KEY).await {
+        Ok(Some(claims)) => claims,
+        Ok(None) => return Ok(None),
+        // Claims this version cannot read (written by an older one): sign the session out
+        // rather than fail every request it makes.
+        Err(e) => {
+            tracing::warn!(error = %e, "ending a session whose claims cannot be read");
+            session.flush().await.map_err(internal)?;
+            return Ok(None);
+        }
     };
-    let age = OffsetDateTime::now_utc().unix_timestamp() - claims.signed_in_at;
-    if age < 0 || age as u64 >= ctx.session_lifetime.as_secs() {
+    let age_ms = now_ms() - claims.signed_in_at_ms;
+    if age_ms < 0 || age_ms as u128 >= ctx.session_lifetime.as_millis() {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     }

@@ -80,15 +80,15 @@ async fn signing_in_issues_a_new_session_id_and_kills_the_old_one(pool: PgPool) 
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_idle_session_expires(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |s| s.session.idle_timeout_secs = 2).await;
+    let app = TestApp::spawn_with(pool, |s| s.session.idle_timeout_secs = 3).await;
     let (browser, _) = app.new_account("Acme").await;
     // Activity keeps it alive past the idle timeout…
-    for _ in 0..3 {
+    for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         browser.json("account/overview", &[]).await;
     }
     // …and inactivity ends it.
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
     browser
         .error("account/overview", &[], StatusCode::UNAUTHORIZED)
         .await;
@@ -96,13 +96,21 @@ async fn an_idle_session_expires(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_active_session_still_ends_at_its_absolute_lifetime(pool: PgPool) {
-    let app = TestApp::spawn_with(pool, |s| s.session.absolute_timeout_secs = 3).await;
+    let lifetime = Duration::from_secs(5);
+    let app = TestApp::spawn_with(pool, |s| {
+        s.session.absolute_timeout_secs = lifetime.as_secs()
+    })
+    .await;
+    let signed_in = std::time::Instant::now();
     let (browser, _) = app.new_account("Acme").await;
+    // Active well within the lifetime: still signed in.
     for _ in 0..2 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         browser.json("account/overview", &[]).await;
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Still active, but past the lifetime: signed out.
+    tokio::time::sleep((lifetime + Duration::from_millis(500)).saturating_sub(signed_in.elapsed()))
+        .await;
     browser
         .error("account/overview", &[], StatusCode::UNAUTHORIZED)
         .await;
