@@ -286,12 +286,7 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
     let kind: IdentityKind = row.kind.parse().map_err(internal)?;
     let status: super::VerificationStatus = row.verification_status.parse().map_err(internal)?;
     let records = dev_zone::records_of(&row)?;
-    let algorithm = row
-        .dkim_algorithm
-        .as_deref()
-        .map(str::parse::<DkimAlgorithm>)
-        .transpose()
-        .map_err(internal)?;
+    let algorithm = row.dkim_algorithm().map_err(internal)?;
     let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     let window = match kind {
         IdentityKind::Domain => ctx.verification.window,

@@ -228,6 +228,13 @@ pub struct IdentityRow {
     pub feedback_forwarding: bool,
 }
 
+impl IdentityRow {
+    /// The DKIM key's algorithm, if the identity has a key.
+    pub fn dkim_algorithm(&self) -> Result<Option<super::DkimAlgorithm>, String> {
+        self.dkim_algorithm.as_deref().map(str::parse).transpose()
+    }
+}
+
 pub async fn find_identity(
     db: impl PgExecutor<'_>,
     account: &AccountId,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     db::{self, IdentityRow},
     domain::DomainName,
-    records, DkimAlgorithm, DnsRecord, IdentityKind,
+    records, DnsRecord, IdentityKind,
 };
 use crate::{error::AppError, ids::AccountId, server::errors::internal};
 
@@ -17,12 +17,7 @@ pub fn records_of(row: &IdentityRow) -> Result<Vec<DnsRecord>, AppError> {
         return Ok(Vec::new());
     }
     let domain = DomainName::parse(&row.name).map_err(internal)?;
-    let algorithm = row
-        .dkim_algorithm
-        .as_deref()
-        .map(str::parse::<DkimAlgorithm>)
-        .transpose()
-        .map_err(internal)?;
+    let algorithm = row.dkim_algorithm().map_err(internal)?;
     let dkim = match (&row.dkim_selector, algorithm, &row.dkim_public_key) {
         (Some(selector), Some(algorithm), Some(key)) => {
             Some((selector.as_str(), algorithm, key.as_str()))

@@ -12,8 +12,7 @@ pub fn SignInPage() -> impl IntoView {
         <section class="narrow">
             <h1>"Sign in"</h1>
             <ActionForm action=action>
-                <Field label="Email" name="email" kind="email" autocomplete="username" error=field_error(action, "email")/>
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=field_error(action, "password")/>
+                <CredentialFields email=field_error(action, "email") password=field_error(action, "password")/>
                 <FormError action=action/>
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
@@ -30,11 +29,22 @@ pub fn OperatorSignInPage() -> impl IntoView {
         <section class="narrow">
             <h1>"Operator sign-in"</h1>
             <ActionForm action=action>
-                <Field label="Email" name="email" kind="email" autocomplete="username" error=field_error(action, "email")/>
-                <Field label="Password" name="password" kind="password" autocomplete="current-password" error=field_error(action, "password")/>
+                <CredentialFields email=field_error(action, "email") password=field_error(action, "password")/>
                 <FormError action=action/>
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// The email and password fields both sign-in forms share, with their errors.
+#[component]
+fn CredentialFields(
+    email: Signal<Option<String>>,
+    password: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Field label="Email" name="email" kind="email" autocomplete="username" error=email/>
+        <Field label="Password" name="password" kind="password" autocomplete="current-password" error=password/>
     }
 }
