@@ -385,11 +385,13 @@ pub async fn dev_zone_txt(db: impl PgExecutor<'_>, name: &str) -> Result<Vec<Str
 }
 
 /// True when the development zone has any record at or under `name` (so the server can
-/// tell "no such name" from "no record of that type").
+/// tell "no such name" from "no record of that type"). A suffix comparison, not LIKE: names
+/// such as `_domainkey` contain LIKE's wildcard `_`.
 pub async fn dev_zone_has_name(db: impl PgExecutor<'_>, name: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"select exists(select from dev_zone_record where name = $1 or name like '%.' || $1) as "exists!""#,
+        r#"select exists(select from dev_zone_record
+                         where name = $1 or right(name, length($1) + 1) = '.' || $1) as "exists!""#,
         name
     )
     .fetch_one(db)

@@ -20,6 +20,8 @@ pub const PASSWORD: &str = "plum-ladder-sunrise-42";
 pub struct TestApp {
     pub base: String,
     pub pool: PgPool,
+    /// The development DNS zone's address, when spawned with `spawn_with_dns`.
+    pub dev_zone: Option<SocketAddr>,
     _data: tempfile::TempDir,
 }
 
@@ -37,7 +39,7 @@ impl TestApp {
             .unwrap()
             .port();
         let zone = SocketAddr::from(([127, 0, 0, 1], port));
-        Self::spawn_with(pool, |s| {
+        let app = Self::spawn_with(pool, |s| {
             s.dns.dev_zone = true;
             s.dns.dev_zone_addr = zone;
             s.dns.nameservers = vec![zone];
@@ -45,7 +47,11 @@ impl TestApp {
             s.verification.retry_secs = 1;
             configure(s);
         })
-        .await
+        .await;
+        Self {
+            dev_zone: Some(zone),
+            ..app
+        }
     }
 
     /// Spawns with settings adjusted by `configure` (e.g. short session lifetimes). The
@@ -75,6 +81,7 @@ impl TestApp {
         Self {
             base,
             pool,
+            dev_zone: None,
             _data: data,
         }
     }
