@@ -16,6 +16,7 @@ use crate::{
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
     operator::OperatorConsolePage,
+    policies::SharedWithMePage,
     users::UsersPage,
 };
 
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shared") view=SharedWithMePage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>

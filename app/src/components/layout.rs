@@ -49,7 +49,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Delegate sender"</span>
-                    <span class="nav-later" title="Arrives with sending authorization">"Shared with me"</span>
+                    <A href="/shared">"Shared with me"</A>
                     <span class="nav-later" title="Arrives with the sending API">"Sending"</span>
                 </li>
                 <li class="nav-group">

@@ -2,6 +2,8 @@
 
 mod form;
 mod layout;
+mod loaded;
 
 pub use form::{field_error, CopyValue, Field, FormError, LoadError};
 pub use layout::{Layout, NotFound};
+pub use loaded::loaded;

@@ -10,8 +10,9 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        check, db, dev_zone, dkim, domain::DomainName, email, identity_arn, IdentityKind,
-        MAX_IDENTITIES,
+        check, db, dev_zone, dkim,
+        domain::{address_identity_name, DomainName},
+        email, identity_arn, IdentityKind, MAX_IDENTITIES,
     },
     crate::{
         auth::{
@@ -256,19 +257,9 @@ async fn reserve_slot(
     Ok(())
 }
 
-/// An address as an identity name: lower case, its domain in IDNA ASCII form.
 #[cfg(feature = "ssr")]
 fn normalise_address(email: &str) -> Result<String, AppError> {
-    let field = |m: String| AppError::field("email", m);
-    let address = crate::email::EmailAddress::parse(email).map_err(field)?;
-    let (local, domain) = address
-        .as_str()
-        .split_once('@')
-        .ok_or_else(|| field("Enter an email address.".into()))?;
-    Ok(format!(
-        "{local}@{}",
-        DomainName::parse(domain).map_err(field)?
-    ))
+    address_identity_name(email).map_err(|m| AppError::field("email", m))
 }
 
 #[cfg(feature = "ssr")]

@@ -76,6 +76,16 @@ pub fn domain_covers_address(domain: &DomainName, address: &str) -> bool {
     DomainName::parse(address_domain).is_ok_and(|d| d.is_within(domain))
 }
 
+/// An address as an identity name: lower case, its domain in IDNA ASCII form.
+pub fn address_identity_name(email: &str) -> Result<String, String> {
+    let address = crate::email::EmailAddress::parse(email)?;
+    let (local, domain) = address
+        .as_str()
+        .split_once('@')
+        .ok_or_else(|| "Enter an email address.".to_owned())?;
+    Ok(format!("{local}@{}", DomainName::parse(domain)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,72 +1,49 @@
-//! Sending authorization policies: the language (parsing and validation), and the evaluator
-//! that decides every delegated send — plain Rust with no I/O, so the server runs it on each
-//! send and the browser runs the same validator in the policy editor.
-//!
-//! Semantics follow SES and IAM (see `shared/reference/ses-semantics.md` §1): default deny,
-//! explicit deny wins, the owner is always allowed, and an email-address identity's policies
-//! take precedence over its domain's.
+//! Sending authorization policies on identities: storing them (at most 20 per identity),
+//! the owner's Authorization tab (editor, generator, simulator), a delegate's "Shared with
+//! me", and loading policies to authorize a request. The language itself — parser,
+//! validator, evaluator — is the `sesame-policy` crate (`app/policy/`), re-exported here.
 
-mod condition;
-mod context;
-mod evaluate;
-mod glob;
-mod parse;
-#[cfg(test)]
-mod tests;
+mod api;
+#[cfg(feature = "ssr")]
+pub mod authorization;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod pages;
 
-pub use context::RequestContext;
-pub use evaluate::{authorize, evaluate, Decision, NamedPolicy};
-pub use parse::{parse_policy, Policy, Principals, Statement};
+pub use api::*;
+pub use pages::{AuthorizationTab, SharedWithMePage};
+pub use sesame_policy::*;
 
 use serde::{Deserialize, Serialize};
 
-/// The actions sending authorization governs.
-pub const ACTIONS: [&str; 4] = [
-    "ses:SendEmail",
-    "ses:SendRawEmail",
-    "ses:SendTemplatedEmail",
-    "ses:SendBulkTemplatedEmail",
-];
-/// SES's limits.
-pub const MAX_POLICY_BYTES: usize = 4096;
-pub const MAX_POLICIES_PER_IDENTITY: usize = 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Effect {
-    Allow,
-    Deny,
+/// A policy as stored on an identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPolicy {
+    pub name: String,
+    pub document: String,
+    pub updated_at: String,
 }
 
-/// Why a policy document was refused (`InvalidPolicy`), naming the field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{field}: {message}")]
-pub struct PolicyError {
-    pub field: String,
-    pub message: String,
+/// An identity of another account that names the caller's account (or one of its users) in
+/// a policy, with what those statements say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedIdentity {
+    /// What to pass as SourceArn, FromArn or ReturnPathArn.
+    pub arn: String,
+    pub name: String,
+    pub kind: crate::identities::IdentityKind,
+    pub region: String,
+    pub owner_account: String,
+    pub status: crate::identities::VerificationStatus,
+    pub grants: Vec<Grant>,
 }
 
-impl PolicyError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
-
-/// SES's rule for policy names, with its error text.
-pub fn check_policy_name(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("PolicyName is required.".to_owned());
-    }
-    if name.chars().count() > 64 {
-        return Err("1 validation error detected: Value at 'policyName' failed to satisfy constraint: Member must have length less than or equal to 64".to_owned());
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err("PolicyName is invalid. Policy names must only include alpha-numeric characters, dashes, and underscores.".to_owned());
-    }
-    Ok(())
+/// The simulator's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Simulation {
+    pub allowed: bool,
+    /// Which statement decided, in words.
+    pub explanation: String,
+    /// The identity whose policies were evaluated (None when the owner asked).
+    pub evaluated_identity: Option<String>,
 }

@@ -19,6 +19,8 @@ async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
          select format('region %s %s %s %s', region, sandbox, max_24_hour_send, max_send_rate) from account_region where account_id = $1
          union all
          select format('identity %s %s %s %s %s %s', identity_id, name, verification_status, dev_zone, feedback_forwarding, next_check_at) from identity where account_id = $1
+         union all
+         select format('policy %s %s %s', identity_id, name, document) from identity_policy where account_id = $1
          order by 1",
     )
     .bind(account)
@@ -73,6 +75,19 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         )
         .await;
     let bob_identity = bob_identity["identity_id"].as_str().unwrap().to_owned();
+    let bob_policy = format!(
+        r#"{{"Statement": {{"Effect": "Allow", "Principal": {{"AWS": "{alice_account}"}}, "Action": "ses:SendEmail", "Resource": "arn:aws:ses:us-east-1:{bob_account}:identity/bob.example.com"}}}}"#
+    );
+    bob.json(
+        "policies/put",
+        &[
+            ("identity_id", &bob_identity),
+            ("name", "alice"),
+            ("document", &bob_policy),
+            ("replace", "false"),
+        ],
+    )
+    .await;
     let before = snapshot(&app.pool, &bob_account).await;
 
     // Alice calls every function that takes an id, with Bob's ids.
@@ -109,6 +124,38 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         (
             "identities/dev-zone",
             vec![("identity_id", bob_identity.as_str()), ("publish", "true")],
+        ),
+        (
+            "policies/list",
+            vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
+            "policies/put",
+            vec![
+                ("identity_id", bob_identity.as_str()),
+                ("name", "alice"),
+                ("document", bob_policy.as_str()),
+                ("replace", "true"),
+            ],
+        ),
+        (
+            "policies/delete",
+            vec![("identity_id", bob_identity.as_str()), ("name", "alice")],
+        ),
+        (
+            "policies/simulate",
+            vec![
+                ("identity_id", bob_identity.as_str()),
+                ("principal", alice_account.as_str()),
+                ("action", "ses:SendEmail"),
+                ("from_address", "x@bob.example.com"),
+                ("from_display_name", ""),
+                ("recipients", ""),
+                ("feedback_address", ""),
+                ("source_ip", ""),
+                ("at", ""),
+                ("secure_transport", "true"),
+            ],
         ),
         (
             "identities/delete",

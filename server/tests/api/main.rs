@@ -15,6 +15,7 @@ mod identities;
 mod isolation;
 mod migrations;
 mod operator;
+mod policies;
 mod sessions;
 mod sign_in;
 #[path = "../support/mod.rs"]

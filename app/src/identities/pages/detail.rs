@@ -9,6 +9,7 @@ use crate::{
         ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
         VerificationStatus,
     },
+    policies::AuthorizationTab,
 };
 
 #[derive(Clone, Copy, PartialEq)]
@@ -98,9 +99,7 @@ pub fn IdentityPage() -> impl IntoView {
                             Tab::Verification if detail.summary.kind == IdentityKind::EmailAddress => view! { <EmailVerificationTab detail=detail.clone() actions/> }.into_any(),
                             Tab::Verification => view! { <VerificationTab detail=detail.clone() actions/> }.into_any(),
                             Tab::Dkim => view! { <DkimTab detail=detail.clone()/> }.into_any(),
-                            Tab::Authorization => view! {
-                                <p class="notice">"Sending authorization policies for this identity are managed here once that feature lands."</p>
-                            }.into_any(),
+                            Tab::Authorization => view! { <AuthorizationTab identity_id=detail.summary.identity_id arn=detail.summary.arn.clone()/> }.into_any(),
                             Tab::Notifications => view! { <NotificationsTab detail=detail.clone() actions/> }.into_any(),
                             Tab::DelegateActivity => view! {
                                 <p class="notice">"What each delegate sends from this identity is shown here once sending lands."</p>

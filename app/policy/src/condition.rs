@@ -74,6 +74,8 @@ enum Qualifier {
 /// One `operator: { key: values }` entry, parsed and checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
+    /// The operator as written (`ForAllValues:StringLike`), for showing the condition.
+    operator: String,
     qualifier: Option<Qualifier>,
     test: Test,
     negated: bool,
@@ -187,6 +189,7 @@ pub fn parse_conditions(value: &Value, at: &str) -> Result<Vec<Condition>, Polic
                 check_value(test, value).map_err(|m| PolicyError::new(&at_key, m))?;
             }
             conditions.push(Condition {
+                operator: raw_operator.clone(),
                 qualifier,
                 test,
                 negated,
@@ -234,7 +237,7 @@ fn check_value(test: Test, value: &str) -> Result<(), String> {
 }
 
 /// Seconds since the epoch, from ISO 8601 (with or without seconds) or from epoch seconds.
-fn parse_time(value: &str) -> Option<i64> {
+pub(super) fn parse_time(value: &str) -> Option<i64> {
     use time::format_description::well_known::Rfc3339;
     if let Ok(seconds) = value.parse::<i64>() {
         return Some(seconds);
@@ -277,6 +280,16 @@ fn in_cidr(ip: IpAddr, (net, bits): (IpAddr, u8)) -> bool {
 }
 
 impl Condition {
+    /// The condition as people read it: `StringLike ses:FromAddress: a@x or b@x`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}: {}",
+            self.operator,
+            self.key,
+            self.values.join(" or ")
+        )
+    }
+
     /// Whether the condition holds for the request.
     pub fn holds(&self, ctx: &RequestContext) -> bool {
         let present = ctx.values(&self.key);
@@ -287,7 +300,7 @@ impl Condition {
         let Some(request_values) = present else {
             return self.negated || self.if_exists;
         };
-        let satisfied = |value: &String| self.matches_one(value) != self.negated;
+        let satisfied = |value: &std::borrow::Cow<'_, str>| self.matches_one(value) != self.negated;
         match (self.qualifier, request_values.len()) {
             (Some(Qualifier::ForAllValues), _) => request_values.iter().all(satisfied),
             (Some(Qualifier::ForAnyValue), _) => request_values.iter().any(satisfied),

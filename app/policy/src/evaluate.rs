@@ -71,9 +71,18 @@ pub fn authorize(
     if ctx.principal_account == owner_account {
         return Decision::AllowedAsOwner;
     }
+    evaluate(governing(address_policies, domain_policies).0, ctx)
+}
+
+/// Which policies govern a request: the address identity's when it has any (true), else the
+/// domain's (false).
+pub fn governing<'a>(
+    address_policies: Option<&'a [NamedPolicy]>,
+    domain_policies: &'a [NamedPolicy],
+) -> (&'a [NamedPolicy], bool) {
     match address_policies {
-        Some(policies) if !policies.is_empty() => evaluate(policies, ctx),
-        _ => evaluate(domain_policies, ctx),
+        Some(policies) if !policies.is_empty() => (policies, true),
+        _ => (domain_policies, false),
     }
 }
 

@@ -4,23 +4,42 @@
 
 /// True if `text` matches `pattern`. `ignore_case` folds ASCII case (action names).
 pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    // Most patterns in policies are literal, and most text is ASCII: no allocation then.
+    if !pattern.contains(['*', '?']) {
+        return if ignore_case {
+            pattern.eq_ignore_ascii_case(text)
+        } else {
+            pattern == text
+        };
+    }
+    if pattern.is_ascii() && text.is_ascii() {
+        return scan(pattern.as_bytes(), text.as_bytes(), b'*', b'?', |a, b| {
+            a == b || (ignore_case && a.eq_ignore_ascii_case(&b))
+        });
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
-    let same = |a: char, b: char| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
-    };
+    scan(&p, &t, '*', '?', |a, b| {
+        a == b || (ignore_case && a.eq_ignore_ascii_case(&b))
+    })
+}
+
+/// The two-pointer scan over characters (or bytes, for ASCII).
+fn scan<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    any_run: T,
+    any_one: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     // Where the last `*` was, and where in the text its match currently ends.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && same(p[pi], t[ti]))) {
+        if pi < p.len() && (p[pi] == any_one || (p[pi] != any_run && same(p[pi], t[ti]))) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any_run {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((star_pi, star_ti)) = star {
@@ -32,7 +51,7 @@ pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
             return false;
         }
     }
-    p[pi..].iter().all(|c| *c == '*')
+    p[pi..].iter().all(|c| *c == any_run)
 }
 
 #[cfg(test)]
@@ -91,5 +110,24 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    /// The definition, as a slow recursive matcher (exponential, fine for short inputs).
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, _) => t.is_empty(),
+            (Some('*'), _) => reference(&p[1..], t) || (!t.is_empty() && reference(p, &t[1..])),
+            (Some('?'), Some(_)) => reference(&p[1..], &t[1..]),
+            (Some(a), Some(b)) => a == b && reference(&p[1..], &t[1..]),
+            (Some(_), None) => false,
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference_matcher(pattern in "[ab*?é]{0,8}", text in "[abé]{0,8}") {
+            let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+            proptest::prop_assert_eq!(matches(&pattern, &text, false), reference(&p, &t));
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! What a send looks like to the policy evaluator: who asks, for what, with which values
 //! for the condition keys.
 
-use std::net::IpAddr;
+use std::{borrow::Cow, net::IpAddr};
 
 use serde::{Deserialize, Serialize};
 
@@ -30,20 +30,33 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// The request's values for a condition key; None when the key is absent.
-    pub fn values(&self, key: &str) -> Option<Vec<String>> {
-        let one = |v: &Option<String>| v.clone().map(|v| vec![v]);
+    /// The request's values for a condition key; None when the key is absent. Borrowed
+    /// where the request holds them as text (evaluation runs on every send).
+    pub fn values<'a>(&'a self, key: &str) -> Option<Vec<Cow<'a, str>>> {
+        let one = |v: &'a Option<String>| v.as_deref().map(|v| vec![Cow::Borrowed(v)]);
+        let owned = |v: String| Some(vec![Cow::Owned(v)]);
         match key {
-            "ses:Recipients" => Some(self.recipients.clone()),
+            "ses:Recipients" => Some(
+                self.recipients
+                    .iter()
+                    .map(|r| Cow::from(r.as_str()))
+                    .collect(),
+            ),
             "ses:FromAddress" => one(&self.from_address),
             "ses:FromDisplayName" => one(&self.from_display_name),
             "ses:FeedbackAddress" => one(&self.feedback_address),
-            "ses:ApiVersion" => Some(vec![self.api_version.clone()]),
-            "aws:CurrentTime" | "aws:EpochTime" => Some(vec![self.current_time.to_string()]),
-            "aws:SourceIp" => self.source_ip.map(|ip| vec![ip.to_string()]),
-            "aws:SecureTransport" => Some(vec![self.secure_transport.to_string()]),
+            "ses:ApiVersion" => Some(vec![Cow::Borrowed(self.api_version.as_str())]),
+            "aws:CurrentTime" | "aws:EpochTime" => owned(self.current_time.to_string()),
+            "aws:SourceIp" => self.source_ip.and_then(|ip| owned(ip.to_string())),
+            "aws:SecureTransport" => owned(self.secure_transport.to_string()),
             "aws:UserAgent" => one(&self.user_agent),
             _ => None,
         }
     }
+}
+
+/// A time typed into a form — a browser's `datetime-local` value (taken as UTC), ISO 8601,
+/// or epoch seconds — as epoch seconds.
+pub fn form_time(value: &str) -> Option<i64> {
+    super::condition::parse_time(&super::generate::iam_time(value))
 }

@@ -1,0 +1,65 @@
+use leptos::prelude::*;
+
+use crate::{
+    components::{loaded, CopyValue},
+    policies::{list_shared_identities, Effect, Grant, SharedIdentity},
+};
+
+/// `/shared`: the identities other accounts let this account send as, with what each
+/// grant allows and the ARN to pass when sending.
+#[component]
+pub fn SharedWithMePage() -> impl IntoView {
+    let shared = Resource::new(|| (), |_| list_shared_identities());
+    view! {
+        <h1>"Shared with me"</h1>
+        <p class="muted">"Identities of other accounts whose sending authorization policies name your account or one of its users. Pass the ARN as SourceArn, FromArn or ReturnPathArn (or FromEmailAddressIdentityArn in API v2) when you send."</p>
+        {loaded(shared, |identities: Vec<SharedIdentity>| {
+            if identities.is_empty() {
+                return view! { <p>"No identity is shared with you yet."</p> }.into_any();
+            }
+            identities.into_iter().map(|identity| view! {
+                <section class="card" data-testid=format!("shared-{}", identity.name)>
+                    <h2>{identity.name.clone()}</h2>
+                    <dl class="facts">
+                        <dt>"Owner account"</dt><dd>{identity.owner_account}</dd>
+                        <dt>"Region"</dt><dd>{identity.region}</dd>
+                        <dt>"Type"</dt><dd>{identity.kind.label()}</dd>
+                        <dt>"Status"</dt><dd><span class=format!("status status-{}", identity.status.as_str())>{identity.status.as_str()}</span></dd>
+                    </dl>
+                    <CopyValue label="ARN" value=identity.arn/>
+                    <ul class="grants">
+                        {identity.grants.into_iter().map(|g| view! { <GrantItem grant=g/> }).collect_view()}
+                    </ul>
+                </section>
+            }).collect_view().into_any()
+        })}
+    }
+}
+
+#[component]
+fn GrantItem(grant: Grant) -> impl IntoView {
+    let (class, verb) = match grant.effect {
+        Effect::Allow => ("grant allow", "Allows"),
+        Effect::Deny => ("grant deny", "Denies"),
+    };
+    let statement = match &grant.sid {
+        Some(sid) => format!("statement {sid} of policy {}", grant.policy),
+        None => format!("a statement of policy {}", grant.policy),
+    };
+    let conditions = if grant.conditions.is_empty() {
+        view! { <p class="muted">"No conditions."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="conditions">
+                {grant.conditions.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <li class=class>
+            <p><strong>{verb}</strong> " " <code>{grant.principal}</code> " " {grant.actions.join(", ")} <span class="muted">" (" {statement} ")"</span></p>
+            {conditions}
+        </li>
+    }
+}
