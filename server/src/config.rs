@@ -41,6 +41,23 @@ pub struct Settings {
     pub bootstrap_operator: Option<BootstrapOperator>,
     pub dns: DnsSettings,
     pub verification: VerificationSettings,
+    pub api: ApiSettings,
+}
+
+/// The SES-compatible API.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+pub struct ApiSettings {
+    /// How far (seconds) a request's SigV4 signing time may be from the server's clock;
+    /// SES allows five minutes.
+    pub clock_skew_secs: i64,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        Self {
+            clock_skew_secs: 300,
+        }
+    }
 }
 
 /// Where verification asks DNS, and the development zone.
@@ -125,6 +142,7 @@ struct Defaults {
     session: SessionSettings,
     dns: DnsSettings,
     verification: VerificationSettings,
+    api: ApiSettings,
 }
 
 impl Default for Defaults {
@@ -137,6 +155,7 @@ impl Default for Defaults {
             session: SessionSettings::default(),
             dns: DnsSettings::default(),
             verification: VerificationSettings::default(),
+            api: ApiSettings::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod dns;
 mod health;
 mod master_key;
 mod security_headers;
+pub mod ses;
 mod sessions;
 pub mod shutdown;
 pub mod startup;

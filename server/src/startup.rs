@@ -186,7 +186,7 @@ async fn bootstrap_operator(
 }
 
 /// The whole HTTP surface: pages and server functions (CSRF-guarded, with sessions), static
-/// assets, and the health probes.
+/// assets, the SES-compatible API (signed requests, no sessions) and the health probes.
 async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyhow::Result<Router> {
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_root = Arc::from(settings.site_root.to_string_lossy().as_ref());
@@ -197,6 +197,10 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
 
     // The same context for pages, server functions and the not-found page (which renders
     // the app shell too, with its signed-in header).
+    let api = crate::ses::router(crate::ses::SesApi {
+        context: context.clone(),
+        clock_skew_secs: settings.api.clock_skew_secs,
+    });
     let provide = move || provide_context(context.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {
@@ -216,6 +220,7 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
 
     Ok(Router::new()
         .merge(health::router(pool))
+        .merge(api)
         .merge(pages)
         .layer(middleware::from_fn(security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))

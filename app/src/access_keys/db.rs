@@ -134,3 +134,68 @@ pub async fn delete_access_key(
     .await?;
     Ok(deleted.rows_affected() == 1)
 }
+
+/// The key an API request is signed with, and the standing of its user and account.
+pub struct SigningKey {
+    pub account_id: AccountId,
+    pub user_id: UserId,
+    pub user_name: String,
+    pub role: String,
+    pub active: bool,
+    pub user_disabled: bool,
+    pub account_disabled: bool,
+    pub secret: Sealed,
+}
+
+/// Resolves an API credential by key id alone — the key id is how a signed request says
+/// which account it belongs to, as a session cookie does for pages.
+pub async fn find_signing_key(
+    db: impl PgExecutor<'_>,
+    access_key_id: &str,
+) -> Result<Option<SigningKey>, sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"select k.account_id as "account_id: AccountId", k.user_id as "user_id: UserId",
+                  u.name, u.role, k.status = 'Active' as "active!",
+                  u.disabled_at is not null as "user_disabled!",
+                  a.disabled_at is not null as "account_disabled!",
+                  k.secret_nonce, k.secret_ciphertext
+           from access_key k
+           join account_user u on u.account_id = k.account_id and u.user_id = k.user_id
+           join account a on a.account_id = k.account_id
+           where k.access_key_id = $1"#,
+        access_key_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| SigningKey {
+        account_id: r.account_id,
+        user_id: r.user_id,
+        user_name: r.name,
+        role: r.role,
+        active: r.active,
+        user_disabled: r.user_disabled,
+        account_disabled: r.account_disabled,
+        secret: Sealed {
+            nonce: r.secret_nonce,
+            ciphertext: r.secret_ciphertext,
+        },
+    }))
+}
+
+/// Records that a key was used, at most once a minute (not a write per request).
+pub async fn touch_last_used(
+    db: impl PgExecutor<'_>,
+    access_key_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"update access_key set last_used_at = now()
+           where access_key_id = $1
+             and (last_used_at is null or last_used_at < now() - interval '1 minute')"#,
+        access_key_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

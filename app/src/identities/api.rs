@@ -9,19 +9,14 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{
-        check, db, dev_zone, dkim,
-        domain::{address_identity_name, DomainName},
-        email, identity_arn, IdentityKind, MAX_IDENTITIES,
-    },
+    super::{check, db, dev_zone, email, identity_arn, service, IdentityKind},
     crate::{
         auth::{
             session::{require_account, AccountCtx},
             Permission,
         },
-        server::{app_context, errors::internal, errors::ConstraintExt},
+        server::{app_context, errors::internal},
     },
-    rand::{distributions::Alphanumeric, Rng},
 };
 
 /// The caller's identities, optionally filtered (empty strings mean "any").
@@ -48,52 +43,14 @@ pub async fn create_domain_identity(
     dkim_algorithm: DkimAlgorithm,
 ) -> Result<IdentitySummary, AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let ctx = app_context()?;
-    let domain = DomainName::parse(&domain).map_err(|m| AppError::field("domain", m))?;
-    if !ctx.regions.contains(&region) {
-        return Err(AppError::field(
-            "region",
-            format!("Sesame does not serve region `{region}`."),
-        ));
-    }
-    let key = tokio::task::spawn_blocking(move || dkim::generate(dkim_algorithm))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    let identity_id = Uuid::new_v4();
-    let sealed = ctx.vault.seal(&key.private_key, &identity_id.to_string());
-    let token: String = rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(44)
-        .map(char::from)
-        .collect();
-
-    let mut tx = ctx.pool.begin().await?;
-    reserve_slot(&mut tx, &caller, &region).await?;
-    let new = db::NewDomainIdentity {
-        identity_id,
-        region: &region,
-        name: domain.as_str(),
-        token: &token,
-        dkim_selector: &key.selector,
-        dkim_algorithm: key.algorithm.as_str(),
-        dkim_public_key: &key.public_key,
-        dkim_private_key: &sealed,
-    };
-    db::insert_domain_identity(&mut *tx, caller.account_id(), &new)
-        .await
-        .on_constraint("identity_name_key", || {
-            AppError::field("domain", "You already have this identity in this region.")
-        })?;
-    tx.commit().await?;
-    Ok(IdentitySummary {
-        arn: identity_arn(&region, caller.account_id(), domain.as_str()),
-        identity_id,
-        kind: IdentityKind::Domain,
-        name: domain.to_string(),
-        region,
-        status: super::VerificationStatus::Pending,
-    })
+    service::create_domain(
+        &app_context()?,
+        caller.account_id(),
+        &region,
+        &domain,
+        dkim_algorithm,
+    )
+    .await
 }
 
 /// Adds an email-address identity and mails it a verification link (valid 24 hours).
@@ -103,50 +60,16 @@ pub async fn create_email_identity(
     email: String,
 ) -> Result<IdentitySummary, AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let ctx = app_context()?;
-    let address = normalise_address(&email)?;
-    let identity_id = Uuid::new_v4();
-    let token = email::new_token();
-    let mut tx = ctx.pool.begin().await?;
-    reserve_slot(&mut tx, &caller, &region).await?;
-    db::insert_email_identity(
-        &mut *tx,
-        caller.account_id(),
-        identity_id,
-        &region,
-        &address,
-        &token,
-    )
-    .await
-    .on_constraint("identity_name_key", || {
-        AppError::field("email", "You already have this identity in this region.")
-    })?;
-    email::send_verification(&mut *tx, &ctx.public_origin, &address, &region, &token).await?;
-    tx.commit().await?;
-    Ok(IdentitySummary {
-        arn: identity_arn(&region, caller.account_id(), &address),
-        identity_id,
-        kind: IdentityKind::EmailAddress,
-        name: address,
-        region,
-        status: super::VerificationStatus::Pending,
-    })
+    service::create_email(&app_context()?, caller.account_id(), &region, &email).await
 }
 
 /// Sends a new verification link (the old one stops working).
 #[server(prefix = "/api", endpoint = "identities/resend-verification-email")]
 pub async fn resend_verification_email(identity_id: Uuid) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let ctx = app_context()?;
-    let token = email::new_token();
-    let mut tx = ctx.pool.begin().await?;
-    let (address, region) =
-        db::renew_email_verification(&mut *tx, caller.account_id(), identity_id, &token)
-            .await?
-            .ok_or_else(|| AppError::not_found("Email identity"))?;
-    email::send_verification(&mut *tx, &ctx.public_origin, &address, &region, &token).await?;
-    tx.commit().await?;
-    Ok(())
+    service::resend_verification(&app_context()?, caller.account_id(), identity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Email identity"))
 }
 
 /// Opening a verification link: verifies the address if the link is still valid. Needs no
@@ -231,35 +154,6 @@ pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Resul
         });
     }
     dev_zone::set_publication(&ctx.pool, caller.account_id(), identity_id, publish).await
-}
-
-/// Checks the region and the per-region limit, holding the account's region row locked
-/// until the caller's transaction ends, so concurrent creations cannot pass the limit.
-#[cfg(feature = "ssr")]
-async fn reserve_slot(
-    tx: &mut sqlx::PgTransaction<'_>,
-    caller: &AccountCtx,
-    region: &str,
-) -> Result<(), AppError> {
-    let count = db::lock_region_and_count(tx, caller.account_id(), region)
-        .await?
-        .ok_or_else(|| {
-            AppError::field(
-                "region",
-                format!("Sesame does not serve region `{region}` for your account."),
-            )
-        })?;
-    if count >= MAX_IDENTITIES {
-        return Err(AppError::Conflict {
-            message: format!("An account can have at most {MAX_IDENTITIES} identities per region."),
-        });
-    }
-    Ok(())
-}
-
-#[cfg(feature = "ssr")]
-fn normalise_address(email: &str) -> Result<String, AppError> {
-    address_identity_name(email).map_err(|m| AppError::field("email", m))
 }
 
 #[cfg(feature = "ssr")]

@@ -18,6 +18,8 @@ pub mod email;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod records;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod verification;
 
 pub use api::*;

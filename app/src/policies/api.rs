@@ -15,8 +15,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        authorization::authorize_request, check_policy_name, db, form_time, parse_policy,
-        RequestContext, MAX_POLICIES_PER_IDENTITY,
+        authorization::authorize_request,
+        db, form_time, parse_policy,
+        service::{self, PutMode},
+        RequestContext,
     },
     crate::{
         auth::{session::require_account, Permission},
@@ -59,45 +61,20 @@ pub async fn put_policy(
     replace: bool,
 ) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let name = name.trim();
-    check_policy_name(name).map_err(|m| AppError::field("name", m))?;
-    if document.trim().is_empty() {
-        return Err(AppError::field("document", "Policy is required."));
-    }
-    let mut tx = app_context()?.pool.begin().await?;
-    let (target, names) = db::lock_identity(&mut tx, caller.account_id(), identity_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Identity"))?;
-    let exists = names.iter().any(|n| n == name);
-    match (replace, exists) {
-        (true, false) => return Err(AppError::not_found(&format!("Policy {name}"))),
-        (false, true) => {
-            return Err(AppError::field(
-                "name",
-                format!("Policy {name} already exists."),
-            ))
-        }
-        (false, false) if names.len() >= MAX_POLICIES_PER_IDENTITY => {
-            return Err(AppError::Conflict {
-                message: format!("Number of policies for {} exceeds max allowed number of policies per resource (at most {MAX_POLICIES_PER_IDENTITY}).", target.name),
-            })
-        }
-        _ => {}
-    }
-    let arn = identity_arn(&target.region, caller.account_id(), &target.name);
-    let policy = parse_policy(&document, &arn)
-        .map_err(|e| AppError::field("document", format!("Invalid policy: {e}")))?;
-    db::upsert_policy(
-        &mut *tx,
+    let mode = if replace {
+        PutMode::Replace
+    } else {
+        PutMode::Create
+    };
+    service::put_policy(
+        &app_context()?.pool,
         caller.account_id(),
         identity_id,
-        name,
+        &name,
         &document,
-        &policy.grantee_accounts(),
+        mode,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "policies/delete")]

@@ -9,6 +9,8 @@ pub mod authorization;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use api::*;
 pub use pages::{AuthorizationTab, SharedWithMePage};

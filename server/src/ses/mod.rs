@@ -1,0 +1,33 @@
+//! The SES-compatible HTTP API: AWS Signature Version 4 authentication, the v1 Query API
+//! (`POST /`), answering as SES does so existing SDKs and the AWS CLI work unchanged apart
+//! from the endpoint URL.
+
+mod auth;
+mod error;
+mod identity_ref;
+mod params;
+pub mod sigv4;
+mod v1;
+mod xml;
+
+use app::server::AppContext;
+use axum::{extract::DefaultBodyLimit, routing::post, Router};
+
+/// What the API handlers share.
+#[derive(Clone)]
+pub struct SesApi {
+    pub context: AppContext,
+    /// How far a request's signing time may be from the server's clock.
+    pub clock_skew_secs: i64,
+}
+
+/// SES v1 takes raw messages up to 10 MB, base64-encoded in a form body: about 13.4 MB.
+const MAX_V1_BODY: usize = 14 * 1024 * 1024;
+
+/// The API's routes. They carry no session and no CSRF guard: every request is signed.
+pub fn router(api: SesApi) -> Router {
+    Router::new()
+        .route("/", post(v1::handle))
+        .layer(DefaultBodyLimit::max(MAX_V1_BODY))
+        .with_state(api)
+}

@@ -1,0 +1,97 @@
+//! The v1 Query API's parameters (`Action=…&Destination.ToAddresses.member.1=…`), from the
+//! form body and the query string, with botocore's list encoding.
+
+use super::error::SesError;
+
+/// Lists longer than this are refused before anything is collected (SES's own lists are
+/// at most 50 recipients or 100 identities).
+const MAX_LIST: usize = 1000;
+
+#[derive(Debug, Default)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl Params {
+    /// Parameters from the query string and the form-encoded body (both may carry them).
+    pub fn parse(query: &str, body: &[u8]) -> Self {
+        let pairs = form_urlencoded::parse(query.as_bytes())
+            .chain(form_urlencoded::parse(body))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self { pairs }
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a required parameter; missing or empty is a `ValidationError`.
+    pub fn required(&self, name: &str) -> Result<&str, SesError> {
+        self.get(name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| SesError::missing(name))
+    }
+
+    /// `name.member.1`, `name.member.2`, … in index order (gaps allowed; `name=` is empty).
+    pub fn list(&self, name: &str) -> Result<Vec<&str>, SesError> {
+        let prefix = format!("{name}.member.");
+        let mut items: Vec<(usize, &str)> = Vec::new();
+        for (key, value) in &self.pairs {
+            let Some(index) = key.strip_prefix(&prefix) else {
+                continue;
+            };
+            let index: usize = index.parse().map_err(|_| {
+                SesError::invalid_parameter(format!("{key} is not a valid list member."))
+            })?;
+            if items.len() >= MAX_LIST {
+                return Err(SesError::invalid_parameter(format!(
+                    "{name} has more than {MAX_LIST} members."
+                )));
+            }
+            items.push((index, value));
+        }
+        items.sort_by_key(|(index, _)| *index);
+        Ok(items.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// A boolean parameter (`true`/`false`).
+    pub fn boolean(&self, name: &str) -> Result<bool, SesError> {
+        match self.required(name)? {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(SesError::invalid_parameter(format!(
+                "{name} must be true or false, not {other}."
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_follow_member_indexes_and_first_values_win() {
+        let params = Params::parse(
+            "Action=ListIdentities",
+            b"Identities.member.2=b.example&Identities.member.1=a.example&Action=Other&Empty=",
+        );
+        assert_eq!(params.get("Action"), Some("ListIdentities"));
+        assert_eq!(
+            params.list("Identities").unwrap(),
+            ["a.example", "b.example"]
+        );
+        assert!(params.list("Missing").unwrap().is_empty());
+        assert_eq!(
+            params.required("Empty").unwrap_err().code,
+            "ValidationError"
+        );
+        let bad = Params::parse("", b"X.member.one=1");
+        assert_eq!(bad.list("X").unwrap_err().code, "InvalidParameterValue");
+    }
+}

@@ -1,0 +1,28 @@
+//! Account-level actions: the sending quota.
+
+use app::{accounts::db as accounts, auth::Permission};
+
+use super::{Call, SesError, XmlWriter};
+
+/// `GetSendQuota`: the region's limits and what was sent in the last 24 hours.
+pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "GetSendQuota")?;
+    let limits = accounts::list_region_limits(&call.api.context.pool, &call.caller.account)
+        .await?
+        .into_iter()
+        .find(|l| l.region == call.caller.region)
+        .ok_or_else(|| {
+            SesError::invalid_parameter(format!(
+                "Your account does not send in region {}.",
+                call.caller.region
+            ))
+        })?;
+    // Nothing is sent until the send actions exist; the count will come from the queue.
+    let sent_last_24_hours = 0.0;
+    let mut xml = XmlWriter::default();
+    xml.leaf("Max24HourSend", &format!("{:.1}", limits.max_24_hour_send))
+        .leaf("MaxSendRate", &format!("{:.1}", limits.max_send_rate))
+        .leaf("SentLast24Hours", &format!("{sent_last_24_hours:.1}"));
+    Ok(xml)
+}

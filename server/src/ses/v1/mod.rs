@@ -1,0 +1,126 @@
+//! The v1 Query API: `POST /` with `Action=…&Version=2010-12-01`, XML answers.
+
+mod account;
+mod identities;
+mod policies;
+
+use axum::{
+    body::{to_bytes, Body},
+    extract::{Request, State},
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
+};
+
+use super::{
+    auth::{authenticate, ApiCaller},
+    error::SesError,
+    params::Params,
+    xml::{self, XmlWriter},
+    SesApi, MAX_V1_BODY,
+};
+
+/// The actions this API answers (each name is also its response element's prefix).
+const ACTIONS: [&str; 15] = [
+    "GetSendQuota",
+    "VerifyDomainIdentity",
+    "VerifyDomainDkim",
+    "VerifyEmailIdentity",
+    "VerifyEmailAddress",
+    "ListIdentities",
+    "GetIdentityVerificationAttributes",
+    "GetIdentityDkimAttributes",
+    "GetIdentityNotificationAttributes",
+    "SetIdentityFeedbackForwardingEnabled",
+    "DeleteIdentity",
+    "PutIdentityPolicy",
+    "GetIdentityPolicies",
+    "ListIdentityPolicies",
+    "DeleteIdentityPolicy",
+];
+
+/// What every action gets.
+pub struct Call<'a> {
+    pub api: &'a SesApi,
+    pub caller: ApiCaller,
+    pub params: Params,
+}
+
+pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (action, outcome) = match answer(&api, request).await {
+        Ok((action, result)) => (action, Ok(result)),
+        Err(error) => ("Error", Err(error)),
+    };
+    let (status, body) = match outcome {
+        Ok(result) => (StatusCode::OK, xml::success(action, &request_id, result)),
+        Err(error) => {
+            if error.status.is_server_error() {
+                tracing::error!(code = %error.code, message = %error.message, "SES API error");
+            }
+            (error.status, xml::error(&error, &request_id))
+        }
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/xml"),
+            (
+                header::HeaderName::from_static("x-amzn-requestid"),
+                request_id.as_str(),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn answer(
+    api: &SesApi,
+    request: Request<Body>,
+) -> Result<(&'static str, XmlWriter), SesError> {
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_V1_BODY).await.map_err(|_| {
+        SesError::sender(
+            "InvalidParameterValue",
+            "The request body is larger than SES accepts (10 MB messages).",
+        )
+    })?;
+    let caller = authenticate(&api.context, &parts, &body, api.clock_skew_secs).await?;
+    let params = Params::parse(parts.uri.query().unwrap_or(""), &body);
+    let action = params.required("Action")?.to_owned();
+    let call = Call {
+        api,
+        caller,
+        params,
+    };
+    let name = ACTIONS
+        .iter()
+        .copied()
+        .find(|known| *known == action)
+        .ok_or_else(|| invalid_action(&action))?;
+    let result = match name {
+        "GetSendQuota" => account::get_send_quota(&call).await,
+        "VerifyDomainIdentity" => identities::verify_domain(&call).await,
+        "VerifyDomainDkim" => identities::verify_domain_dkim(&call).await,
+        "VerifyEmailIdentity" | "VerifyEmailAddress" => identities::verify_email(&call).await,
+        "ListIdentities" => identities::list(&call).await,
+        "GetIdentityVerificationAttributes" => identities::verification_attributes(&call).await,
+        "GetIdentityDkimAttributes" => identities::dkim_attributes(&call).await,
+        "GetIdentityNotificationAttributes" => identities::notification_attributes(&call).await,
+        "SetIdentityFeedbackForwardingEnabled" => identities::set_feedback_forwarding(&call).await,
+        "DeleteIdentity" => identities::delete(&call).await,
+        "PutIdentityPolicy" => policies::put(&call).await,
+        "GetIdentityPolicies" => policies::get(&call).await,
+        "ListIdentityPolicies" => policies::list(&call).await,
+        "DeleteIdentityPolicy" => policies::delete(&call).await,
+        _ => Err(invalid_action(name)),
+    };
+    result.map(|xml| (name, xml))
+}
+
+fn invalid_action(action: &str) -> SesError {
+    SesError::sender(
+        "InvalidAction",
+        format!("The action {action} is not valid for this web service."),
+    )
+}
