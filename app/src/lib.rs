@@ -18,6 +18,8 @@ pub mod mailbox;
 pub mod operator;
 pub mod policies;
 #[cfg(feature = "ssr")]
+pub mod sending;
+#[cfg(feature = "ssr")]
 pub mod server;
 pub mod users;
 

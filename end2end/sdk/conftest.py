@@ -11,8 +11,11 @@ import subprocess
 import uuid
 from dataclasses import dataclass
 
+import time
+
 import boto3
 import pytest
+from botocore.config import Config
 
 PASSWORD = "plum-ladder-sunrise-42"
 REGION = "us-east-1"
@@ -48,6 +51,8 @@ class Account:
             endpoint_url=os.environ["BASE_URL"],
             aws_access_key_id=self.access_key_id,
             aws_secret_access_key=secret or self.secret_access_key,
+            # No retries: a refusal (Throttling included) is what the tests look at.
+            config=Config(retries={"total_max_attempts": 1}),
         )
 
     def arn(self, identity: str) -> str:
@@ -76,3 +81,26 @@ def new_account():
 def unique():
     """A fresh domain name per call (the e2e database outlives a test run)."""
     return lambda prefix="d": f"{prefix}{uuid.uuid4().hex[:10]}.example"
+
+
+def verified_domain(account: Account, domain: str) -> None:
+    """Adds `domain`, publishes its records to Sesame's development DNS zone and waits until
+    the verification worker has found them (./dev test runs it every second)."""
+    ses = account.client()
+    ses.verify_domain_identity(Domain=domain)
+    admin("publish-dev-zone", "--account", account.account_id, "--identity", domain)
+    for _ in range(60):
+        attributes = ses.get_identity_verification_attributes(Identities=[domain])
+        if attributes["VerificationAttributes"][domain]["VerificationStatus"] == "Success":
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{domain} was not verified")
+
+
+def set_quota(account: Account, per_day: int, per_second: int) -> None:
+    admin(
+        "set-quota",
+        "--account", account.account_id,
+        "--max-24-hour-send", str(per_day),
+        "--max-send-rate", str(per_second),
+    )

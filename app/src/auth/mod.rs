@@ -41,6 +41,8 @@ pub enum Permission {
     ManageUsers,
     ManageOwnAccessKeys,
     ManageIdentities,
+    /// Sending mail through the API or SMTP.
+    Send,
 }
 
 impl Role {
@@ -50,7 +52,9 @@ impl Role {
         match permission {
             Permission::ViewAccount => true,
             Permission::ManageUsers | Permission::ManageIdentities => self == Role::Admin,
-            Permission::ManageOwnAccessKeys => matches!(self, Role::Admin | Role::Sender),
+            Permission::ManageOwnAccessKeys | Permission::Send => {
+                matches!(self, Role::Admin | Role::Sender)
+            }
         }
     }
 

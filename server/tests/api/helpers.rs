@@ -8,12 +8,16 @@ use reqwest::{
     header, Client, Response, StatusCode,
 };
 use serde_json::Value;
+use sesame::ses::sigv4::{
+    canonical_request, payload_hash, signature, signing_key, string_to_sign, SignedRequest,
+};
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
     startup::Application,
 };
 use sqlx::PgPool;
+use time::{macros::format_description, OffsetDateTime};
 
 pub const PASSWORD: &str = "plum-ladder-sunrise-42";
 
@@ -185,6 +189,77 @@ impl Browser {
             &self.base.parse().unwrap(),
         );
     }
+}
+
+/// A new access key (id, secret) of the account `admin` belongs to.
+pub async fn ses_key(admin: &Browser) -> (String, String) {
+    let key = admin
+        .json("access-keys/create", &[("region", "us-east-1")])
+        .await;
+    (
+        key["access_key_id"].as_str().unwrap().to_owned(),
+        key["secret_access_key"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// POSTs a form to the v1 API, signed as botocore signs it, at time `at`.
+pub async fn ses_call(
+    app: &TestApp,
+    (id, secret): &(String, String),
+    body: &str,
+    at: OffsetDateTime,
+) -> (StatusCode, String) {
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let amz_date = at
+        .format(format_description!(
+            "[year][month][day]T[hour][minute][second]Z"
+        ))
+        .unwrap();
+    let headers = vec![
+        (
+            "content-type".to_owned(),
+            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
+        ),
+        ("host".to_owned(), host),
+        ("x-amz-date".to_owned(), amz_date.clone()),
+    ];
+    let signed: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
+    let hash = payload_hash(body.as_bytes());
+    let request = SignedRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        payload_hash: &hash,
+    };
+    let scope = format!("{}/us-east-1/ses/aws4_request", &amz_date[..8]);
+    let to_sign = string_to_sign(&amz_date, &scope, &canonical_request(&request, &signed));
+    let key = signing_key(secret, &amz_date[..8], "us-east-1", "ses");
+    let signature = signature(&key, &to_sign);
+    let authorization = format!(
+        "AWS4-HMAC-SHA256 Credential={id}/{scope}, SignedHeaders={}, Signature={signature}",
+        signed.join(";")
+    );
+    let response = reqwest::Client::new()
+        .post(format!("{}/", app.base))
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
+        .header("x-amz-date", amz_date)
+        .header("authorization", authorization)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
+/// A form body for the v1 API.
+pub fn ses_form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
 }
 
 /// Creates an operator directly in the database (as `sesame admin create-operator` does).

@@ -16,6 +16,7 @@ mod isolation;
 mod migrations;
 mod operator;
 mod policies;
+mod sending;
 mod ses_api;
 mod sessions;
 mod sign_in;

@@ -4,76 +4,9 @@
 //! the XML error envelope.
 
 use reqwest::StatusCode;
-use sesame::ses::sigv4::{
-    canonical_request, payload_hash, signature, signing_key, string_to_sign, SignedRequest,
-};
-use time::{macros::format_description, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
-use crate::helpers::{Browser, TestApp};
-
-/// An access key of the account `admin` belongs to.
-async fn key(admin: &Browser) -> (String, String) {
-    let key = admin
-        .json("access-keys/create", &[("region", "us-east-1")])
-        .await;
-    (
-        key["access_key_id"].as_str().unwrap().to_owned(),
-        key["secret_access_key"].as_str().unwrap().to_owned(),
-    )
-}
-
-/// POSTs a form to the v1 API, signed as botocore signs it, at time `at`.
-async fn call(
-    app: &TestApp,
-    (id, secret): &(String, String),
-    body: &str,
-    at: OffsetDateTime,
-) -> (StatusCode, String) {
-    let host = app.base.trim_start_matches("http://").to_owned();
-    let amz_date = at
-        .format(format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap();
-    let headers = vec![
-        (
-            "content-type".to_owned(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-        ),
-        ("host".to_owned(), host),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    let signed: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
-    let hash = payload_hash(body.as_bytes());
-    let request = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let scope = format!("{}/us-east-1/ses/aws4_request", &amz_date[..8]);
-    let to_sign = string_to_sign(&amz_date, &scope, &canonical_request(&request, &signed));
-    let key = signing_key(secret, &amz_date[..8], "us-east-1", "ses");
-    let signature = signature(&key, &to_sign);
-    let authorization = format!(
-        "AWS4-HMAC-SHA256 Credential={id}/{scope}, SignedHeaders={}, Signature={signature}",
-        signed.join(";")
-    );
-    let response = reqwest::Client::new()
-        .post(format!("{}/", app.base))
-        .header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
-        .header("x-amz-date", amz_date)
-        .header("authorization", authorization)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
-}
+use crate::helpers::{ses_call as call, ses_key as key, TestApp};
 
 const QUOTA: &str = "Action=GetSendQuota&Version=2010-12-01";
 

@@ -1,6 +1,6 @@
 //! Account-level actions: the sending quota.
 
-use app::{accounts::db as accounts, auth::Permission};
+use app::{accounts::db as accounts, auth::Permission, sending};
 
 use super::{Call, SesError, XmlWriter};
 
@@ -18,8 +18,12 @@ pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
                 call.caller.region
             ))
         })?;
-    // Nothing is sent until the send actions exist; the count will come from the queue.
-    let sent_last_24_hours = 0.0;
+    let sent_last_24_hours = sending::db::sent_last_24_hours(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+    )
+    .await? as f64;
     let mut xml = XmlWriter::default();
     xml.leaf("Max24HourSend", &format!("{:.1}", limits.max_24_hour_send))
         .leaf("MaxSendRate", &format!("{:.1}", limits.max_send_rate))

@@ -3,11 +3,12 @@
 mod account;
 mod identities;
 mod policies;
+mod send;
 
 use axum::{
     body::{to_bytes, Body},
     extract::{Request, State},
-    http::{header, StatusCode},
+    http::{header, request::Parts, StatusCode},
     response::{IntoResponse, Response},
 };
 
@@ -20,7 +21,9 @@ use super::{
 };
 
 /// The actions this API answers (each name is also its response element's prefix).
-const ACTIONS: [&str; 15] = [
+const ACTIONS: [&str; 17] = [
+    "SendEmail",
+    "SendRawEmail",
     "GetSendQuota",
     "VerifyDomainIdentity",
     "VerifyDomainDkim",
@@ -43,6 +46,8 @@ pub struct Call<'a> {
     pub api: &'a SesApi,
     pub caller: ApiCaller,
     pub params: Params,
+    /// The request's method, URI and headers (source IP and user agent for policies).
+    pub parts: Parts,
 }
 
 pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
@@ -92,6 +97,7 @@ async fn answer(
         api,
         caller,
         params,
+        parts,
     };
     let name = ACTIONS
         .iter()
@@ -99,6 +105,8 @@ async fn answer(
         .find(|known| *known == action)
         .ok_or_else(|| invalid_action(&action))?;
     let result = match name {
+        "SendEmail" => send::send_email(&call).await,
+        "SendRawEmail" => send::send_raw_email(&call).await,
         "GetSendQuota" => account::get_send_quota(&call).await,
         "VerifyDomainIdentity" => identities::verify_domain(&call).await,
         "VerifyDomainDkim" => identities::verify_domain_dkim(&call).await,

@@ -1,0 +1,383 @@
+//! Accepting a message, in SES's order: every address a send uses (Source, From,
+//! Return-Path) must be covered by an identity — the sender's own, or another account's
+//! named by an ARN whose sending authorization policies allow the sender — and that
+//! identity must be verified; then the sandbox; then the quota, counted under a lock; then
+//! the message and its recipients are committed and only then is a MessageId returned.
+
+use std::net::IpAddr;
+
+use super::{db, raw::Mailbox, SendError};
+use crate::{
+    identities::{domain::address_identity_name, identity_arn, VerificationStatus},
+    ids::AccountId,
+    policies::{authorization::authorize_request, RequestContext},
+    server::{errors::internal, AppContext},
+};
+
+/// SES's limit on recipients per message.
+pub const MAX_RECIPIENTS: usize = 50;
+/// The mailbox simulator's domain: always allowed, even from the sandbox.
+const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+
+/// Who sends: the signed-in API user.
+pub struct Sender {
+    pub account: AccountId,
+    pub user_arn: String,
+}
+
+/// What the request itself tells policies, whatever the message.
+pub struct RequestFacts {
+    pub region: String,
+    /// "1" for the v1 Query API, "2" for v2 and SMTP.
+    pub api_version: &'static str,
+    pub source_ip: Option<IpAddr>,
+    pub secure_transport: bool,
+    pub user_agent: Option<String>,
+}
+
+/// A message to accept, with everything authorization looks at.
+pub struct Outgoing {
+    pub request: RequestFacts,
+    /// `ses:SendEmail` or `ses:SendRawEmail`.
+    pub action: &'static str,
+    pub source: Mailbox,
+    pub from: Mailbox,
+    pub return_path: Option<String>,
+    pub source_arn: Option<String>,
+    pub from_arn: Option<String>,
+    pub return_path_arn: Option<String>,
+    pub recipients: Vec<String>,
+    /// The complete message, X-SES headers already removed.
+    pub message: Vec<u8>,
+}
+
+/// The identity that authorized one address of the send.
+struct Grant {
+    arn: String,
+    owner: AccountId,
+}
+
+/// Accepts `out` for delivery and returns its MessageId.
+pub async fn accept(ctx: &AppContext, sender: &Sender, out: Outgoing) -> Result<String, SendError> {
+    check_recipients(&out.recipients)?;
+    let feedback = out
+        .return_path
+        .clone()
+        .unwrap_or_else(|| out.source.address.clone());
+    // With only a SourceArn, it authorizes From and Return-Path too.
+    let roles = [
+        (Some(out.source.address.as_str()), out.source_arn.as_deref()),
+        (
+            Some(out.from.address.as_str()),
+            out.from_arn.as_deref().or(out.source_arn.as_deref()),
+        ),
+        (
+            out.return_path.as_deref(),
+            out.return_path_arn.as_deref().or(out.source_arn.as_deref()),
+        ),
+    ];
+    let mut grants: Vec<Option<Grant>> = Vec::new();
+    let mut unverified: Vec<String> = Vec::new();
+    for (address, arn) in roles {
+        let Some(address) = address else {
+            grants.push(None);
+            continue;
+        };
+        match resolve(ctx, sender, &out, address, arn, &feedback).await? {
+            Some(grant) => grants.push(Some(grant)),
+            None => {
+                unverified.push(address.to_owned());
+                grants.push(None);
+            }
+        }
+    }
+    if !unverified.is_empty() {
+        unverified.dedup();
+        return Err(SendError::NotVerified {
+            region: out.request.region.clone(),
+            identities: unverified,
+        });
+    }
+    let [source, from, return_path] = [0, 1, 2].map(|i| grants[i].as_ref());
+    let (Some(source), Some(from)) = (source, from) else {
+        return Err(SendError::Internal(internal(
+            "a send lost its Source or From grant",
+        )));
+    };
+    let return_path = return_path.unwrap_or(source);
+    // Every owner whose identity is used must be out of the sandbox too.
+    let mut owners_sandboxed = false;
+    for grant in [source, from, return_path] {
+        if grant.owner != sender.account {
+            owners_sandboxed |= db::in_sandbox(&ctx.pool, &grant.owner, &out.request.region)
+                .await?
+                .unwrap_or(true);
+        }
+    }
+
+    let mut tx = ctx.pool.begin().await?;
+    let quota = db::lock_quota(&mut tx, &sender.account, &out.request.region)
+        .await?
+        .ok_or_else(|| {
+            SendError::InvalidParameter(format!(
+                "Your account does not send in region {}.",
+                out.request.region
+            ))
+        })?;
+    if quota.sandbox || owners_sandboxed {
+        let outside = unverified_recipients(ctx, sender, &out).await?;
+        if !outside.is_empty() {
+            return Err(SendError::NotVerified {
+                region: out.request.region.clone(),
+                identities: outside,
+            });
+        }
+    }
+    let count = out.recipients.len() as i64;
+    if (quota.sent_last_24_hours + count) as f64 > quota.max_24_hour_send {
+        return Err(SendError::Throttled(
+            "Daily message quota exceeded.".to_owned(),
+        ));
+    }
+    // A single message may carry more recipients than the per-second rate; it just may not
+    // follow others within the same second past the rate.
+    if quota.sent_last_second > 0 && (quota.sent_last_second + count) as f64 > quota.max_send_rate {
+        return Err(SendError::Throttled(
+            "Maximum sending rate exceeded.".to_owned(),
+        ));
+    }
+    let message_id = new_message_id();
+    let envelope_from = out.return_path.as_deref().unwrap_or(&out.source.address);
+    db::enqueue(
+        &mut tx,
+        &db::NewMessage {
+            message_id: &message_id,
+            account: &sender.account,
+            region: &out.request.region,
+            envelope_from,
+            from_address: &out.from.address,
+            source_arn: &source.arn,
+            from_arn: &from.arn,
+            return_path_arn: &return_path.arn,
+            identity_owner: &from.owner,
+            raw: &out.message,
+            recipients: &out.recipients,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(message_id)
+}
+
+fn check_recipients(recipients: &[String]) -> Result<(), SendError> {
+    if recipients.is_empty() {
+        return Err(SendError::InvalidParameter(
+            "There are no recipients specified.".to_owned(),
+        ));
+    }
+    if recipients.len() > MAX_RECIPIENTS {
+        return Err(SendError::InvalidParameter(format!(
+            "Recipient count exceeds {MAX_RECIPIENTS}."
+        )));
+    }
+    for recipient in recipients {
+        if recipient.contains(['\r', '\n']) || !recipient.is_ascii() {
+            return Err(SendError::InvalidParameter(format!(
+                "There are non-ASCII characters or line breaks in the email address: {recipient:?}"
+            )));
+        }
+        super::compose::parse_mailbox(recipient).map_err(SendError::InvalidParameter)?;
+    }
+    Ok(())
+}
+
+/// The identity covering `address` for this send. With an ARN: that identity, which must
+/// be in the request's region, cover the address, and (when another account owns it) have
+/// a policy allowing the sender. Without: the sender's own verified identity covering the
+/// address. None: not verified.
+async fn resolve(
+    ctx: &AppContext,
+    sender: &Sender,
+    out: &Outgoing,
+    address: &str,
+    arn: Option<&str>,
+    feedback: &str,
+) -> Result<Option<Grant>, SendError> {
+    let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
+    let covering = covering_names(&normalised);
+    let Some(arn) = arn else {
+        let found =
+            db::identities_named(&ctx.pool, &sender.account, &out.request.region, &covering)
+                .await?;
+        return Ok(most_specific_verified(&covering, &found).map(|name| Grant {
+            arn: identity_arn(&out.request.region, &sender.account, name),
+            owner: sender.account.clone(),
+        }));
+    };
+    let (region, owner, name) = parse_arn(arn)?;
+    if region != out.request.region {
+        return Err(SendError::InvalidParameter(format!(
+            "The identity {arn} is in region {region}, but this request was made in {}.",
+            out.request.region
+        )));
+    }
+    if !covering.contains(&name) {
+        return Err(SendError::Rejected(format!(
+            "The identity {arn} does not cover the address {address}."
+        )));
+    }
+    let denied = || SendError::AccessDenied {
+        principal: sender.user_arn.clone(),
+        action: out.action.to_owned(),
+        resource: arn.to_owned(),
+    };
+    let found =
+        db::identities_named(&ctx.pool, &owner, &region, std::slice::from_ref(&name)).await?;
+    // A missing identity of another account answers like a denied one (no probing).
+    let Some(identity) = found.first() else {
+        return if owner == sender.account {
+            Ok(None)
+        } else {
+            Err(denied())
+        };
+    };
+    let request = RequestContext {
+        principal_account: sender.account.to_string(),
+        principal_user_arn: Some(sender.user_arn.clone()),
+        action: out.action.to_owned(),
+        identity_arn: arn.to_owned(),
+        from_address: Some(out.from.address.clone()),
+        from_display_name: out.from.display_name.clone(),
+        feedback_address: Some(feedback.to_owned()),
+        recipients: out.recipients.clone(),
+        source_ip: out.request.source_ip,
+        secure_transport: out.request.secure_transport,
+        current_time: time::OffsetDateTime::now_utc().unix_timestamp(),
+        api_version: out.request.api_version.to_owned(),
+        user_agent: out.request.user_agent.clone(),
+    };
+    let authorization = authorize_request(
+        &ctx.pool,
+        &owner,
+        &region,
+        &name,
+        Some(&normalised),
+        &request,
+    )
+    .await?;
+    if !authorization.decision.is_allowed() {
+        return Err(denied());
+    }
+    Ok(is_verified(&identity.verification_status).then(|| Grant {
+        arn: arn.to_owned(),
+        owner,
+    }))
+}
+
+/// `arn:aws:ses:<region>:<account>:identity/<name>` → (region, account, normalised name).
+fn parse_arn(arn: &str) -> Result<(String, AccountId, String), SendError> {
+    let invalid = || SendError::InvalidParameter(format!("{arn} is not an identity ARN."));
+    let rest = arn.strip_prefix("arn:aws:ses:").ok_or_else(invalid)?;
+    let mut parts = rest.splitn(3, ':');
+    let (Some(region), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid());
+    };
+    let name = resource.strip_prefix("identity/").ok_or_else(invalid)?;
+    let account = AccountId::parse(account).map_err(|_| invalid())?;
+    let name = if name.contains('@') {
+        address_identity_name(name)
+    } else {
+        crate::identities::domain::DomainName::parse(name).map(|d| d.to_string())
+    }
+    .map_err(|_| invalid())?;
+    Ok((region.to_owned(), account, name))
+}
+
+/// The address itself, then its domain and each enclosing domain (`a@mail.example.com` →
+/// `mail.example.com`, `example.com`), most specific first.
+fn covering_names(address: &str) -> Vec<String> {
+    let mut names = vec![address.to_owned()];
+    if let Some((_, domain)) = address.rsplit_once('@') {
+        let labels: Vec<&str> = domain.split('.').collect();
+        for start in 0..labels.len().saturating_sub(1) {
+            names.push(labels[start..].join("."));
+        }
+    }
+    names
+}
+
+fn is_verified(status: &str) -> bool {
+    // A verified domain whose records went missing keeps sending during its grace period.
+    status == VerificationStatus::Success.as_str()
+        || status == VerificationStatus::TemporaryFailure.as_str()
+}
+
+fn most_specific_verified<'a>(
+    covering: &'a [String],
+    found: &[db::CandidateIdentity],
+) -> Option<&'a str> {
+    covering
+        .iter()
+        .find(|name| {
+            found
+                .iter()
+                .any(|f| f.name == **name && is_verified(&f.verification_status))
+        })
+        .map(String::as_str)
+}
+
+/// Recipients a sandboxed send may not reach: neither the mailbox simulator nor covered by
+/// one of the sender's verified identities.
+async fn unverified_recipients(
+    ctx: &AppContext,
+    sender: &Sender,
+    out: &Outgoing,
+) -> Result<Vec<String>, SendError> {
+    let mut outside = Vec::new();
+    for recipient in &out.recipients {
+        let normalised = address_identity_name(recipient).map_err(SendError::InvalidParameter)?;
+        if normalised.ends_with(&format!("@{SIMULATOR_DOMAIN}")) {
+            continue;
+        }
+        let covering = covering_names(&normalised);
+        let found =
+            db::identities_named(&ctx.pool, &sender.account, &out.request.region, &covering)
+                .await?;
+        if most_specific_verified(&covering, &found).is_none() {
+            outside.push(recipient.clone());
+        }
+    }
+    Ok(outside)
+}
+
+/// A SES-style MessageId: time-ordered hex, a random part, and `-000000`.
+fn new_message_id() -> String {
+    let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    format!("{millis:016x}-{}-000000", uuid::Uuid::new_v4())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_covered_by_themselves_and_their_enclosing_domains() {
+        assert_eq!(
+            covering_names("a@mail.example.com"),
+            ["a@mail.example.com", "mail.example.com", "example.com"]
+        );
+    }
+
+    #[test]
+    fn identity_arns_are_parsed_and_normalised() {
+        let (region, account, name) =
+            parse_arn("arn:aws:ses:eu-west-1:123456789012:identity/Example.COM").unwrap();
+        assert_eq!(
+            (region.as_str(), account.as_str(), name.as_str()),
+            ("eu-west-1", "123456789012", "example.com")
+        );
+        assert!(parse_arn("arn:aws:ses:eu-west-1:123:identity/x.com").is_err());
+        assert!(parse_arn("arn:aws:iam::123456789012:user/x").is_err());
+    }
+}

@@ -1,0 +1,165 @@
+//! Queries of the send path: the sending account's quota (counted under a lock on its
+//! region row, so concurrent sends — from any number of Sesame processes — cannot pass
+//! it), the identities that may authorize an address, and enqueuing a message.
+
+use sqlx::{PgExecutor, PgTransaction};
+
+use crate::ids::AccountId;
+
+/// The sending account's standing in a region, read under a lock held until the end of
+/// the caller's transaction.
+pub struct LockedQuota {
+    pub sandbox: bool,
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
+    /// Recipients accepted in the last 24 hours and in the last second.
+    pub sent_last_24_hours: i64,
+    pub sent_last_second: i64,
+}
+
+pub async fn lock_quota(
+    tx: &mut PgTransaction<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<Option<LockedQuota>, sqlx::Error> {
+    let Some(limits) = sqlx::query!(
+        // language=PostgreSQL
+        r#"select sandbox, max_24_hour_send, max_send_rate from account_region
+           where account_id = $1 and region = $2 for update"#,
+        account.as_str(),
+        region
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let sent = sqlx::query!(
+        // language=PostgreSQL
+        r#"select coalesce(sum(recipient_count), 0)::bigint as "day!",
+                  coalesce(sum(recipient_count) filter (where created_at > now() - interval '1 second'), 0)::bigint as "second!"
+           from message
+           where account_id = $1 and region = $2 and created_at > now() - interval '24 hours'"#,
+        account.as_str(),
+        region
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Some(LockedQuota {
+        sandbox: limits.sandbox,
+        max_24_hour_send: limits.max_24_hour_send,
+        max_send_rate: limits.max_send_rate,
+        sent_last_24_hours: sent.day,
+        sent_last_second: sent.second,
+    }))
+}
+
+/// Recipients the account sent to in a region over the last 24 hours.
+pub async fn sent_last_24_hours(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select coalesce(sum(recipient_count), 0)::bigint as "sent!" from message
+           where account_id = $1 and region = $2 and created_at > now() - interval '24 hours'"#,
+        account.as_str(),
+        region
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Whether the owner's region is in the sandbox (None: the owner does not use the region).
+pub async fn in_sandbox(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select sandbox from account_region where account_id = $1 and region = $2"#,
+        account.as_str(),
+        region
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// An identity that may cover an address, with its verification status.
+pub struct CandidateIdentity {
+    pub name: String,
+    pub verification_status: String,
+}
+
+/// The owner's identities in `region` among `names` (an address and its enclosing domains).
+pub async fn identities_named(
+    db: impl PgExecutor<'_>,
+    owner: &AccountId,
+    region: &str,
+    names: &[String],
+) -> Result<Vec<CandidateIdentity>, sqlx::Error> {
+    sqlx::query_as!(
+        CandidateIdentity,
+        // language=PostgreSQL
+        r#"select name, verification_status from identity
+           where account_id = $1 and region = $2 and name = any($3)"#,
+        owner.as_str(),
+        region,
+        names
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A message about to be enqueued.
+pub struct NewMessage<'a> {
+    pub message_id: &'a str,
+    pub account: &'a AccountId,
+    pub region: &'a str,
+    pub envelope_from: &'a str,
+    pub from_address: &'a str,
+    pub source_arn: &'a str,
+    pub from_arn: &'a str,
+    pub return_path_arn: &'a str,
+    pub identity_owner: &'a AccountId,
+    pub raw: &'a [u8],
+    pub recipients: &'a [String],
+}
+
+/// Stores the message and one row per recipient (in the caller's transaction).
+pub async fn enqueue(tx: &mut PgTransaction<'_>, new: &NewMessage<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into message (message_id, account_id, region, envelope_from, from_address,
+                                source_arn, from_arn, return_path_arn, identity_owner, raw,
+                                recipient_count)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+        new.message_id,
+        new.account.as_str(),
+        new.region,
+        new.envelope_from,
+        new.from_address,
+        new.source_arn,
+        new.from_arn,
+        new.return_path_arn,
+        new.identity_owner.as_str(),
+        new.raw,
+        new.recipients.len() as i32
+    )
+    .execute(&mut **tx)
+    .await?;
+    let positions: Vec<i16> = (0..new.recipients.len() as i16).collect();
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into message_recipient (message_id, position, address)
+           select $1, * from unnest($2::smallint[], $3::text[])"#,
+        new.message_id,
+        &positions,
+        new.recipients
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! Raw messages as `SendRawEmail` receives them. Sending authorization may ride in
+//! `X-SES-SOURCE-ARN`, `X-SES-FROM-ARN` and `X-SES-RETURN-PATH-ARN` headers: the first
+//! instance of each counts, and every `X-SES-*` header is removed before the message is
+//! stored, so none is ever delivered or DKIM-signed. From and the recipients are read from
+//! the remaining headers with mail-parser.
+
+use mail_parser::{Address, MessageParser};
+
+/// A mailbox from a header: the address and the display name, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    pub address: String,
+    pub display_name: Option<String>,
+}
+
+/// What a raw message says about its own sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawMessage {
+    pub from: Option<Mailbox>,
+    /// To, Cc and Bcc addresses, in that order.
+    pub recipients: Vec<String>,
+    pub source_arn: Option<String>,
+    pub from_arn: Option<String>,
+    pub return_path_arn: Option<String>,
+    /// The message with every `X-SES-*` header removed.
+    pub message: Vec<u8>,
+}
+
+/// Splits `raw` into its header fields (each with its folded continuation lines) and the
+/// rest (the blank line and the body).
+fn header_fields(raw: &[u8]) -> (Vec<&[u8]>, &[u8]) {
+    let mut fields: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    let mut field_start = 0;
+    while start < raw.len() {
+        let end = raw[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(raw.len(), |i| start + i + 1);
+        let line = &raw[start..end];
+        if line == b"\r\n" || line == b"\n" {
+            if field_start < start {
+                fields.push(&raw[field_start..start]);
+            }
+            return (fields, &raw[start..]);
+        }
+        let continues = matches!(line.first(), Some(b' ' | b'\t'));
+        if !continues && field_start < start {
+            fields.push(&raw[field_start..start]);
+            field_start = start;
+        }
+        start = end;
+    }
+    if field_start < raw.len() {
+        fields.push(&raw[field_start..]);
+    }
+    (fields, &[])
+}
+
+/// The field's name and its unfolded, trimmed value.
+fn name_and_value(field: &[u8]) -> Option<(String, String)> {
+    let text = String::from_utf8_lossy(field);
+    let (name, value) = text.split_once(':')?;
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((name.trim().to_ascii_lowercase(), value))
+}
+
+pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
+    let (fields, rest) = header_fields(raw);
+    if fields.is_empty() {
+        return Err("The raw message has no headers.".to_owned());
+    }
+    let (mut source_arn, mut from_arn, mut return_path_arn) = (None, None, None);
+    let mut message = Vec::with_capacity(raw.len());
+    for field in fields {
+        match name_and_value(field) {
+            Some((name, value)) if name.starts_with("x-ses-") => {
+                let slot = match name.as_str() {
+                    "x-ses-source-arn" => Some(&mut source_arn),
+                    "x-ses-from-arn" => Some(&mut from_arn),
+                    "x-ses-return-path-arn" => Some(&mut return_path_arn),
+                    _ => None,
+                };
+                if let Some(slot) = slot {
+                    slot.get_or_insert(value);
+                }
+            }
+            _ => message.extend_from_slice(field),
+        }
+    }
+    message.extend_from_slice(rest);
+    let parsed = MessageParser::default()
+        .parse_headers(&message)
+        .ok_or_else(|| "The raw message could not be parsed.".to_owned())?;
+    let from = parsed.from().and_then(Address::first).and_then(|a| {
+        Some(Mailbox {
+            address: a.address()?.to_owned(),
+            display_name: a.name().map(str::to_owned),
+        })
+    });
+    let recipients = [parsed.to(), parsed.cc(), parsed.bcc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|list| list.iter())
+        .filter_map(|a| a.address().map(str::to_owned))
+        .collect();
+    Ok(RawMessage {
+        from,
+        recipients,
+        source_arn,
+        from_arn,
+        return_path_arn,
+        message,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: &str = "X-SES-FROM-ARN: arn:aws:ses:us-east-1:888888888888:identity/example.com\r\n\
+        From: \"Marketing Team\" <news@example.com>\r\n\
+        X-SES-SOURCE-ARN: arn:aws:ses:us-east-1:888888888888:identity/\r\n example.com\r\n\
+        To: ann@customer.example, Bob <bob@customer.example>\r\n\
+        Cc: carol@customer.example\r\n\
+        X-SES-FROM-ARN: arn:aws:ses:us-east-1:999999999999:identity/evil.example\r\n\
+        X-Ses-Configuration-Set: ignored\r\n\
+        Subject: Hello\r\n\
+        \r\n\
+        X-SES-FROM-ARN: in the body is just text\r\n";
+
+    #[test]
+    fn x_ses_headers_are_read_first_instance_first_and_removed() {
+        let raw = parse_raw(RAW.as_bytes()).unwrap();
+        assert_eq!(
+            raw.from_arn.as_deref(),
+            Some("arn:aws:ses:us-east-1:888888888888:identity/example.com")
+        );
+        // Folded lines are unfolded.
+        assert_eq!(
+            raw.source_arn.as_deref(),
+            Some("arn:aws:ses:us-east-1:888888888888:identity/ example.com")
+        );
+        assert_eq!(raw.return_path_arn, None);
+        let text = String::from_utf8(raw.message).unwrap();
+        assert!(
+            !text.to_ascii_lowercase().contains("x-ses-from-arn: arn"),
+            "{text}"
+        );
+        assert!(
+            !text.to_ascii_lowercase().contains("configuration-set"),
+            "{text}"
+        );
+        assert!(text.starts_with("From: \"Marketing Team\" <news@example.com>\r\nTo: "));
+        assert!(text.ends_with("\r\n\r\nX-SES-FROM-ARN: in the body is just text\r\n"));
+    }
+
+    #[test]
+    fn from_and_recipients_come_from_the_headers() {
+        let raw = parse_raw(RAW.as_bytes()).unwrap();
+        assert_eq!(
+            raw.from,
+            Some(Mailbox {
+                address: "news@example.com".into(),
+                display_name: Some("Marketing Team".into()),
+            })
+        );
+        assert_eq!(
+            raw.recipients,
+            [
+                "ann@customer.example",
+                "bob@customer.example",
+                "carol@customer.example"
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_line_feeds_are_understood_too() {
+        let raw =
+            parse_raw(b"From: a@example.com\nX-SES-SOURCE-ARN: x\nTo: b@example.org\n\nbody\n")
+                .unwrap();
+        assert_eq!(raw.source_arn.as_deref(), Some("x"));
+        assert_eq!(raw.recipients, ["b@example.org"]);
+        assert_eq!(
+            raw.message,
+            b"From: a@example.com\nTo: b@example.org\n\nbody\n"
+        );
+    }
+}
