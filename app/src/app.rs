@@ -17,6 +17,7 @@ use crate::{
     mailbox::{MailboxMessagePage, MailboxPage},
     operator::OperatorConsolePage,
     policies::SharedWithMePage,
+    sending::{MessagesPage, SendTestPage},
     users::UsersPage,
 };
 
@@ -65,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/shared") view=SharedWithMePage ssr=SsrMode::Async/>
+                    <Route path=path!("/send") view=SendTestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>

@@ -17,7 +17,6 @@ pub mod landing;
 pub mod mailbox;
 pub mod operator;
 pub mod policies;
-#[cfg(feature = "ssr")]
 pub mod sending;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -27,3 +27,14 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
         regions: db::list_region_limits(&pool, caller.account_id()).await?,
     })
 }
+
+/// Asks the operator to take the account out of the sandbox in `region`.
+#[server(prefix = "/api", endpoint = "account/request-production-access")]
+pub async fn request_production_access(region: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    let requested =
+        db::request_production_access(&app_context()?.pool, caller.account_id(), &region).await?;
+    requested.then_some(()).ok_or_else(|| AppError::Conflict {
+        message: format!("Your account is not in the sandbox in {region}."),
+    })
+}

@@ -86,15 +86,39 @@ pub async fn list_region_limits(
     sqlx::query_as!(
         RegionLimits,
         // language=PostgreSQL
-        r#"select region, sandbox, max_24_hour_send, max_send_rate
-           from account_region where account_id = $1 order by region"#,
+        r#"select r.region, r.sandbox, r.max_24_hour_send, r.max_send_rate,
+                  (select coalesce(sum(m.recipient_count), 0)::bigint from message m
+                   where m.account_id = r.account_id and m.region = r.region
+                     and m.created_at > now() - interval '24 hours') as "sent_last_24_hours!",
+                  r.production_access_requested_at is not null as "production_access_requested!"
+           from account_region r where r.account_id = $1 order by r.region"#,
         account.as_str()
     )
     .fetch_all(db)
     .await
 }
 
-/// Moves an account into or out of the sandbox in a region; false if it has no such region.
+/// Records a request to leave the sandbox in a region; false unless the account is in the
+/// sandbox there.
+pub async fn request_production_access(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account_region set production_access_requested_at = coalesce(production_access_requested_at, now())
+           where account_id = $1 and region = $2 and sandbox"#,
+        account.as_str(),
+        region
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Moves an account into or out of the sandbox in a region (settling any request to leave
+/// it); false if it has no such region.
 pub async fn set_sandbox(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -103,7 +127,8 @@ pub async fn set_sandbox(
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query!(
         // language=PostgreSQL
-        r#"update account_region set sandbox = $3 where account_id = $1 and region = $2"#,
+        r#"update account_region set sandbox = $3, production_access_requested_at = null
+           where account_id = $1 and region = $2"#,
         account.as_str(),
         region,
         sandbox

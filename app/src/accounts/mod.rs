@@ -7,11 +7,13 @@ mod create;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod page;
+mod region_options;
 
 pub use api::*;
 #[cfg(feature = "ssr")]
 pub use create::{create_account, CreatedAccount};
 pub use page::AccountPage;
+pub use region_options::RegionOptions;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +46,10 @@ pub struct RegionLimits {
     pub sandbox: bool,
     pub max_24_hour_send: f64,
     pub max_send_rate: f64,
+    /// Recipients accepted over the last 24 hours (what `Max24HourSend` limits).
+    pub sent_last_24_hours: i64,
+    /// An admin asked to leave the sandbox; an operator has yet to decide.
+    pub production_access_requested: bool,
 }
 
 /// What the account overview shows.

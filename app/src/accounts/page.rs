@@ -1,20 +1,22 @@
 use leptos::prelude::*;
 
-use super::get_account_overview;
+use super::{get_account_overview, RegionLimits, RequestProductionAccess};
 use crate::{
-    auth::{AuthState, Principal},
-    components::LoadError,
+    auth::{AuthState, Principal, Role},
+    components::{FormError, LoadError},
 };
 
 /// `/account`: the account's id, name and sending limits per region, and who I am in it.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| get_account_overview());
+    let request = ServerAction::<RequestProductionAccess>::new();
+    let overview = Resource::new(move || request.version().get(), |_| get_account_overview());
     let auth = AuthState::get();
     let me = move || match auth.principal.get() {
         Some(Ok(Some(Principal::User(user)))) => Some(user),
         _ => None,
     };
+    let is_admin = move || me().is_some_and(|u| u.role == Role::Admin);
     view! {
         <h1>"Account"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -32,25 +34,51 @@ pub fn AccountPage() -> impl IntoView {
                                 })}
                             </dl>
                         </section>
-                        <h2>"Sending limits"</h2>
+                        <h2>"Sending quota"</h2>
+                        <p class="muted">"Quotas count recipients. In the sandbox, mail goes only to your verified identities and the mailbox simulator."</p>
                         <div class="table-wrap">
                             <table>
-                                <thead><tr><th>"Region"</th><th>"Status"</th><th>"Max 24-hour send"</th><th>"Max send rate"</th></tr></thead>
+                                <thead><tr><th>"Region"</th><th>"Status"</th><th>"Sent, last 24 hours"</th><th>"Max 24-hour send"</th><th>"Max send rate"</th></tr></thead>
                                 <tbody>
-                                    {o.regions.into_iter().map(|r| view! {
-                                        <tr>
-                                            <td>{r.region}</td>
-                                            <td>{if r.sandbox { "Sandbox" } else { "Production" }}</td>
-                                            <td>{r.max_24_hour_send}" recipients"</td>
-                                            <td>{r.max_send_rate}" per second"</td>
-                                        </tr>
-                                    }).collect_view()}
+                                    {o.regions.into_iter().map(|r| view! { <QuotaRow limits=r request is_admin=is_admin()/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
+                        <FormError action=request/>
                     }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+fn QuotaRow(
+    limits: RegionLimits,
+    request: ServerAction<RequestProductionAccess>,
+    is_admin: bool,
+) -> impl IntoView {
+    let region = limits.region.clone();
+    let status = match (limits.sandbox, limits.production_access_requested) {
+        (false, _) => view! { "Production" }.into_any(),
+        (true, true) => view! { "Sandbox — production access requested" }.into_any(),
+        (true, false) if is_admin => view! {
+            "Sandbox "
+            <ActionForm action=request>
+                <input type="hidden" name="region" value=region/>
+                <button type="submit" class="secondary">"Request production access"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (true, false) => view! { "Sandbox" }.into_any(),
+    };
+    view! {
+        <tr data-testid=format!("quota-{}", limits.region)>
+            <td>{limits.region.clone()}</td>
+            <td>{status}</td>
+            <td>{limits.sent_last_24_hours}</td>
+            <td>{limits.max_24_hour_send}" recipients"</td>
+            <td>{limits.max_send_rate}" per second"</td>
+        </tr>
     }
 }

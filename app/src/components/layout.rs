@@ -50,7 +50,8 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                 <li class="nav-group">
                     <span class="nav-title">"Delegate sender"</span>
                     <A href="/shared">"Shared with me"</A>
-                    <span class="nav-later" title="Arrives with the sending API">"Sending"</span>
+                    {(user.role != Role::Viewer).then(|| view! { <A href="/send">"Send test email"</A> })}
+                    <A href="/messages">"Messages"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Account"</span>

@@ -4,7 +4,10 @@ use super::AccountSummary;
 use crate::{error::AppError, ids::AccountId};
 
 #[cfg(feature = "ssr")]
-use {super::db, crate::auth::session::require_operator, crate::server::app_context};
+use {
+    super::db,
+    crate::{accounts::db as accounts, auth::session::require_operator, server::app_context},
+};
 
 #[server(prefix = "/api", endpoint = "operator/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
@@ -22,4 +25,18 @@ pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Resu
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("Account"))
+}
+
+/// Takes an account out of the sandbox in a region (granting its request, if it made one).
+#[server(prefix = "/api", endpoint = "operator/grant-production-access")]
+pub async fn grant_production_access(
+    account_id: AccountId,
+    region: String,
+) -> Result<(), AppError> {
+    let operator = require_operator().await?;
+    let found = accounts::set_sandbox(&app_context()?.pool, &account_id, &region, false).await?;
+    tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, "operator granted production access");
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Account region"))
 }

@@ -1,4 +1,5 @@
-//! The operator console: every account on the platform, and disabling an account.
+//! The operator console: every account on the platform, disabling an account and granting
+//! production access.
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
 mod api;
@@ -23,4 +24,6 @@ pub struct AccountSummary {
     pub disabled: bool,
     /// Regions where the account is still in the sandbox.
     pub sandbox_regions: Vec<String>,
+    /// Regions where it asked for production access.
+    pub production_access_requests: Vec<String>,
 }

@@ -1,16 +1,21 @@
 use leptos::prelude::*;
 
-use super::{list_accounts, AccountSummary, SetAccountDisabled};
+use super::{list_accounts, AccountSummary, GrantProductionAccess, SetAccountDisabled};
 use crate::components::{FormError, LoadError};
 
 /// `/operator`: every account on the platform.
 #[component]
 pub fn OperatorConsolePage() -> impl IntoView {
     let set_disabled = ServerAction::<SetAccountDisabled>::new();
-    let accounts = Resource::new(move || set_disabled.version().get(), |_| list_accounts());
+    let grant = ServerAction::<GrantProductionAccess>::new();
+    let accounts = Resource::new(
+        move || (set_disabled.version().get(), grant.version().get()),
+        |_| list_accounts(),
+    );
     view! {
         <h1>"Operator console"</h1>
         <FormError action=set_disabled/>
+        <FormError action=grant/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
@@ -23,7 +28,7 @@ pub fn OperatorConsolePage() -> impl IntoView {
                                     <th>"Sandbox in"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {accounts.into_iter().map(|a| view! { <AccountRow account=a set_disabled/> }).collect_view()}
+                                    {accounts.into_iter().map(|a| view! { <AccountRow account=a set_disabled grant/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -38,7 +43,24 @@ pub fn OperatorConsolePage() -> impl IntoView {
 fn AccountRow(
     account: AccountSummary,
     set_disabled: ServerAction<SetAccountDisabled>,
+    grant: ServerAction<GrantProductionAccess>,
 ) -> impl IntoView {
+    let id = account.account_id.to_string();
+    let requests = account
+        .production_access_requests
+        .clone()
+        .into_iter()
+        .map(|region| {
+            let id = id.clone();
+            view! {
+                <ActionForm action=grant>
+                    <input type="hidden" name="account_id" value=id/>
+                    <input type="hidden" name="region" value=region.clone()/>
+                    <button type="submit" class="secondary">"Grant production access in " {region}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
     let (label, value) = if account.disabled {
         ("Enable", "false")
     } else {
@@ -53,6 +75,7 @@ fn AccountRow(
             <td>{if account.sandbox_regions.is_empty() { "—".to_owned() } else { account.sandbox_regions.join(", ") }}</td>
             <td>{if account.disabled { "Disabled" } else { "Active" }}</td>
             <td class="actions">
+                {requests}
                 <ActionForm action=set_disabled>
                     <input type="hidden" name="account_id" value=account.account_id.to_string()/>
                     <input type="hidden" name="disabled" value=value/>

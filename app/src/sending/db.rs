@@ -163,3 +163,34 @@ pub async fn enqueue(tx: &mut PgTransaction<'_>, new: &NewMessage<'_>) -> Result
     .await?;
     Ok(())
 }
+
+/// The account's latest accepted messages, newest first.
+pub async fn list_messages(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+) -> Result<Vec<super::MessageSummary>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select message_id, created_at, region, from_address, recipient_count, status, from_arn,
+                  identity_owner <> account_id as "delegated!"
+           from message where account_id = $1 order by created_at desc limit 100"#,
+        account.as_str()
+    )
+    .fetch_all(db)
+    .await?;
+    let when =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    Ok(rows
+        .into_iter()
+        .map(|r| super::MessageSummary {
+            message_id: r.message_id,
+            created: r.created_at.format(when).unwrap_or_default(),
+            region: r.region,
+            from_address: r.from_address,
+            recipients: r.recipient_count.into(),
+            status: r.status,
+            from_arn: r.from_arn,
+            delegated: r.delegated,
+        })
+        .collect())
+}

@@ -1,15 +1,43 @@
-//! Sending: accepting a message through the API (and later SMTP) — sending authorization,
-//! verification, the sandbox and the quota — and putting it durably in the outbound queue
-//! the delivery workers drain.
+//! Sending: accepting a message through the API, the console (and later SMTP) — sending
+//! authorization, verification, the sandbox and the quota — and putting it durably in the
+//! outbound queue the delivery workers drain; the Messages and Send test email pages.
 
+#[cfg(feature = "ssr")]
 pub mod accept;
+mod api;
+#[cfg(feature = "ssr")]
 pub mod compose;
+#[cfg(feature = "ssr")]
 pub mod db;
+mod pages;
+#[cfg(feature = "ssr")]
 pub mod raw;
 
+pub use api::*;
+pub use pages::{MessagesPage, SendTestPage};
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
 use crate::error::AppError;
 
+/// An accepted message as the Messages page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageSummary {
+    pub message_id: String,
+    pub created: String,
+    pub region: String,
+    pub from_address: String,
+    pub recipients: i64,
+    pub status: String,
+    /// The identity that authorized From, and whether another account owns it (a
+    /// delegated send).
+    pub from_arn: String,
+    pub delegated: bool,
+}
+
 /// Why a send was refused, with SES's texts (the API maps these to SES's codes).
+#[cfg(feature = "ssr")]
 #[derive(Debug)]
 pub enum SendError {
     /// Another account's identity was named and its policies do not allow this sender.
@@ -29,6 +57,7 @@ pub enum SendError {
     Internal(AppError),
 }
 
+#[cfg(feature = "ssr")]
 impl SendError {
     /// The message SES gives.
     pub fn message(&self) -> String {
@@ -51,14 +80,29 @@ impl SendError {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl From<AppError> for SendError {
     fn from(e: AppError) -> Self {
         Self::Internal(e)
     }
 }
 
+#[cfg(feature = "ssr")]
 impl From<sqlx::Error> for SendError {
     fn from(e: sqlx::Error) -> Self {
         Self::Internal(e.into())
+    }
+}
+
+/// The console shows a refused send with SES's words.
+#[cfg(feature = "ssr")]
+impl From<SendError> for AppError {
+    fn from(error: SendError) -> Self {
+        match error {
+            SendError::Internal(e) => e,
+            other => AppError::Conflict {
+                message: other.message(),
+            },
+        }
     }
 }

@@ -137,3 +137,19 @@ pub async fn delete_user(
     .await?;
     Ok(deleted.rows_affected() == 1)
 }
+
+/// A user's name (its ARN is built from it).
+pub async fn find_user_name(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    user: UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select name from account_user where account_id = $1 and user_id = $2"#,
+        account.as_str(),
+        user as UserId
+    )
+    .fetch_optional(db)
+    .await
+}

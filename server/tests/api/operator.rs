@@ -98,3 +98,56 @@ async fn an_operator_can_be_bootstrapped_from_configuration(pool: PgPool) {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (admin, account) = app.new_account("Acme").await;
+    let region = |overview: &serde_json::Value| overview["regions"][0].clone();
+    let before = admin.json("account/overview", &[]).await;
+    assert_eq!(region(&before)["sandbox"], true);
+    assert_eq!(region(&before)["production_access_requested"], false);
+    assert_eq!(region(&before)["sent_last_24_hours"], 0);
+
+    admin
+        .json("account/request-production-access", &[("region", "us-east-1")])
+        .await;
+    let requested = admin.json("account/overview", &[]).await;
+    assert_eq!(region(&requested)["production_access_requested"], true);
+
+    create_operator(&app.pool, "ops@platform.example.com", PASSWORD).await;
+    let operator = app.browser();
+    operator
+        .call(
+            "auth/operator-sign-in",
+            &[("email", "ops@platform.example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    let accounts = operator.json("operator/accounts", &[]).await;
+    assert_eq!(accounts[0]["production_access_requests"][0], "us-east-1");
+    operator
+        .json(
+            "operator/grant-production-access",
+            &[("account_id", &account), ("region", "us-east-1")],
+        )
+        .await;
+    let granted = admin.json("account/overview", &[]).await;
+    assert_eq!(region(&granted)["sandbox"], false);
+    assert_eq!(region(&granted)["production_access_requested"], false);
+    // Out of the sandbox, there is nothing left to request.
+    admin
+        .error(
+            "account/request-production-access",
+            &[("region", "us-east-1")],
+            StatusCode::CONFLICT,
+        )
+        .await;
+    // Account users cannot grant it to themselves.
+    admin
+        .error(
+            "operator/grant-production-access",
+            &[("account_id", &account), ("region", "us-east-1")],
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+}

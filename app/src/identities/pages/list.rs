@@ -2,7 +2,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{
-    accounts::get_account_overview,
+    accounts::RegionOptions,
     components::{field_error, Field, FormError, LoadError},
     error::AppError,
     identities::{
@@ -31,23 +31,6 @@ pub fn IdentitiesPage() -> impl IntoView {
         },
         |(region, status, kind, ..)| list_identities(region, status, kind),
     );
-    let regions = Resource::new(|| (), |_| get_account_overview());
-    let region_options = move || {
-        Suspend::new(async move {
-            regions
-                .await
-                .map(|o| {
-                    o.regions
-                        .into_iter()
-                        .map(|r| {
-                            let value = r.region.clone();
-                            view! { <option value=value>{r.region}</option> }
-                        })
-                        .collect_view()
-                })
-                .unwrap_or_default()
-        })
-    };
     // A new identity opens on its own page, with what to do next.
     open_created(create);
     open_created(create_email);
@@ -56,7 +39,7 @@ pub fn IdentitiesPage() -> impl IntoView {
         <div class="filters">
             <label>"Region " <select on:change=move |e| set_region.set(event_target_value(&e))>
                 <option value="">"All"</option>
-                <Transition>{region_options}</Transition>
+                <RegionOptions/>
             </select></label>
             <label>"Status " <select on:change=move |e| set_status.set(event_target_value(&e))>
                 <option value="">"All"</option>
@@ -102,7 +85,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                 <Field label="Domain" name="domain" hint="For example example.com; it covers its subdomains and every address under them." error=field_error(create, "domain")/>
                 <div class="field">
                     <label for="field-region">"Region"</label>
-                    <select id="field-region" name="region"><Transition>{region_options}</Transition></select>
+                    <select id="field-region" name="region"><RegionOptions/></select>
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
                 <div class="field">
@@ -121,7 +104,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                 <Field label="Email address" name="email" kind="email" hint="We send it a link; opening the link within 24 hours verifies it." error=field_error(create_email, "email")/>
                 <div class="field">
                     <label for="field-email-region">"Region"</label>
-                    <select id="field-email-region" name="region"><Transition>{region_options}</Transition></select>
+                    <select id="field-email-region" name="region"><RegionOptions/></select>
                     <p class="field-error">{move || field_error(create_email, "region").get()}</p>
                 </div>
                 <FormError action=create_email/>

@@ -1,0 +1,84 @@
+//! Server functions: the account's accepted messages, and sending a test message from the
+//! console through the same send path as the API.
+
+use leptos::prelude::*;
+
+use super::MessageSummary;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{
+        accept::{accept, Outgoing, RequestFacts, Sender},
+        compose::{compose, parse_mailbox, SimpleMessage},
+        db,
+    },
+    crate::{
+        auth::{
+            session::{client_ip, require_account},
+            user_arn, Permission,
+        },
+        server::app_context,
+        users::db as users,
+    },
+};
+
+/// The latest messages this account sent (as itself or as a delegate).
+#[server(prefix = "/api", endpoint = "sending/messages")]
+pub async fn list_messages() -> Result<Vec<MessageSummary>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    Ok(db::list_messages(&app_context()?.pool, caller.account_id()).await?)
+}
+
+/// Sends a text message from the console; `source_arn` names another account's identity
+/// shared with this one (empty: the caller's own identities). Returns the MessageId.
+#[server(prefix = "/api", endpoint = "sending/send-test")]
+pub async fn send_test_email(
+    region: String,
+    from: String,
+    to: String,
+    subject: String,
+    text: String,
+    source_arn: String,
+) -> Result<String, AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let ctx = app_context()?;
+    let from = parse_mailbox(&from).map_err(|m| AppError::field("from", m))?;
+    let to = parse_mailbox(&to).map_err(|m| AppError::field("to", m))?;
+    let message = compose(&SimpleMessage {
+        from: &from,
+        to: std::slice::from_ref(&to),
+        cc: &[],
+        reply_to: &[],
+        subject: &subject,
+        text: Some(&text),
+        html: None,
+    })
+    .map_err(|m| AppError::field("subject", m))?;
+    let name = users::find_user_name(&ctx.pool, caller.account_id(), caller.user_id())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let sender = Sender {
+        account: caller.account_id().clone(),
+        user_arn: user_arn(caller.account_id(), &name),
+    };
+    let outgoing = Outgoing {
+        request: RequestFacts {
+            region,
+            api_version: "2",
+            source_ip: client_ip().await?.parse().ok(),
+            secure_transport: ctx.public_origin.starts_with("https://"),
+            user_agent: Some("Sesame console".to_owned()),
+        },
+        action: "ses:SendEmail",
+        source: from.clone(),
+        from,
+        return_path: None,
+        source_arn: Some(source_arn).filter(|a| !a.trim().is_empty()),
+        from_arn: None,
+        return_path_arn: None,
+        recipients: vec![to.address],
+        message,
+    };
+    Ok(accept(&ctx, &sender, outgoing).await?)
+}

@@ -1,0 +1,41 @@
+use leptos::prelude::*;
+
+use crate::{
+    components::loaded,
+    sending::{list_messages, MessageSummary},
+};
+
+/// `/messages`: what this account sent, newest first.
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let messages = Resource::new(|| (), |_| list_messages());
+    view! {
+        <h1>"Messages"</h1>
+        <p class="muted">"Messages accepted from this account (through the API or the console). They wait in the queue until delivery is set up."</p>
+        {loaded(messages, |messages: Vec<MessageSummary>| {
+            if messages.is_empty() {
+                return view! { <p>"No messages yet."</p> }.into_any();
+            }
+            view! {
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th>"Accepted"</th><th>"From"</th><th>"Recipients"</th><th>"Status"</th><th>"Identity"</th><th>"MessageId"</th></tr></thead>
+                        <tbody>
+                            {messages.into_iter().map(|m| view! {
+                                <tr data-testid="message">
+                                    <td>{m.created}</td>
+                                    <td>{m.from_address}</td>
+                                    <td>{m.recipients}</td>
+                                    <td>{m.status}</td>
+                                    <td><code>{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
+                                    <td><code>{m.message_id}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        })}
+    }
+}

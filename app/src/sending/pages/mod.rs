@@ -1,0 +1,7 @@
+//! The delegate's (and owner's) sending pages.
+
+mod messages;
+mod send_test;
+
+pub use messages::MessagesPage;
+pub use send_test::SendTestPage;

@@ -1,0 +1,48 @@
+import { test, expect, hydrated, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "plum-ladder-sunrise-42";
+
+test("verify a domain, send a test email from it, see it in Messages and the quota", async ({ page }) => {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill("Sender Co");
+  await page.getByLabel("Email").fill(uniqueEmail("sender"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.getByRole("link", { name: "Identities" }).click();
+  const domain = `s${Date.now()}.example`;
+  await page.getByLabel("Domain", { exact: true }).fill(domain);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await page.getByRole("button", { name: "Publish to dev zone" }).click();
+  await expect(page.getByRole("button", { name: "Remove from dev zone" })).toBeVisible();
+  await page.getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByTestId("status")).toHaveText("Success");
+
+  // An address the verified domain does not cover is refused in SES's words.
+  await page.getByRole("link", { name: "Send test email" }).click();
+  await page.getByLabel("From", { exact: true }).fill("shop@elsewhere.example");
+  await page.getByLabel("To", { exact: true }).fill("success@simulator.amazonses.com");
+  await page.getByLabel("Subject").fill("Hello");
+  await page.getByLabel("Text").fill("A test from the console");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByRole("alert")).toContainText("Email address is not verified. The following identities failed the check in region US-EAST-1: shop@elsewhere.example");
+
+  await page.getByLabel("From", { exact: true }).fill(`Shop <shop@${domain}>`);
+  await page.getByRole("button", { name: "Send" }).click();
+  const id = (await page.getByTestId("message-id").textContent())!;
+  expect(id).toMatch(/-000000$/);
+
+  await page.getByRole("status").getByRole("link", { name: "Messages" }).click();
+  await expect(page.getByTestId("message").first()).toContainText(id);
+  await expect(page.getByTestId("message").first()).toContainText(`shop@${domain}`);
+
+  // The quota counts the recipient; the admin can ask to leave the sandbox.
+  await page.getByRole("link", { name: "Overview" }).click();
+  const quota = page.getByTestId("quota-us-east-1");
+  await expect(quota).toContainText("Sandbox");
+  await expect(quota.locator("td").nth(2)).toHaveText("1");
+  await quota.getByRole("button", { name: "Request production access" }).click();
+  await expect(quota).toContainText("production access requested");
+});
