@@ -11,7 +11,7 @@ use crate::{
     identities::{domain::address_identity_name, identity_arn, VerificationStatus},
     ids::AccountId,
     policies::{authorization::authorize_request, RequestContext},
-    server::{errors::internal, AppContext},
+    server::AppContext,
 };
 
 /// SES's limit on recipients per message.
@@ -42,6 +42,9 @@ pub struct Outgoing {
     pub action: &'static str,
     pub source: Mailbox,
     pub from: Mailbox,
+    /// A raw message's Sender header, authorized like From.
+    pub sender: Option<Mailbox>,
+    /// The bounce address (MAIL FROM), a bare address.
     pub return_path: Option<String>,
     pub source_arn: Option<String>,
     pub from_arn: Option<String>,
@@ -52,66 +55,77 @@ pub struct Outgoing {
 }
 
 /// The identity that authorized one address of the send.
+#[derive(Clone)]
 struct Grant {
     arn: String,
     owner: AccountId,
 }
 
 /// Accepts `out` for delivery and returns its MessageId.
-pub async fn accept(ctx: &AppContext, sender: &Sender, out: Outgoing) -> Result<String, SendError> {
-    check_recipients(&out.recipients)?;
+pub async fn accept(
+    ctx: &AppContext,
+    sender: &Sender,
+    mut out: Outgoing,
+) -> Result<String, SendError> {
+    out.recipients = bare_recipients(&out.recipients)?;
     let feedback = out
         .return_path
         .clone()
         .unwrap_or_else(|| out.source.address.clone());
-    // With only a SourceArn, it authorizes From and Return-Path too.
-    let roles = [
-        (Some(out.source.address.as_str()), out.source_arn.as_deref()),
-        (
-            Some(out.from.address.as_str()),
-            out.from_arn.as_deref().or(out.source_arn.as_deref()),
-        ),
-        (
-            out.return_path.as_deref(),
-            out.return_path_arn.as_deref().or(out.source_arn.as_deref()),
-        ),
-    ];
-    let mut grants: Vec<Option<Grant>> = Vec::new();
+    let source_arn = out.source_arn.as_deref();
+    // With only a SourceArn, it authorizes From (and Sender) and Return-Path too.
+    let from_arn = out.from_arn.as_deref().or(source_arn);
+    let return_path_arn = out.return_path_arn.as_deref().or(source_arn);
     let mut unverified: Vec<String> = Vec::new();
-    for (address, arn) in roles {
-        let Some(address) = address else {
-            grants.push(None);
-            continue;
-        };
-        match resolve(ctx, sender, &out, address, arn, &feedback).await? {
-            Some(grant) => grants.push(Some(grant)),
-            None => {
-                unverified.push(address.to_owned());
-                grants.push(None);
-            }
+    let mut grant = async |address: &str, arn: Option<&str>| -> Result<Option<Grant>, SendError> {
+        let found = resolve(ctx, sender, &out, address, arn, &feedback).await?;
+        if found.is_none() && !unverified.iter().any(|u| u == address) {
+            unverified.push(address.to_owned());
         }
-    }
-    if !unverified.is_empty() {
-        unverified.dedup();
-        return Err(SendError::NotVerified {
-            region: out.request.region.clone(),
-            identities: unverified,
-        });
-    }
-    let [source, from, return_path] = [0, 1, 2].map(|i| grants[i].as_ref());
-    let (Some(source), Some(from)) = (source, from) else {
-        return Err(SendError::Internal(internal(
-            "a send lost its Source or From grant",
-        )));
+        Ok(found)
     };
-    let return_path = return_path.unwrap_or(source);
-    // Every owner whose identity is used must be out of the sandbox too.
-    let mut owners_sandboxed = false;
-    for grant in [source, from, return_path] {
+    let source = grant(&out.source.address, source_arn).await?;
+    let from = grant(&out.from.address, from_arn).await?;
+    let sender_header = match &out.sender {
+        Some(mailbox) => grant(&mailbox.address, from_arn).await?,
+        None => None,
+    };
+    let return_path = match &out.return_path {
+        Some(address) => grant(address, return_path_arn).await?,
+        None => None,
+    };
+    let (Some(source), Some(from)) = (source, from) else {
+        return Err(not_verified(&out, unverified));
+    };
+    if !unverified.is_empty() {
+        return Err(not_verified(&out, unverified));
+    }
+    let return_path = return_path.unwrap_or_else(|| source.clone());
+
+    // Both the sender and every owner whose identity is used must be out of the sandbox to
+    // reach recipients that are not verified (decided before the quota lock is taken).
+    let mut sandboxed = db::in_sandbox(&ctx.pool, &sender.account, &out.request.region)
+        .await?
+        .unwrap_or(true);
+    for grant in [
+        Some(&source),
+        Some(&from),
+        sender_header.as_ref(),
+        Some(&return_path),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if grant.owner != sender.account {
-            owners_sandboxed |= db::in_sandbox(&ctx.pool, &grant.owner, &out.request.region)
+            sandboxed |= db::in_sandbox(&ctx.pool, &grant.owner, &out.request.region)
                 .await?
                 .unwrap_or(true);
+        }
+    }
+    if sandboxed {
+        let outside = unverified_recipients(ctx, sender, &out).await?;
+        if !outside.is_empty() {
+            return Err(not_verified(&out, outside));
         }
     }
 
@@ -124,17 +138,11 @@ pub async fn accept(ctx: &AppContext, sender: &Sender, out: Outgoing) -> Result<
                 out.request.region
             ))
         })?;
-    if quota.sandbox || owners_sandboxed {
-        let outside = unverified_recipients(ctx, sender, &out).await?;
-        if !outside.is_empty() {
-            return Err(SendError::NotVerified {
-                region: out.request.region.clone(),
-                identities: outside,
-            });
-        }
-    }
     let count = out.recipients.len() as i64;
-    if (quota.sent_last_24_hours + count) as f64 > quota.max_24_hour_send {
+    // A negative daily quota means unlimited (SES's -1).
+    if quota.max_24_hour_send >= 0.0
+        && (quota.sent_last_24_hours + count) as f64 > quota.max_24_hour_send
+    {
         return Err(SendError::Throttled(
             "Daily message quota exceeded.".to_owned(),
         ));
@@ -169,7 +177,16 @@ pub async fn accept(ctx: &AppContext, sender: &Sender, out: Outgoing) -> Result<
     Ok(message_id)
 }
 
-fn check_recipients(recipients: &[String]) -> Result<(), SendError> {
+fn not_verified(out: &Outgoing, identities: Vec<String>) -> SendError {
+    SendError::NotVerified {
+        region: out.request.region.clone(),
+        identities,
+    }
+}
+
+/// The recipients as bare addresses (display names dropped, so policies on
+/// `ses:Recipients` and delivery see exactly the address), checked against SES's limits.
+fn bare_recipients(recipients: &[String]) -> Result<Vec<String>, SendError> {
     if recipients.is_empty() {
         return Err(SendError::InvalidParameter(
             "There are no recipients specified.".to_owned(),
@@ -180,15 +197,19 @@ fn check_recipients(recipients: &[String]) -> Result<(), SendError> {
             "Recipient count exceeds {MAX_RECIPIENTS}."
         )));
     }
-    for recipient in recipients {
-        if recipient.contains(['\r', '\n']) || !recipient.is_ascii() {
-            return Err(SendError::InvalidParameter(format!(
-                "There are non-ASCII characters or line breaks in the email address: {recipient:?}"
-            )));
-        }
-        super::compose::parse_mailbox(recipient).map_err(SendError::InvalidParameter)?;
-    }
-    Ok(())
+    recipients
+        .iter()
+        .map(|recipient| {
+            if !recipient.is_ascii() {
+                return Err(SendError::InvalidParameter(format!(
+                    "There are non-ASCII characters in the email address: {recipient}"
+                )));
+            }
+            super::compose::parse_mailbox(recipient)
+                .map(|m| m.address)
+                .map_err(SendError::InvalidParameter)
+        })
+        .collect()
 }
 
 /// The identity covering `address` for this send. With an ARN: that identity, which must
@@ -269,7 +290,7 @@ async fn resolve(
         return Err(denied());
     }
     Ok(is_verified(&identity.verification_status).then(|| Grant {
-        arn: arn.to_owned(),
+        arn: identity_arn(&region, &owner, &name),
         owner,
     }))
 }

@@ -73,6 +73,7 @@ pub async fn send_test_email(
         action: "ses:SendEmail",
         source: from.clone(),
         from,
+        sender: None,
         return_path: None,
         source_arn: Some(source_arn).filter(|a| !a.trim().is_empty()),
         from_arn: None,

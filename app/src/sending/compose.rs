@@ -71,7 +71,14 @@ fn list<'a>(mailboxes: &'a [Mailbox]) -> Address<'a> {
 /// The message as RFC 5322 bytes (Bcc recipients are envelope-only and not written).
 pub fn compose(message: &SimpleMessage<'_>) -> Result<Vec<u8>, String> {
     refuse_line_breaks(message.subject)?;
+    // Our own Message-ID: mail-builder's default would reveal the server's host name.
+    let domain = message
+        .from
+        .address
+        .rsplit_once('@')
+        .map_or("sesame.invalid", |(_, d)| d);
     let mut builder = MessageBuilder::new()
+        .message_id(format!("{}@{domain}", uuid::Uuid::new_v4().simple()))
         .from(address(message.from))
         .subject(message.subject);
     if !message.to.is_empty() {

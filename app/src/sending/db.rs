@@ -34,12 +34,14 @@ pub async fn lock_quota(
     else {
         return Ok(None);
     };
+    // clock_timestamp(), not now(): now() is when the transaction began, before the wait
+    // for the lock, and would shift the windows under contention.
     let sent = sqlx::query!(
         // language=PostgreSQL
         r#"select coalesce(sum(recipient_count), 0)::bigint as "day!",
-                  coalesce(sum(recipient_count) filter (where created_at > now() - interval '1 second'), 0)::bigint as "second!"
+                  coalesce(sum(recipient_count) filter (where created_at > clock_timestamp() - interval '1 second'), 0)::bigint as "second!"
            from message
-           where account_id = $1 and region = $2 and created_at > now() - interval '24 hours'"#,
+           where account_id = $1 and region = $2 and created_at > clock_timestamp() - interval '24 hours'"#,
         account.as_str(),
         region
     )
@@ -134,8 +136,8 @@ pub async fn enqueue(tx: &mut PgTransaction<'_>, new: &NewMessage<'_>) -> Result
         // language=PostgreSQL
         r#"insert into message (message_id, account_id, region, envelope_from, from_address,
                                 source_arn, from_arn, return_path_arn, identity_owner, raw,
-                                recipient_count)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"#,
+                                recipient_count, created_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, clock_timestamp())"#,
         new.message_id,
         new.account.as_str(),
         new.region,

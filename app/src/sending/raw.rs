@@ -4,7 +4,7 @@
 //! stored, so none is ever delivered or DKIM-signed. From and the recipients are read from
 //! the remaining headers with mail-parser.
 
-use mail_parser::{Address, MessageParser};
+use mail_parser::{HeaderName, HeaderValue, MessageParser};
 
 /// A mailbox from a header: the address and the display name, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +16,13 @@ pub struct Mailbox {
 /// What a raw message says about its own sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawMessage {
-    pub from: Option<Mailbox>,
+    /// The one From mailbox (several From headers or mailboxes are refused: a reader's
+    /// client could show one that was never authorized).
+    pub from: Mailbox,
+    /// A `Sender` header's mailbox, which must be authorized like From.
+    pub sender: Option<Mailbox>,
+    /// A `Return-Path` header's address, authorized by the Return-Path ARN.
+    pub return_path: Option<String>,
     /// To, Cc and Bcc addresses, in that order.
     pub recipients: Vec<String>,
     pub source_arn: Option<String>,
@@ -92,20 +98,45 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
     let parsed = MessageParser::default()
         .parse_headers(&message)
         .ok_or_else(|| "The raw message could not be parsed.".to_owned())?;
-    let from = parsed.from().and_then(Address::first).and_then(|a| {
-        Some(Mailbox {
-            address: a.address()?.to_owned(),
-            display_name: a.name().map(str::to_owned),
+    let mailboxes = |name: HeaderName<'static>| -> Vec<Mailbox> {
+        parsed
+            .header_values(name)
+            .filter_map(HeaderValue::as_address)
+            .flat_map(|list| list.iter())
+            .filter_map(|a| {
+                Some(Mailbox {
+                    address: a.address()?.to_owned(),
+                    display_name: a.name().map(str::to_owned),
+                })
+            })
+            .collect()
+    };
+    let from = match mailboxes(HeaderName::From).as_slice() {
+        [one] if parsed.header_values(HeaderName::From).count() == 1 => one.clone(),
+        [] => return Err("Missing required header 'From'.".to_owned()),
+        _ => return Err("The message must have exactly one From address.".to_owned()),
+    };
+    let sender = match mailboxes(HeaderName::Sender).as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        _ => return Err("The message must have at most one Sender address.".to_owned()),
+    };
+    let return_path = parsed
+        .header_values(HeaderName::ReturnPath)
+        .find_map(|v| {
+            v.as_text()
+                .map(|t| t.trim_matches(['<', '>', ' ']).to_owned())
         })
-    });
-    let recipients = [parsed.to(), parsed.cc(), parsed.bcc()]
+        .filter(|t| !t.is_empty());
+    let recipients = [HeaderName::To, HeaderName::Cc, HeaderName::Bcc]
         .into_iter()
-        .flatten()
-        .flat_map(|list| list.iter())
-        .filter_map(|a| a.address().map(str::to_owned))
+        .flat_map(mailboxes)
+        .map(|m| m.address)
         .collect();
     Ok(RawMessage {
         from,
+        sender,
+        return_path,
         recipients,
         source_arn,
         from_arn,
@@ -160,10 +191,10 @@ mod tests {
         let raw = parse_raw(RAW.as_bytes()).unwrap();
         assert_eq!(
             raw.from,
-            Some(Mailbox {
+            Mailbox {
                 address: "news@example.com".into(),
                 display_name: Some("Marketing Team".into()),
-            })
+            }
         );
         assert_eq!(
             raw.recipients,
@@ -186,5 +217,25 @@ mod tests {
             raw.message,
             b"From: a@example.com\nTo: b@example.org\n\nbody\n"
         );
+    }
+
+    #[test]
+    fn one_from_mailbox_is_required_and_every_recipient_header_counts() {
+        let two_headers =
+            "From: me@mine.example\r\nFrom: ceo@victim.example\r\nTo: a@b.example\r\n\r\nx";
+        assert!(parse_raw(two_headers.as_bytes()).is_err());
+        let two_mailboxes = "From: me@mine.example, ceo@victim.example\r\nTo: a@b.example\r\n\r\nx";
+        assert!(parse_raw(two_mailboxes.as_bytes()).is_err());
+        assert!(parse_raw(b"To: a@b.example\r\n\r\nx").is_err());
+        let raw = parse_raw(
+            b"From: me@mine.example\r\nSender: ops@mine.example\r\nReturn-Path: <bounce@mine.example>\r\nTo: a@b.example\r\nTo: c@d.example\r\nBcc: e@f.example\r\n\r\nx",
+        )
+        .unwrap();
+        assert_eq!(
+            raw.recipients,
+            ["a@b.example", "c@d.example", "e@f.example"]
+        );
+        assert_eq!(raw.sender.unwrap().address, "ops@mine.example");
+        assert_eq!(raw.return_path.as_deref(), Some("bounce@mine.example"));
     }
 }

@@ -43,14 +43,16 @@ impl ApiCaller {
     }
 }
 
-/// Verifies the request's signature and resolves its caller. `clock_skew_secs` is how far
-/// the signing time may be from the server's clock.
-pub async fn authenticate(
-    context: &AppContext,
-    parts: &Parts,
-    body: &[u8],
-    clock_skew_secs: i64,
-) -> Result<ApiCaller, SesError> {
+/// A request's credential, resolved from its `Authorization` header before the body is
+/// read: unsigned requests and unknown keys are refused without buffering anything.
+pub struct Credential {
+    auth: Authorization,
+    key: keys::SigningKey,
+    secret: String,
+}
+
+/// Parses the signature header and finds the (active) access key it names.
+pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential, SesError> {
     let header = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)
@@ -68,63 +70,76 @@ pub async fn authenticate(
             ),
         ));
     }
-    let invalid_key = || {
-        SesError::new(
-            "InvalidClientTokenId",
-            StatusCode::FORBIDDEN,
-            "The security token included in the request is invalid.",
-        )
-    };
     let key = keys::find_signing_key(&context.pool, &auth.access_key_id)
         .await?
         .filter(|k| k.active && !k.user_disabled)
-        .ok_or_else(invalid_key)?;
+        .ok_or_else(|| {
+            SesError::new(
+                "InvalidClientTokenId",
+                StatusCode::FORBIDDEN,
+                "The security token included in the request is invalid.",
+            )
+        })?;
     let secret = context
         .vault
         .open(&key.secret, &auth.access_key_id)
         .map_err(internal)?;
     let secret = String::from_utf8(secret).map_err(internal)?;
-    let headers: Vec<(String, String)> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
+    Ok(Credential { auth, key, secret })
+}
+
+impl Credential {
+    /// Verifies the signature over the request as received, `body` included, and resolves
+    /// the caller. `clock_skew_secs` is how far the signing time may be from the server's.
+    pub async fn verify(
+        self,
+        context: &AppContext,
+        parts: &Parts,
+        body: &[u8],
+        clock_skew_secs: i64,
+    ) -> Result<ApiCaller, SesError> {
+        let headers: Vec<(String, String)> = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let payload_hash = sigv4::payload_hash(body);
+        let request = SignedRequest {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: &headers,
+            payload_hash: &payload_hash,
+        };
+        sigv4::verify(
+            &request,
+            &self.auth,
+            &self.secret,
+            OffsetDateTime::now_utc(),
+            clock_skew_secs,
+        )?;
+        if self.key.account_disabled {
+            return Err(SesError::access_denied(
+                "This account has been disabled by the operator of this Sesame.",
+            ));
+        }
+        if !context.regions.contains(&self.auth.region) {
+            return Err(SesError::invalid_parameter(format!(
+                "Sesame does not serve region {}.",
+                self.auth.region
+            )));
+        }
+        keys::touch_last_used(&context.pool, &self.auth.access_key_id).await?;
+        Ok(ApiCaller {
+            account: self.key.account_id,
+            user_name: self.key.user_name,
+            role: self.key.role.parse().map_err(internal)?,
+            region: self.auth.region,
         })
-        .collect();
-    let payload_hash = sigv4::payload_hash(body);
-    let request = SignedRequest {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        headers: &headers,
-        payload_hash: &payload_hash,
-    };
-    sigv4::verify(
-        &request,
-        &auth,
-        &secret,
-        OffsetDateTime::now_utc(),
-        clock_skew_secs,
-    )?;
-    if key.account_disabled {
-        return Err(SesError::access_denied(
-            "This account has been disabled by the operator of this Sesame.",
-        ));
     }
-    if !context.regions.contains(&auth.region) {
-        return Err(SesError::invalid_parameter(format!(
-            "Sesame does not serve region {}.",
-            auth.region
-        )));
-    }
-    keys::touch_last_used(&context.pool, &auth.access_key_id).await?;
-    Ok(ApiCaller {
-        account: key.account_id,
-        user_name: key.user_name,
-        role: key.role.parse().map_err(internal)?,
-        region: auth.region,
-    })
 }

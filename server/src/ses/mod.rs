@@ -5,13 +5,14 @@
 mod auth;
 mod error;
 mod identity_ref;
+mod outgoing;
 mod params;
 pub mod sigv4;
 mod v1;
 mod xml;
 
 use app::server::AppContext;
-use axum::{extract::DefaultBodyLimit, routing::post, Router};
+use axum::{routing::post, Router};
 
 /// What the API handlers share.
 #[derive(Clone)]
@@ -26,8 +27,5 @@ const MAX_V1_BODY: usize = 14 * 1024 * 1024;
 
 /// The API's routes. They carry no session and no CSRF guard: every request is signed.
 pub fn router(api: SesApi) -> Router {
-    Router::new()
-        .route("/", post(v1::handle))
-        .layer(DefaultBodyLimit::max(MAX_V1_BODY))
-        .with_state(api)
+    Router::new().route("/", post(v1::handle)).with_state(api)
 }

@@ -3,9 +3,11 @@
 
 use super::error::SesError;
 
-/// Lists longer than this are refused before anything is collected (SES's own lists are
-/// at most 50 recipients or 100 identities).
+/// Lists longer than this are refused (SES's own lists are at most 50 recipients or 100
+/// identities).
 const MAX_LIST: usize = 1000;
+/// Requests with more parameters than this are refused before more are decoded.
+const MAX_PARAMS: usize = 2000;
 
 #[derive(Debug, Default)]
 pub struct Params {
@@ -14,12 +16,19 @@ pub struct Params {
 
 impl Params {
     /// Parameters from the query string and the form-encoded body (both may carry them).
-    pub fn parse(query: &str, body: &[u8]) -> Self {
-        let pairs = form_urlencoded::parse(query.as_bytes())
-            .chain(form_urlencoded::parse(body))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        Self { pairs }
+    pub fn parse(query: &str, body: &[u8]) -> Result<Self, SesError> {
+        let mut pairs = Vec::new();
+        for (key, value) in
+            form_urlencoded::parse(query.as_bytes()).chain(form_urlencoded::parse(body))
+        {
+            if pairs.len() == MAX_PARAMS {
+                return Err(SesError::invalid_parameter(format!(
+                    "A request may carry at most {MAX_PARAMS} parameters."
+                )));
+            }
+            pairs.push((key.into_owned(), value.into_owned()));
+        }
+        Ok(Self { pairs })
     }
 
     /// The first value of `name`.
@@ -80,7 +89,8 @@ mod tests {
         let params = Params::parse(
             "Action=ListIdentities",
             b"Identities.member.2=b.example&Identities.member.1=a.example&Action=Other&Empty=",
-        );
+        )
+        .unwrap();
         assert_eq!(params.get("Action"), Some("ListIdentities"));
         assert_eq!(
             params.list("Identities").unwrap(),
@@ -91,7 +101,16 @@ mod tests {
             params.required("Empty").unwrap_err().code,
             "ValidationError"
         );
-        let bad = Params::parse("", b"X.member.one=1");
+        let bad = Params::parse("", b"X.member.one=1").unwrap();
         assert_eq!(bad.list("X").unwrap_err().code, "InvalidParameterValue");
+    }
+
+    #[test]
+    fn floods_of_parameters_are_refused() {
+        let flood = "a&".repeat(MAX_PARAMS + 1);
+        assert_eq!(
+            Params::parse("", flood.as_bytes()).unwrap_err().code,
+            "InvalidParameterValue"
+        );
     }
 }

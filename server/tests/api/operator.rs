@@ -110,7 +110,10 @@ async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgP
     assert_eq!(region(&before)["sent_last_24_hours"], 0);
 
     admin
-        .json("account/request-production-access", &[("region", "us-east-1")])
+        .json(
+            "account/request-production-access",
+            &[("region", "us-east-1")],
+        )
         .await;
     let requested = admin.json("account/overview", &[]).await;
     assert_eq!(region(&requested)["production_access_requested"], true);
@@ -120,7 +123,10 @@ async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgP
     operator
         .call(
             "auth/operator-sign-in",
-            &[("email", "ops@platform.example.com"), ("password", PASSWORD)],
+            &[
+                ("email", "ops@platform.example.com"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     let accounts = operator.json("operator/accounts", &[]).await;

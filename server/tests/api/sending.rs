@@ -345,3 +345,151 @@ async fn the_daily_quota_is_exact_across_concurrent_sends_and_instances(pool: Pg
             .unwrap();
     assert_eq!(stored, 10);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_address_a_raw_message_uses_is_authorized(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, owner_account) = app.new_account("Owner").await;
+    let (delegate, delegate_account) = app.new_account("Delegate").await;
+    let identity = verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&delegate).await;
+    raise_send_rate(&app.pool, &delegate_account).await;
+    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
+    // The grant allows the delegate, except to competitors.
+    let policy = format!(
+        r#"{{"Statement": [
+            {{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}"}},
+            {{"Effect": "Deny", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}",
+              "Condition": {{"ForAnyValue:StringLike": {{"ses:Recipients": "*@competitor.example"}}}}}}]}}"#
+    );
+    owner
+        .json(
+            "policies/put",
+            &[
+                ("identity_id", &identity),
+                ("name", "grant"),
+                ("document", &policy),
+                ("replace", "false"),
+            ],
+        )
+        .await;
+    let raw = |headers: &str| {
+        STANDARD.encode(format!(
+            "{headers}To: {SIMULATOR}\r\nSubject: x\r\n\r\nBody\r\n"
+        ))
+    };
+    let send_raw = |data: String, extra: Vec<(&'static str, String)>| {
+        let key = key.clone();
+        let app = &app;
+        async move {
+            let mut pairs = vec![
+                ("Action", "SendRawEmail".to_owned()),
+                ("RawMessage.Data", data),
+            ];
+            pairs.extend(extra);
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            send(app, &key, &pairs).await
+        }
+    };
+    let source_arn = || vec![("SourceArn", arn.clone())];
+
+    let (status, xml) = send_raw(raw("From: news@owner.example\r\n"), source_arn()).await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    // A display name in Destinations cannot slip a recipient past the Deny.
+    let (status, xml) = send_raw(
+        raw("From: news@owner.example\r\n"),
+        vec![
+            ("SourceArn", arn.clone()),
+            (
+                "Destinations.member.1",
+                "Boss <boss@competitor.example>".to_owned(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{xml}");
+    // Two From mailboxes (one never authorized) are refused outright.
+    let (status, xml) = send_raw(
+        raw("From: news@owner.example, ceo@victim.example\r\n"),
+        source_arn(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    let (status, _) = send_raw(
+        raw("From: news@owner.example\r\nFrom: ceo@victim.example\r\n"),
+        source_arn(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Sender and Return-Path headers must be covered too.
+    let (status, xml) = send_raw(
+        raw("From: news@owner.example\r\nSender: ceo@victim.example\r\n"),
+        source_arn(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    assert!(
+        element(&xml, "Message")
+            .unwrap()
+            .contains("ceo@victim.example"),
+        "{xml}"
+    );
+    let (status, xml) = send_raw(
+        raw("Return-Path: <bounces@victim.example>\r\nFrom: news@owner.example\r\n"),
+        source_arn(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    // Stored ARNs are canonical whatever case the caller wrote.
+    let (status, xml) = send_raw(
+        raw("From: news@owner.example\r\n"),
+        vec![("SourceArn", arn.replace("owner.example", "OWNER.example"))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    let stored: String = sqlx::query_scalar("select source_arn from message where message_id = $1")
+        .bind(element(&xml, "MessageId").unwrap())
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, arn);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sandboxed_bursts_to_verified_recipients_neither_block_nor_overrun(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    // -1: unlimited daily sends, as SES writes it.
+    sqlx::query("update account_region set max_24_hour_send = -1, max_send_rate = 100000 where account_id = $1")
+        .bind(&account)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // More concurrent sends than the pool has connections, to a recipient the sandbox
+    // allows only after a lookup: none may wait on another's lock for a connection.
+    let sends = (0..40).map(|_| {
+        let key = key.clone();
+        let app = &app;
+        async move {
+            send(
+                app,
+                &key,
+                &send_email("shop@owner.example", "team@owner.example"),
+            )
+            .await
+        }
+    });
+    let outcomes = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        futures::future::join_all(sends),
+    )
+    .await
+    .expect("sends finished");
+    assert!(
+        outcomes.iter().all(|(s, _)| *s == StatusCode::OK),
+        "{:?}",
+        outcomes.iter().map(|o| &o.1).collect::<Vec<_>>()
+    );
+}

@@ -13,7 +13,7 @@ use axum::{
 };
 
 use super::{
-    auth::{authenticate, ApiCaller},
+    auth::{identify, ApiCaller},
     error::SesError,
     params::Params,
     xml::{self, XmlWriter},
@@ -84,14 +84,17 @@ async fn answer(
     request: Request<Body>,
 ) -> Result<(&'static str, XmlWriter), SesError> {
     let (parts, body) = request.into_parts();
+    let credential = identify(&api.context, &parts).await?;
     let body = to_bytes(body, MAX_V1_BODY).await.map_err(|_| {
         SesError::sender(
             "InvalidParameterValue",
             "The request body is larger than SES accepts (10 MB messages).",
         )
     })?;
-    let caller = authenticate(&api.context, &parts, &body, api.clock_skew_secs).await?;
-    let params = Params::parse(parts.uri.query().unwrap_or(""), &body);
+    let caller = credential
+        .verify(&api.context, &parts, &body, api.clock_skew_secs)
+        .await?;
+    let params = Params::parse(parts.uri.query().unwrap_or(""), &body)?;
     let action = params.required("Action")?.to_owned();
     let call = Call {
         api,

@@ -1,21 +1,18 @@
 //! `SendEmail` and `SendRawEmail`: the parameters as botocore sends them, turned into an
 //! outgoing message for the shared send path.
 
-use std::net::SocketAddr;
-
 use app::{
     auth::Permission,
     sending::{
-        accept::{accept, Outgoing, RequestFacts, Sender},
+        accept::Outgoing,
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
-        SendError,
     },
 };
-use axum::extract::ConnectInfo;
 use base64::{engine::general_purpose::STANDARD, Engine};
 
 use super::{Call, SesError, XmlWriter};
+use crate::ses::outgoing::{self, arn, request_facts};
 
 /// SES v1's limit on a message, after base64 decoding.
 const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
@@ -52,16 +49,17 @@ pub async fn send_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         action: "ses:SendEmail",
         from: source.clone(),
         source,
-        return_path: params
-            .get("ReturnPath")
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned),
+        sender: None,
+        return_path: match params.get("ReturnPath").filter(|r| !r.is_empty()) {
+            Some(return_path) => Some(mailbox(return_path)?.address),
+            None => None,
+        },
         source_arn: arn(params.get("SourceArn")),
         from_arn: None,
         return_path_arn: arn(params.get("ReturnPathArn")),
         recipients,
         message,
-        request: request_facts(call),
+        request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };
     message_id(call, outgoing).await
 }
@@ -80,10 +78,7 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         ));
     }
     let raw = parse_raw(&data).map_err(SesError::invalid_parameter)?;
-    let from = raw
-        .from
-        .clone()
-        .ok_or_else(|| SesError::invalid_parameter("Missing required header 'From'."))?;
+    let from = raw.from.clone();
     let source = match params.get("Source").filter(|s| !s.is_empty()) {
         Some(source) => mailbox(source)?,
         None => from.clone(),
@@ -98,67 +93,25 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         action: "ses:SendRawEmail",
         source,
         from,
-        return_path: None,
+        sender: raw.sender,
+        return_path: raw.return_path,
         source_arn: arn(params.get("SourceArn")).or(raw.source_arn),
         from_arn: arn(params.get("FromArn")).or(raw.from_arn),
         return_path_arn: arn(params.get("ReturnPathArn")).or(raw.return_path_arn),
         recipients,
         message: raw.message,
-        request: request_facts(call),
+        request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };
     message_id(call, outgoing).await
 }
 
 async fn message_id(call: &Call<'_>, outgoing: Outgoing) -> Result<XmlWriter, SesError> {
-    let sender = Sender {
-        account: call.caller.account.clone(),
-        user_arn: call.caller.user_arn(),
-    };
-    let id = accept(&call.api.context, &sender, outgoing)
-        .await
-        .map_err(send_error)?;
+    let id = outgoing::send(call.api, &call.caller, outgoing).await?;
     let mut xml = XmlWriter::default();
     xml.leaf("MessageId", &id);
     Ok(xml)
 }
 
-/// What the request itself tells policies: region, source IP, TLS, user agent.
-fn request_facts(call: &Call<'_>) -> RequestFacts {
-    let parts = &call.parts;
-    RequestFacts {
-        region: call.caller.region.clone(),
-        api_version: "1",
-        source_ip: parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip()),
-        secure_transport: call.api.context.public_origin.starts_with("https://"),
-        user_agent: parts
-            .headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
-}
-
 fn mailbox(value: &str) -> Result<Mailbox, SesError> {
     parse_mailbox(value).map_err(SesError::invalid_parameter)
-}
-
-fn arn(value: Option<&str>) -> Option<String> {
-    value.filter(|v| !v.is_empty()).map(str::to_owned)
-}
-
-/// SES's codes for refused sends.
-fn send_error(error: SendError) -> SesError {
-    let message = error.message();
-    match error {
-        SendError::AccessDenied { .. } => SesError::access_denied(message),
-        SendError::NotVerified { .. } | SendError::Rejected(_) => {
-            SesError::sender("MessageRejected", message)
-        }
-        SendError::InvalidParameter(_) => SesError::invalid_parameter(message),
-        SendError::Throttled(_) => SesError::sender("Throttling", message),
-        SendError::Internal(e) => e.into(),
-    }
 }
