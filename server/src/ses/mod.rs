@@ -1,6 +1,6 @@
 //! The SES-compatible HTTP API: AWS Signature Version 4 authentication, the v1 Query API
-//! (`POST /`), answering as SES does so existing SDKs and the AWS CLI work unchanged apart
-//! from the endpoint URL.
+//! (`POST /`) and the v2 JSON API (`/v2/email/…`), answering as SES does so existing SDKs
+//! and the AWS CLI work unchanged apart from the endpoint URL.
 
 mod auth;
 mod error;
@@ -9,10 +9,14 @@ mod outgoing;
 mod params;
 pub mod sigv4;
 mod v1;
+mod v2;
 mod xml;
 
 use app::server::AppContext;
-use axum::{routing::post, Router};
+use axum::{
+    routing::{any, post},
+    Router,
+};
 
 /// What the API handlers share.
 #[derive(Clone)]
@@ -27,5 +31,8 @@ const MAX_V1_BODY: usize = 14 * 1024 * 1024;
 
 /// The API's routes. They carry no session and no CSRF guard: every request is signed.
 pub fn router(api: SesApi) -> Router {
-    Router::new().route("/", post(v1::handle)).with_state(api)
+    Router::new()
+        .route("/", post(v1::handle))
+        .route("/v2/email/{*operation}", any(v2::handle))
+        .with_state(api)
 }
