@@ -20,6 +20,8 @@ pub mod policies;
 pub mod sending;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod templates;
 pub mod users;
 
 pub use app::{shell, App};

@@ -107,3 +107,17 @@ def test_the_aws_cli_sends_with_a_source_arn(new_account, unique):
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["MessageId"].endswith("-000000")
+
+
+def test_send_statistics_count_recipients_per_interval(new_account, unique):
+    owner = new_account()
+    domain = unique()
+    verified_domain(owner, domain)
+    set_quota(owner, 200, 100)
+    ses = owner.client()
+    assert ses.get_send_statistics()["SendDataPoints"] == []
+    ses.send_email(**simple(f"shop@{domain}"))
+    ses.send_email(**simple(f"shop@{domain}"))
+    points = ses.get_send_statistics()["SendDataPoints"]
+    assert sum(p["DeliveryAttempts"] for p in points) == 2
+    assert all(p["Bounces"] == 0 and p["Complaints"] == 0 for p in points)

@@ -1,6 +1,6 @@
 //! Queries on accounts and their per-region limits.
 
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, PgTransaction};
 
 use super::RegionLimits;
 use crate::ids::AccountId;
@@ -158,4 +158,23 @@ pub async fn set_quota(
     .execute(db)
     .await?;
     Ok(updated.rows_affected() == 1)
+}
+
+/// Locks the account's row for a region until the caller's transaction ends, serialising
+/// creations that count against a per-region limit; false if the account does not use the
+/// region.
+pub async fn lock_region(
+    tx: &mut PgTransaction<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<bool, sqlx::Error> {
+    let locked = sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select region from account_region where account_id = $1 and region = $2 for update"#,
+        account.as_str(),
+        region
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(locked.is_some())
 }

@@ -15,15 +15,7 @@ pub async fn lock_region_and_count(
     account: &AccountId,
     region: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let locked = sqlx::query_scalar!(
-        // language=PostgreSQL
-        r#"select region from account_region where account_id = $1 and region = $2 for update"#,
-        account.as_str(),
-        region
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    if locked.is_none() {
+    if !crate::accounts::db::lock_region(tx, account, region).await? {
         return Ok(None);
     }
     let count = sqlx::query_scalar!(

@@ -196,3 +196,34 @@ pub async fn list_messages(
         })
         .collect())
 }
+
+/// One 15-minute interval of `GetSendStatistics`.
+pub struct StatisticsPoint {
+    pub interval_start: time::OffsetDateTime,
+    /// Recipients accepted in the interval.
+    pub delivery_attempts: i64,
+    pub bounces: i64,
+}
+
+/// The account's sending in a region over the last two weeks, in 15-minute intervals.
+pub async fn send_statistics(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<Vec<StatisticsPoint>, sqlx::Error> {
+    sqlx::query_as!(
+        StatisticsPoint,
+        // language=PostgreSQL
+        r#"select date_bin('15 minutes', m.created_at, timestamptz 'epoch') as "interval_start!",
+                  sum(m.recipient_count)::bigint as "delivery_attempts!",
+                  sum((select count(*) from message_recipient r
+                       where r.message_id = m.message_id and r.status = 'Bounced'))::bigint as "bounces!"
+           from message m
+           where m.account_id = $1 and m.region = $2 and m.created_at > now() - interval '14 days'
+           group by 1 order by 1"#,
+        account.as_str(),
+        region
+    )
+    .fetch_all(db)
+    .await
+}

@@ -2,6 +2,8 @@
 
 use app::{accounts::db as accounts, auth::Permission, sending};
 
+use time::format_description::well_known::Rfc3339;
+
 use super::{Call, SesError, XmlWriter};
 
 /// `GetSendQuota`: the region's limits and what was sent in the last 24 hours.
@@ -28,5 +30,34 @@ pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     xml.leaf("Max24HourSend", &format!("{:.1}", limits.max_24_hour_send))
         .leaf("MaxSendRate", &format!("{:.1}", limits.max_send_rate))
         .leaf("SentLast24Hours", &format!("{sent_last_24_hours:.1}"));
+    Ok(xml)
+}
+
+/// `GetSendStatistics`: recipients accepted and bounced per 15 minutes, two weeks back.
+/// Complaints and rejects are counted once feedback processing exists (always 0 now).
+pub async fn get_send_statistics(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "GetSendStatistics")?;
+    let points = sending::db::send_statistics(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+    )
+    .await?;
+    let mut xml = XmlWriter::default();
+    xml.element("SendDataPoints", |w| {
+        for point in &points {
+            w.element("member", |w| {
+                w.leaf(
+                    "Timestamp",
+                    &point.interval_start.format(&Rfc3339).unwrap_or_default(),
+                )
+                .leaf("DeliveryAttempts", &point.delivery_attempts.to_string())
+                .leaf("Bounces", &point.bounces.to_string())
+                .leaf("Complaints", "0")
+                .leaf("Rejects", "0");
+            });
+        }
+    });
     Ok(xml)
 }

@@ -4,6 +4,7 @@ mod account;
 mod identities;
 mod policies;
 mod send;
+mod templates;
 
 use axum::{
     body::{to_bytes, Body},
@@ -21,9 +22,16 @@ use super::{
 };
 
 /// The actions this API answers (each name is also its response element's prefix).
-const ACTIONS: [&str; 17] = [
+const ACTIONS: [&str; 24] = [
+    "GetSendStatistics",
     "SendEmail",
     "SendRawEmail",
+    "SendTemplatedEmail",
+    "CreateTemplate",
+    "GetTemplate",
+    "UpdateTemplate",
+    "DeleteTemplate",
+    "ListTemplates",
     "GetSendQuota",
     "VerifyDomainIdentity",
     "VerifyDomainDkim",
@@ -110,7 +118,14 @@ async fn answer(
     let result = match name {
         "SendEmail" => send::send_email(&call).await,
         "SendRawEmail" => send::send_raw_email(&call).await,
+        "SendTemplatedEmail" => send::send_templated_email(&call).await,
+        "CreateTemplate" => templates::create(&call).await,
+        "GetTemplate" => templates::get(&call).await,
+        "UpdateTemplate" => templates::update(&call).await,
+        "DeleteTemplate" => templates::delete(&call).await,
+        "ListTemplates" => templates::list(&call).await,
         "GetSendQuota" => account::get_send_quota(&call).await,
+        "GetSendStatistics" => account::get_send_statistics(&call).await,
         "VerifyDomainIdentity" => identities::verify_domain(&call).await,
         "VerifyDomainDkim" => identities::verify_domain_dkim(&call).await,
         "VerifyEmailIdentity" | "VerifyEmailAddress" => identities::verify_email(&call).await,

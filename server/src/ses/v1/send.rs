@@ -8,6 +8,7 @@ use app::{
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
     },
+    templates::{self, Rendered},
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 
@@ -20,6 +21,45 @@ const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 /// `SendEmail`: a structured message, composed here.
 pub async fn send_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller.require(Permission::Send, "SendEmail")?;
+    let params = &call.params;
+    let content = Rendered {
+        subject: params.required("Message.Subject.Data")?.to_owned(),
+        text: params.get("Message.Body.Text.Data").map(str::to_owned),
+        html: params.get("Message.Body.Html.Data").map(str::to_owned),
+    };
+    structured(call, "ses:SendEmail", &content).await
+}
+
+/// `SendTemplatedEmail`: one of the caller's templates, rendered with `TemplateData`.
+pub async fn send_templated_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::Send, "SendTemplatedEmail")?;
+    let params = &call.params;
+    let name = params.required("Template")?;
+    let template = templates::db::find_template(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+        name,
+    )
+    .await?
+    .ok_or_else(|| {
+        SesError::sender(
+            "TemplateDoesNotExist",
+            format!("Template {name} does not exist."),
+        )
+    })?;
+    let content = templates::render(&template, params.required("TemplateData")?)
+        .map_err(SesError::invalid_parameter)?;
+    structured(call, "ses:SendTemplatedEmail", &content).await
+}
+
+/// Sends `content` to the request's `Destination` from its `Source`.
+async fn structured(
+    call: &Call<'_>,
+    action: &'static str,
+    content: &Rendered,
+) -> Result<XmlWriter, SesError> {
     let params = &call.params;
     let source = mailbox(params.required("Source")?)?;
     let mailboxes = |name: &str| -> Result<Vec<Mailbox>, SesError> {
@@ -34,9 +74,9 @@ pub async fn send_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         to: &to,
         cc: &cc,
         reply_to: &reply_to,
-        subject: params.required("Message.Subject.Data")?,
-        text: params.get("Message.Body.Text.Data"),
-        html: params.get("Message.Body.Html.Data"),
+        subject: &content.subject,
+        text: content.text.as_deref(),
+        html: content.html.as_deref(),
     })
     .map_err(SesError::invalid_parameter)?;
     let recipients = to
@@ -46,7 +86,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .map(|m| m.address.clone())
         .collect();
     let outgoing = Outgoing {
-        action: "ses:SendEmail",
+        action,
         from: source.clone(),
         source,
         sender: None,
