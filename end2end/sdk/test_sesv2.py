@@ -40,3 +40,41 @@ def test_account_and_sending(new_account, unique):
 
     code, _, status = error_of(ses.send_email, Destination={"ToAddresses": [SIMULATOR]}, Content={"Raw": {"Data": b"no headers"}})
     assert (code, status) == ("BadRequestException", 400)
+
+
+def test_identities_and_policies(new_account, unique):
+    owner = new_account()
+    ses = owner.client("sesv2")
+    domain = unique()
+    address = f"sender@{domain}"
+    created = ses.create_email_identity(EmailIdentity=domain)
+    assert created["IdentityType"] == "DOMAIN" and created["VerifiedForSendingStatus"] is False
+    assert created["DkimAttributes"]["Tokens"][0].startswith("sesame")
+    ses.create_email_identity(EmailIdentity=address)
+    code, _, _ = error_of(ses.create_email_identity, EmailIdentity=domain)
+    assert code == "AlreadyExistsException"
+    names = {i["IdentityName"]: i for i in ses.list_email_identities()["EmailIdentities"]}
+    assert names[address]["IdentityType"] == "EMAIL_ADDRESS"
+    assert names[domain]["VerificationStatus"] == "PENDING"
+
+    # An address in the path: botocore percent-encodes it, and signs it encoded twice.
+    identity = ses.get_email_identity(EmailIdentity=address)
+    assert identity["IdentityType"] == "EMAIL_ADDRESS" and identity["Policies"] == {}
+    ses.put_email_identity_feedback_attributes(EmailIdentity=address, EmailForwardingEnabled=False)
+    assert ses.get_email_identity(EmailIdentity=address)["FeedbackForwardingStatus"] is False
+
+    policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "ses:SendEmail", "Resource": owner.arn(address)}]}
+    ses.create_email_identity_policy(EmailIdentity=address, PolicyName="p", Policy=json.dumps(policy, indent=1))
+    assert error_of(ses.create_email_identity_policy, EmailIdentity=address, PolicyName="p", Policy=json.dumps(policy))[0] == "AlreadyExistsException"
+    assert ses.get_email_identity_policies(EmailIdentity=address)["Policies"] == {"p": json.dumps(policy, separators=(",", ":"))}
+    ses.update_email_identity_policy(EmailIdentity=address, PolicyName="p", Policy=json.dumps(policy))
+    code, _, status = error_of(ses.update_email_identity_policy, EmailIdentity=address, PolicyName="missing", Policy=json.dumps(policy))
+    assert (code, status) == ("NotFoundException", 404)
+    code, _, _ = error_of(ses.create_email_identity_policy, EmailIdentity=address, PolicyName="bad", Policy='{"Statement": []}')
+    assert code == "BadRequestException"
+    ses.delete_email_identity_policy(EmailIdentity=address, PolicyName="p")
+    assert error_of(ses.delete_email_identity_policy, EmailIdentity=address, PolicyName="p")[0] == "NotFoundException"
+
+    ses.delete_email_identity(EmailIdentity=address)
+    code, _, status = error_of(ses.get_email_identity, EmailIdentity=address)
+    assert (code, status) == ("NotFoundException", 404)

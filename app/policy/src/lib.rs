@@ -75,3 +75,11 @@ pub fn check_policy_name(name: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The document without insignificant whitespace, keys in the order written (SES returns
+/// stored policies this way). Unparsable text is returned as it is.
+pub fn minified(document: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(document)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| document.to_owned())
+}

@@ -4,26 +4,17 @@
 use app::{
     auth::Permission,
     identities::{db, dev_zone, service, DkimAlgorithm, IdentityKind, VerificationStatus},
-    server::errors::internal,
 };
 use uuid::Uuid;
 
 use super::{Call, SesError, XmlWriter};
-use crate::ses::identity_ref::identity_name;
+use crate::ses::identity_ref::{self, identity_name};
 
 /// At most this many identities per attributes request (SES's limit).
 const MAX_IDENTITIES_PER_REQUEST: usize = 100;
 
-/// The id of the caller's identity `name` in the request's region.
 async fn find(call: &Call<'_>, name: &str) -> Result<Option<Uuid>, SesError> {
-    let caller = &call.caller;
-    Ok(db::find_identity_id(
-        &call.api.context.pool,
-        &caller.account,
-        &caller.region,
-        name,
-    )
-    .await?)
+    identity_ref::find(call.api, &call.caller, name).await
 }
 
 pub(super) async fn find_existing(call: &Call<'_>, name: &str) -> Result<Uuid, SesError> {
@@ -33,9 +24,7 @@ pub(super) async fn find_existing(call: &Call<'_>, name: &str) -> Result<Uuid, S
 }
 
 async fn row(call: &Call<'_>, id: Uuid) -> Result<db::IdentityRow, SesError> {
-    db::find_identity(&call.api.context.pool, &call.caller.account, id)
-        .await?
-        .ok_or_else(|| SesError::from(internal("an identity vanished while it was read")))
+    identity_ref::row(call.api, &call.caller, id).await
 }
 
 /// `VerifyDomainIdentity`: adds the domain (or finds it) and returns its TXT token.

@@ -5,7 +5,7 @@ use app::{
     auth::Permission,
     error::AppError,
     policies::{
-        db,
+        db, minified,
         service::{put_policy, PutMode},
         MAX_POLICIES_PER_IDENTITY,
     },
@@ -70,7 +70,7 @@ pub async fn get(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let found = policies
         .into_iter()
         .filter(|p| wanted.contains(&p.name.as_str()))
-        .map(|p| (p.name, compact(&p.document)));
+        .map(|p| (p.name, minified(&p.document)));
     let mut xml = XmlWriter::default();
     xml.entries("Policies", found, |w, document| {
         w.text(&document);
@@ -105,11 +105,4 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     )
     .await?;
     Ok(XmlWriter::default())
-}
-
-/// The document without insignificant whitespace (key order kept).
-fn compact(document: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(document)
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| document.to_owned())
 }

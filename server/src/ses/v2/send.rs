@@ -1,8 +1,6 @@
-//! The v2 JSON API (`/v2/email/…`): sending (`POST outbound-emails`, Simple and Raw
-//! content) and the account (`GET account`), with v2's error names in `x-amzn-ErrorType`.
+//! `SendEmail` (`POST /v2/email/outbound-emails`).
 
 use app::{
-    accounts::db as accounts,
     auth::Permission,
     sending::{
         accept::Outgoing,
@@ -10,129 +8,23 @@ use app::{
         raw::{parse_raw, Mailbox},
     },
 };
-use axum::{
-    body::{to_bytes, Body},
-    extract::{Request, State},
-    http::{header, request::Parts, Method, StatusCode},
-    response::{IntoResponse, Response},
-};
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::{json, Value};
 
-use super::{
-    auth::{identify, ApiCaller},
+use super::Call;
+use crate::ses::{
     error::SesError,
     outgoing::{self, arn, request_facts},
-    SesApi,
 };
 
-/// SES v2 takes messages up to 40 MB, base64-encoded in JSON: about 54 MB.
-const MAX_BODY: usize = 54 * 1024 * 1024;
 const MAX_MESSAGE_BYTES: usize = 40 * 1024 * 1024;
-
-pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
-    let request_id = uuid::Uuid::new_v4().to_string();
-    let request_id_header = header::HeaderName::from_static("x-amzn-requestid");
-    match answer(&api, request).await {
-        Ok(body) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (request_id_header, request_id),
-            ],
-            body.to_string(),
-        )
-            .into_response(),
-        Err(error) => {
-            let (code, status) = v2_code(&error);
-            (
-                status,
-                [
-                    (header::CONTENT_TYPE, "application/json".to_owned()),
-                    (request_id_header, request_id),
-                    (
-                        header::HeaderName::from_static("x-amzn-errortype"),
-                        code.to_owned(),
-                    ),
-                ],
-                json!({ "message": error.message }).to_string(),
-            )
-                .into_response()
-        }
-    }
-}
-
-/// v2 names the common errors differently from v1.
-fn v2_code(error: &SesError) -> (&str, StatusCode) {
-    match error.code.as_str() {
-        "InvalidParameterValue" | "ValidationError" | "InvalidPolicy" => {
-            ("BadRequestException", StatusCode::BAD_REQUEST)
-        }
-        "Throttling" => ("TooManyRequestsException", StatusCode::TOO_MANY_REQUESTS),
-        "AccessDenied" => ("AccessDeniedException", StatusCode::FORBIDDEN),
-        code => (code, error.status),
-    }
-}
-
-async fn answer(api: &SesApi, request: Request<Body>) -> Result<Value, SesError> {
-    let (parts, body) = request.into_parts();
-    let credential = identify(&api.context, &parts).await?;
-    let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        SesError::invalid_parameter("The request body is larger than SES accepts (40 MB messages).")
-    })?;
-    let caller = credential
-        .verify(&api.context, &parts, &body, api.clock_skew_secs)
-        .await?;
-    let path = parts.uri.path().trim_start_matches("/v2/email/");
-    match (&parts.method, path) {
-        (&Method::POST, "outbound-emails") => send_email(api, &caller, &parts, &body).await,
-        (&Method::GET, "account") => get_account(api, &caller).await,
-        (method, path) => Err(SesError::new(
-            "NotFoundException",
-            StatusCode::NOT_FOUND,
-            format!("{method} /v2/email/{path} is not an operation Sesame offers."),
-        )),
-    }
-}
-
-/// `GetAccount`: the region's quota and sandbox state.
-async fn get_account(api: &SesApi, caller: &ApiCaller) -> Result<Value, SesError> {
-    caller.require(Permission::ViewAccount, "GetAccount")?;
-    let limits = accounts::list_region_limits(&api.context.pool, &caller.account)
-        .await?
-        .into_iter()
-        .find(|l| l.region == caller.region)
-        .ok_or_else(|| {
-            SesError::invalid_parameter(format!(
-                "Your account does not send in region {}.",
-                caller.region
-            ))
-        })?;
-    Ok(json!({
-        "DedicatedIpAutoWarmupEnabled": false,
-        "EnforcementStatus": "HEALTHY",
-        "ProductionAccessEnabled": !limits.sandbox,
-        "SendingEnabled": true,
-        "SendQuota": {
-            "Max24HourSend": limits.max_24_hour_send,
-            "MaxSendRate": limits.max_send_rate,
-            "SentLast24Hours": limits.sent_last_24_hours as f64,
-        },
-    }))
-}
 
 /// `SendEmail`: Simple content is composed here; Raw content is used as sent (its
 /// `X-SES-*` headers read and removed). `FromEmailAddressIdentityArn` authorizes From (and
 /// the feedback address, unless it has its own ARN).
-async fn send_email(
-    api: &SesApi,
-    caller: &ApiCaller,
-    parts: &Parts,
-    body: &[u8],
-) -> Result<Value, SesError> {
-    let request: Value = serde_json::from_slice(body).map_err(|e| {
-        SesError::invalid_parameter(format!("The request body is not valid JSON: {e}"))
-    })?;
+pub async fn send_email(call: &Call<'_>) -> Result<Value, SesError> {
+    let (api, caller, parts) = (call.api, &call.caller, &call.parts);
+    let request = &call.body;
     let text = |pointer: &str| request.pointer(pointer).and_then(Value::as_str);
     let addresses = |pointer: &str| -> Result<Vec<Mailbox>, SesError> {
         request
