@@ -33,6 +33,8 @@ pub struct RequestFacts {
     pub source_ip: Option<IpAddr>,
     pub secure_transport: bool,
     pub user_agent: Option<String>,
+    /// An `Idempotency-Key` header: a retry with the same key gets the first MessageId.
+    pub idempotency_key: Option<String>,
 }
 
 /// A message to accept, with everything authorization looks at.
@@ -138,6 +140,11 @@ pub async fn accept(
                 out.request.region
             ))
         })?;
+    if let Some(key) = &out.request.idempotency_key {
+        if let Some(first) = db::find_idempotent(&mut tx, &sender.account, key).await? {
+            return Ok(first);
+        }
+    }
     let count = out.recipients.len() as i64;
     // A negative daily quota means unlimited (SES's -1).
     if quota.max_24_hour_send >= 0.0
@@ -173,6 +180,9 @@ pub async fn accept(
         },
     )
     .await?;
+    if let Some(key) = &out.request.idempotency_key {
+        db::record_idempotent(&mut tx, &sender.account, key, &message_id).await?;
+    }
     tx.commit().await?;
     Ok(message_id)
 }

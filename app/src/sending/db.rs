@@ -227,3 +227,42 @@ pub async fn send_statistics(
     .fetch_all(db)
     .await
 }
+
+/// The message a send with this idempotency key produced in the last 24 hours, if any
+/// (read under the quota lock, so a concurrent retry waits for the first to commit).
+pub async fn find_idempotent(
+    tx: &mut PgTransaction<'_>,
+    account: &AccountId,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select message_id from idempotency_key
+           where account_id = $1 and key = $2 and created_at > clock_timestamp() - interval '24 hours'"#,
+        account.as_str(),
+        key
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Records the key of an accepted send (replacing an expired use of the same key).
+pub async fn record_idempotent(
+    tx: &mut PgTransaction<'_>,
+    account: &AccountId,
+    key: &str,
+    message_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into idempotency_key (account_id, key, message_id) values ($1, $2, $3)
+           on conflict (account_id, key)
+           do update set message_id = excluded.message_id, created_at = now()"#,
+        account.as_str(),
+        key,
+        message_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -26,12 +26,53 @@ pub fn request_facts(
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip()),
         secure_transport: api.context.public_origin.starts_with("https://"),
-        user_agent: parts
-            .headers
-            .get(axum::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
+        user_agent: header(parts, "user-agent"),
+        idempotency_key: header(parts, "idempotency-key"),
     }
+}
+
+fn header(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Checks an `Idempotency-Key` header before anything else happens.
+pub fn check_idempotency_key(parts: &Parts) -> Result<(), SesError> {
+    match header(parts, "idempotency-key") {
+        Some(key) if key.is_empty() || key.len() > 255 => Err(SesError::invalid_parameter(
+            "The Idempotency-Key header must have 1 to 255 characters.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Headers telling a sender where it stands (beyond SES): the daily quota, what is left of
+/// it, and the per-second rate.
+pub async fn quota_headers(
+    api: &SesApi,
+    caller: &ApiCaller,
+) -> Result<Vec<(&'static str, String)>, SesError> {
+    let limits = app::accounts::db::list_region_limits(&api.context.pool, &caller.account)
+        .await?
+        .into_iter()
+        .find(|l| l.region == caller.region);
+    let Some(limits) = limits else {
+        return Ok(Vec::new());
+    };
+    let mut headers = vec![("x-sendrate-limit", format!("{}", limits.max_send_rate))];
+    // A negative daily quota is unlimited: nothing to count down.
+    if limits.max_24_hour_send >= 0.0 {
+        let remaining = (limits.max_24_hour_send - limits.sent_last_24_hours as f64).max(0.0);
+        headers.extend([
+            ("x-ratelimit-limit", format!("{}", limits.max_24_hour_send)),
+            ("x-ratelimit-remaining", format!("{remaining}")),
+            ("x-ratelimit-window", "86400".to_owned()),
+        ]);
+    }
+    Ok(headers)
 }
 
 /// Accepts the message for `caller`; its MessageId.
@@ -66,4 +107,15 @@ fn send_error(error: SendError) -> SesError {
 /// An optional ARN parameter (empty counts as absent).
 pub fn arn(value: Option<&str>) -> Option<String> {
     value.filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// Adds `headers` to a response (names are static and valid; values are numbers).
+pub fn add_headers(response: &mut axum::response::Response, headers: Vec<(&'static str, String)>) {
+    for (name, value) in headers {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            response
+                .headers_mut()
+                .insert(axum::http::HeaderName::from_static(name), value);
+        }
+    }
 }

@@ -205,17 +205,30 @@ pub async fn ses_key(admin: &Browser) -> (String, String) {
 /// POSTs a form to the v1 API, signed as botocore signs it, at time `at`.
 pub async fn ses_call(
     app: &TestApp,
-    (id, secret): &(String, String),
+    key: &(String, String),
     body: &str,
     at: OffsetDateTime,
 ) -> (StatusCode, String) {
+    let (status, _, text) = ses_call_with(app, key, body, at, &[]).await;
+    (status, text)
+}
+
+/// `ses_call` with extra request headers (signed, as botocore signs every header); also
+/// returns the response headers.
+pub async fn ses_call_with(
+    app: &TestApp,
+    (id, secret): &(String, String),
+    body: &str,
+    at: OffsetDateTime,
+    extra: &[(&str, &str)],
+) -> (StatusCode, header::HeaderMap, String) {
     let host = app.base.trim_start_matches("http://").to_owned();
     let amz_date = at
         .format(format_description!(
             "[year][month][day]T[hour][minute][second]Z"
         ))
         .unwrap();
-    let headers = vec![
+    let mut headers = vec![
         (
             "content-type".to_owned(),
             "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
@@ -223,6 +236,12 @@ pub async fn ses_call(
         ("host".to_owned(), host),
         ("x-amz-date".to_owned(), amz_date.clone()),
     ];
+    headers.extend(
+        extra
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+    );
+    headers.sort();
     let signed: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
     let hash = payload_hash(body.as_bytes());
     let request = SignedRequest {
@@ -240,19 +259,20 @@ pub async fn ses_call(
         "AWS4-HMAC-SHA256 Credential={id}/{scope}, SignedHeaders={}, Signature={signature}",
         signed.join(";")
     );
-    let response = reqwest::Client::new()
+    let mut request = reqwest::Client::new()
         .post(format!("{}/", app.base))
-        .header(
-            "content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
-        .header("x-amz-date", amz_date)
         .header("authorization", authorization)
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
+        .body(body.to_owned());
+    for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    let response_headers = response.headers().clone();
+    (
+        response.status(),
+        response_headers,
+        response.text().await.unwrap(),
+    )
 }
 
 /// A form body for the v1 API.

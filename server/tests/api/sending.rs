@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::helpers::{ses_call, ses_form, ses_key, Browser, TestApp};
+use crate::helpers::{ses_call, ses_call_with, ses_form, ses_key, Browser, TestApp};
 
 const SIMULATOR: &str = "success@simulator.amazonses.com";
 
@@ -492,4 +492,58 @@ async fn sandboxed_bursts_to_verified_recipients_neither_block_nor_overrun(pool:
         "{:?}",
         outcomes.iter().map(|o| &o.1).collect::<Vec<_>>()
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_idempotency_key_sends_once_and_quota_headers_count_down(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    raise_send_rate(&app.pool, &account).await;
+    let body = ses_form(&send_email("shop@owner.example", SIMULATOR));
+    let now = OffsetDateTime::now_utc;
+
+    // Retries (even concurrent ones) with one key get one MessageId; one message is stored.
+    let retries =
+        (0..8).map(|_| {
+            let (key, body) = (key.clone(), body.clone());
+            let app = &app;
+            async move {
+                ses_call_with(app, &key, &body, now(), &[("idempotency-key", "order-42")]).await
+            }
+        });
+    let outcomes = futures::future::join_all(retries).await;
+    let ids: Vec<&str> = outcomes
+        .iter()
+        .map(|(status, _, xml)| {
+            assert_eq!(*status, StatusCode::OK, "{xml}");
+            element(xml, "MessageId").unwrap()
+        })
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let stored: i64 = sqlx::query_scalar("select count(*) from message")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    let (_, headers, _) = &outcomes[0];
+    assert_eq!(headers["x-ratelimit-limit"], "200");
+    assert_eq!(headers["x-ratelimit-remaining"], "199");
+
+    // Another key is another message.
+    let (status, headers, xml) =
+        ses_call_with(&app, &key, &body, now(), &[("idempotency-key", "order-43")]).await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    assert_ne!(element(&xml, "MessageId").unwrap(), ids[0]);
+    assert_eq!(headers["x-ratelimit-remaining"], "198");
+    let (status, _, _) = ses_call_with(
+        &app,
+        &key,
+        &body,
+        now(),
+        &[("idempotency-key", &"k".repeat(256))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

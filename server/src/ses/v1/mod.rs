@@ -16,6 +16,7 @@ use axum::{
 use super::{
     auth::{identify, ApiCaller},
     error::SesError,
+    outgoing,
     params::Params,
     xml::{self, XmlWriter},
     SesApi, MAX_V1_BODY,
@@ -60,20 +61,20 @@ pub struct Call<'a> {
 
 pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let (action, outcome) = match answer(&api, request).await {
-        Ok((action, result)) => (action, Ok(result)),
-        Err(error) => ("Error", Err(error)),
-    };
-    let (status, body) = match outcome {
-        Ok(result) => (StatusCode::OK, xml::success(action, &request_id, result)),
+    let (status, body, headers) = match answer(&api, request).await {
+        Ok((action, result, headers)) => (
+            StatusCode::OK,
+            xml::success(action, &request_id, result),
+            headers,
+        ),
         Err(error) => {
             if error.status.is_server_error() {
                 tracing::error!(code = %error.code, message = %error.message, "SES API error");
             }
-            (error.status, xml::error(&error, &request_id))
+            (error.status, xml::error(&error, &request_id), Vec::new())
         }
     };
-    (
+    let mut response = (
         status,
         [
             (header::CONTENT_TYPE, "text/xml"),
@@ -84,13 +85,15 @@ pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Respon
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    outgoing::add_headers(&mut response, headers);
+    response
 }
 
-async fn answer(
-    api: &SesApi,
-    request: Request<Body>,
-) -> Result<(&'static str, XmlWriter), SesError> {
+/// The action's name, its result and any extra response headers.
+type Answer = (&'static str, XmlWriter, Vec<(&'static str, String)>);
+
+async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError> {
     let (parts, body) = request.into_parts();
     let credential = identify(&api.context, &parts).await?;
     let body = to_bytes(body, MAX_V1_BODY).await.map_err(|_| {
@@ -102,6 +105,7 @@ async fn answer(
     let caller = credential
         .verify(&api.context, &parts, &body, api.clock_skew_secs)
         .await?;
+    outgoing::check_idempotency_key(&parts)?;
     let params = Params::parse(parts.uri.query().unwrap_or(""), &body)?;
     let action = params.required("Action")?.to_owned();
     let call = Call {
@@ -141,7 +145,14 @@ async fn answer(
         "DeleteIdentityPolicy" => policies::delete(&call).await,
         _ => Err(invalid_action(name)),
     };
-    result.map(|xml| (name, xml))
+    let xml = result?;
+    // Sends tell the sender where it stands against its quota.
+    let headers = if name.starts_with("Send") {
+        outgoing::quota_headers(api, &call.caller).await?
+    } else {
+        Vec::new()
+    };
+    Ok((name, xml, headers))
 }
 
 fn invalid_action(action: &str) -> SesError {

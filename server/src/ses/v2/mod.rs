@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use super::{
     auth::{identify, ApiCaller},
     error::SesError,
-    SesApi,
+    outgoing, SesApi,
 };
 
 /// SES v2 takes messages up to 40 MB, base64-encoded in JSON: about 54 MB.
@@ -35,15 +35,19 @@ pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Respon
     let request_id = uuid::Uuid::new_v4().to_string();
     let request_id_header = header::HeaderName::from_static("x-amzn-requestid");
     match answer(&api, request).await {
-        Ok(body) => (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (request_id_header, request_id),
-            ],
-            body.to_string(),
-        )
-            .into_response(),
+        Ok((body, headers)) => {
+            let mut response = (
+                StatusCode::OK,
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (request_id_header, request_id),
+                ],
+                body.to_string(),
+            )
+                .into_response();
+            outgoing::add_headers(&mut response, headers);
+            response
+        }
         Err(error) => {
             if error.status.is_server_error() {
                 tracing::error!(code = %error.code, message = %error.message, "SES API error");
@@ -83,7 +87,10 @@ pub fn error(code: &str, status: StatusCode, message: impl Into<String>) -> SesE
     SesError::new(code, status, message)
 }
 
-async fn answer(api: &SesApi, request: Request<Body>) -> Result<Value, SesError> {
+async fn answer(
+    api: &SesApi,
+    request: Request<Body>,
+) -> Result<(Value, Vec<(&'static str, String)>), SesError> {
     let (parts, body) = request.into_parts();
     let credential = identify(&api.context, &parts).await?;
     let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
@@ -119,8 +126,12 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Value, SesError>
         body,
     };
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    match (&method, segments.as_slice()) {
-        (&Method::POST, ["outbound-emails"]) => send::send_email(&call).await,
+    if segments == ["outbound-emails"] && method == Method::POST {
+        outgoing::check_idempotency_key(&call.parts)?;
+        let sent = send::send_email(&call).await?;
+        return Ok((sent, outgoing::quota_headers(api, &call.caller).await?));
+    }
+    let answer = match (&method, segments.as_slice()) {
         (&Method::GET, ["account"]) => account::get_account(&call).await,
         (&Method::POST, ["identities"]) => identities::create(&call).await,
         // Current SDKs list with POST list-identities; older ones with GET identities.
@@ -147,5 +158,6 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Value, SesError>
                 call.parts.uri.path()
             ),
         )),
-    }
+    };
+    answer.map(|body| (body, Vec::new()))
 }
