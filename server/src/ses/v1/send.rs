@@ -36,19 +36,7 @@ pub async fn send_templated_email(call: &Call<'_>) -> Result<XmlWriter, SesError
         .require(Permission::Send, "SendTemplatedEmail")?;
     let params = &call.params;
     let name = params.required("Template")?;
-    let template = templates::db::find_template(
-        &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
-        name,
-    )
-    .await?
-    .ok_or_else(|| {
-        SesError::sender(
-            "TemplateDoesNotExist",
-            format!("Template {name} does not exist."),
-        )
-    })?;
+    let template = super::templates::find(call, name).await?;
     let content = templates::render(&template, params.required("TemplateData")?)
         .map_err(SesError::invalid_parameter)?;
     structured(call, "ses:SendTemplatedEmail", &content).await

@@ -37,6 +37,18 @@ fn template_parameter(call: &Call<'_>) -> Result<Template, SesError> {
     Ok(template)
 }
 
+/// The caller's template `name` in the request's region.
+pub(super) async fn find(call: &Call<'_>, name: &str) -> Result<Template, SesError> {
+    templates::db::find_template(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+        name,
+    )
+    .await?
+    .ok_or_else(|| missing(name))
+}
+
 fn missing(name: &str) -> SesError {
     SesError::sender(
         "TemplateDoesNotExist",
@@ -88,15 +100,7 @@ pub async fn update(call: &Call<'_>) -> Result<XmlWriter, SesError> {
 pub async fn get(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller
         .require(Permission::ViewAccount, "GetTemplate")?;
-    let name = call.params.required("TemplateName")?;
-    let template = templates::db::find_template(
-        &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
-        name,
-    )
-    .await?
-    .ok_or_else(|| missing(name))?;
+    let template = find(call, call.params.required("TemplateName")?).await?;
     let mut xml = XmlWriter::default();
     xml.element("Template", |w| {
         w.leaf("TemplateName", &template.name)
