@@ -144,6 +144,8 @@ pub struct SigningKey {
     pub active: bool,
     pub user_disabled: bool,
     pub account_disabled: bool,
+    /// Used within the last minute: no need to record the use again.
+    pub used_recently: bool,
     pub secret: Sealed,
 }
 
@@ -159,6 +161,7 @@ pub async fn find_signing_key(
                   u.name, u.role, k.status = 'Active' as "active!",
                   u.disabled_at is not null as "user_disabled!",
                   a.disabled_at is not null as "account_disabled!",
+                  coalesce(k.last_used_at > now() - interval '1 minute', false) as "used_recently!",
                   k.secret_nonce, k.secret_ciphertext
            from access_key k
            join account_user u on u.account_id = k.account_id and u.user_id = k.user_id
@@ -176,6 +179,7 @@ pub async fn find_signing_key(
         active: r.active,
         user_disabled: r.user_disabled,
         account_disabled: r.account_disabled,
+        used_recently: r.used_recently,
         secret: Sealed {
             nonce: r.secret_nonce,
             ciphertext: r.secret_ciphertext,

@@ -63,12 +63,21 @@ struct Grant {
     owner: AccountId,
 }
 
-/// Accepts `out` for delivery and returns its MessageId.
+/// An accepted message, and where its sender now stands against the quota.
+pub struct Accepted {
+    pub message_id: String,
+    pub max_24_hour_send: f64,
+    /// Recipients left today (None: unlimited).
+    pub remaining_24_hour_send: Option<f64>,
+    pub max_send_rate: f64,
+}
+
+/// Accepts `out` for delivery.
 pub async fn accept(
     ctx: &AppContext,
     sender: &Sender,
     mut out: Outgoing,
-) -> Result<String, SendError> {
+) -> Result<Accepted, SendError> {
     out.recipients = bare_recipients(&out.recipients)?;
     let feedback = out
         .return_path
@@ -87,7 +96,12 @@ pub async fn accept(
         Ok(found)
     };
     let source = grant(&out.source.address, source_arn).await?;
-    let from = grant(&out.from.address, from_arn).await?;
+    // Usually From is the Source under the same ARN: one check covers both.
+    let from = if (&out.from.address, from_arn) == (&out.source.address, source_arn) {
+        source.clone()
+    } else {
+        grant(&out.from.address, from_arn).await?
+    };
     let sender_header = match &out.sender {
         Some(mailbox) => grant(&mailbox.address, from_arn).await?,
         None => None,
@@ -140,9 +154,16 @@ pub async fn accept(
                 out.request.region
             ))
         })?;
+    let standing = |message_id: String, sent: i64| Accepted {
+        message_id,
+        max_24_hour_send: quota.max_24_hour_send,
+        remaining_24_hour_send: (quota.max_24_hour_send >= 0.0)
+            .then(|| (quota.max_24_hour_send - sent as f64).max(0.0)),
+        max_send_rate: quota.max_send_rate,
+    };
     if let Some(key) = &out.request.idempotency_key {
         if let Some(first) = db::find_idempotent(&mut tx, &sender.account, key).await? {
-            return Ok(first);
+            return Ok(standing(first, quota.sent_last_24_hours));
         }
     }
     let count = out.recipients.len() as i64;
@@ -184,7 +205,7 @@ pub async fn accept(
         db::record_idempotent(&mut tx, &sender.account, key, &message_id).await?;
     }
     tx.commit().await?;
-    Ok(message_id)
+    Ok(standing(message_id, quota.sent_last_24_hours + count))
 }
 
 fn not_verified(out: &Outgoing, identities: Vec<String>) -> SendError {

@@ -82,5 +82,5 @@ pub async fn send_test_email(
         recipients: vec![to.address],
         message,
     };
-    Ok(accept(&ctx, &sender, outgoing).await?)
+    Ok(accept(&ctx, &sender, outgoing).await?.message_id)
 }

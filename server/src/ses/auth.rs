@@ -134,7 +134,9 @@ impl Credential {
                 self.auth.region
             )));
         }
-        keys::touch_last_used(&context.pool, &self.auth.access_key_id).await?;
+        if !self.key.used_recently {
+            keys::touch_last_used(&context.pool, &self.auth.access_key_id).await?;
+        }
         Ok(ApiCaller {
             account: self.key.account_id,
             user_name: self.key.user_name,

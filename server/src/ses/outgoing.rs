@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use app::sending::{
-    accept::{accept, Outgoing, RequestFacts, Sender},
+    accept::{accept, Accepted, Outgoing, RequestFacts, Sender},
     SendError,
 };
 use axum::{extract::ConnectInfo, http::request::Parts};
@@ -51,43 +51,37 @@ pub fn check_idempotency_key(parts: &Parts) -> Result<(), SesError> {
 
 /// Headers telling a sender where it stands (beyond SES): the daily quota, what is left of
 /// it, and the per-second rate.
-pub async fn quota_headers(
-    api: &SesApi,
-    caller: &ApiCaller,
-) -> Result<Vec<(&'static str, String)>, SesError> {
-    let limits = app::accounts::db::list_region_limits(&api.context.pool, &caller.account)
-        .await?
-        .into_iter()
-        .find(|l| l.region == caller.region);
-    let Some(limits) = limits else {
-        return Ok(Vec::new());
-    };
-    let mut headers = vec![("x-sendrate-limit", format!("{}", limits.max_send_rate))];
-    // A negative daily quota is unlimited: nothing to count down.
-    if limits.max_24_hour_send >= 0.0 {
-        let remaining = (limits.max_24_hour_send - limits.sent_last_24_hours as f64).max(0.0);
+fn quota_headers(accepted: &Accepted) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("x-sendrate-limit", format!("{}", accepted.max_send_rate))];
+    // An unlimited daily quota has nothing to count down.
+    if let Some(remaining) = accepted.remaining_24_hour_send {
         headers.extend([
-            ("x-ratelimit-limit", format!("{}", limits.max_24_hour_send)),
+            (
+                "x-ratelimit-limit",
+                format!("{}", accepted.max_24_hour_send),
+            ),
             ("x-ratelimit-remaining", format!("{remaining}")),
             ("x-ratelimit-window", "86400".to_owned()),
         ]);
     }
-    Ok(headers)
+    headers
 }
 
-/// Accepts the message for `caller`; its MessageId.
+/// Accepts the message for `caller`: its MessageId, and the quota headers to answer with.
 pub async fn send(
     api: &SesApi,
     caller: &ApiCaller,
     outgoing: Outgoing,
-) -> Result<String, SesError> {
+) -> Result<(String, Vec<(&'static str, String)>), SesError> {
     let sender = Sender {
         account: caller.account.clone(),
         user_arn: caller.user_arn(),
     };
-    accept(&api.context, &sender, outgoing)
+    let accepted = accept(&api.context, &sender, outgoing)
         .await
-        .map_err(send_error)
+        .map_err(send_error)?;
+    let headers = quota_headers(&accepted);
+    Ok((accepted.message_id, headers))
 }
 
 /// SES's codes for refused sends.

@@ -57,6 +57,8 @@ pub struct Call<'a> {
     pub params: Params,
     /// The request's method, URI and headers (source IP and user agent for policies).
     pub parts: Parts,
+    /// Headers the action adds to its response (sends: where the quota stands).
+    pub response_headers: std::sync::Mutex<Vec<(&'static str, String)>>,
 }
 
 pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
@@ -113,6 +115,7 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         caller,
         params,
         parts,
+        response_headers: Default::default(),
     };
     let name = ACTIONS
         .iter()
@@ -146,12 +149,12 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         _ => Err(invalid_action(name)),
     };
     let xml = result?;
-    // Sends tell the sender where it stands against its quota.
-    let headers = if name.starts_with("Send") {
-        outgoing::quota_headers(api, &call.caller).await?
-    } else {
-        Vec::new()
-    };
+    let headers = std::mem::take(
+        &mut *call
+            .response_headers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     Ok((name, xml, headers))
 }
 

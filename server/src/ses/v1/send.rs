@@ -134,7 +134,11 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
 }
 
 async fn message_id(call: &Call<'_>, outgoing: Outgoing) -> Result<XmlWriter, SesError> {
-    let id = outgoing::send(call.api, &call.caller, outgoing).await?;
+    let (id, headers) = outgoing::send(call.api, &call.caller, outgoing).await?;
+    call.response_headers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend(headers);
     let mut xml = XmlWriter::default();
     xml.leaf("MessageId", &id);
     Ok(xml)

@@ -128,8 +128,7 @@ async fn answer(
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segments == ["outbound-emails"] && method == Method::POST {
         outgoing::check_idempotency_key(&call.parts)?;
-        let sent = send::send_email(&call).await?;
-        return Ok((sent, outgoing::quota_headers(api, &call.caller).await?));
+        return send::send_email(&call).await;
     }
     let answer = match (&method, segments.as_slice()) {
         (&Method::GET, ["account"]) => account::get_account(&call).await,

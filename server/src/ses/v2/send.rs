@@ -22,7 +22,8 @@ const MAX_MESSAGE_BYTES: usize = 40 * 1024 * 1024;
 /// `SendEmail`: Simple content is composed here; Raw content is used as sent (its
 /// `X-SES-*` headers read and removed). `FromEmailAddressIdentityArn` authorizes From (and
 /// the feedback address, unless it has its own ARN).
-pub async fn send_email(call: &Call<'_>) -> Result<Value, SesError> {
+/// Answers the MessageId, and the quota headers.
+pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, String)>), SesError> {
     let (api, caller, parts) = (call.api, &call.caller, &call.parts);
     let request = &call.body;
     let text = |pointer: &str| request.pointer(pointer).and_then(Value::as_str);
@@ -124,8 +125,8 @@ pub async fn send_email(call: &Call<'_>) -> Result<Value, SesError> {
     } else {
         return Err(SesError::missing("Content"));
     };
-    let message_id = outgoing::send(api, caller, outgoing).await?;
-    Ok(json!({ "MessageId": message_id }))
+    let (message_id, headers) = outgoing::send(api, caller, outgoing).await?;
+    Ok((json!({ "MessageId": message_id }), headers))
 }
 
 fn mailbox(value: &str) -> Result<Mailbox, SesError> {
