@@ -37,6 +37,7 @@ test("verify a domain, send a test email from it, see it in Messages and the quo
   await page.getByRole("status").getByRole("link", { name: "Messages" }).click();
   await expect(page.getByTestId("message").first()).toContainText(id);
   await expect(page.getByTestId("message").first()).toContainText(`shop@${domain}`);
+  await expect(page.getByTestId("message").first()).toContainText("success@simulator.amazonses.com: Queued");
 
   // The quota counts the recipient; the admin can ask to leave the sandbox.
   await page.getByRole("link", { name: "Overview" }).click();

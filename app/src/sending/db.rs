@@ -173,9 +173,11 @@ pub async fn list_messages(
 ) -> Result<Vec<super::MessageSummary>, sqlx::Error> {
     let rows = sqlx::query!(
         // language=PostgreSQL
-        r#"select message_id, created_at, region, from_address, recipient_count, status, from_arn,
-                  identity_owner <> account_id as "delegated!"
-           from message where account_id = $1 order by created_at desc limit 100"#,
+        r#"select m.message_id, m.created_at, m.region, m.from_address, m.status, m.from_arn,
+                  m.identity_owner <> m.account_id as "delegated!",
+                  array(select r.address || ': ' || r.status from message_recipient r
+                        where r.message_id = m.message_id order by r.position) as "recipients!"
+           from message m where m.account_id = $1 order by m.created_at desc limit 100"#,
         account.as_str()
     )
     .fetch_all(db)
@@ -189,7 +191,7 @@ pub async fn list_messages(
             created: r.created_at.format(when).unwrap_or_default(),
             region: r.region,
             from_address: r.from_address,
-            recipients: r.recipient_count.into(),
+            recipients: r.recipients,
             status: r.status,
             from_arn: r.from_arn,
             delegated: r.delegated,

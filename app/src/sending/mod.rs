@@ -28,7 +28,8 @@ pub struct MessageSummary {
     pub created: String,
     pub region: String,
     pub from_address: String,
-    pub recipients: i64,
+    /// Recipient addresses with each one's outcome (`ann@example.com: Queued`).
+    pub recipients: Vec<String>,
     pub status: String,
     /// The identity that authorized From, and whether another account owns it (a
     /// delegated send).

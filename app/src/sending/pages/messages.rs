@@ -25,7 +25,7 @@ pub fn MessagesPage() -> impl IntoView {
                                 <tr data-testid="message">
                                     <td>{m.created}</td>
                                     <td>{m.from_address}</td>
-                                    <td>{m.recipients}</td>
+                                    <td><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
                                     <td>{m.status}</td>
                                     <td><code>{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
                                     <td><code>{m.message_id}</code></td>
