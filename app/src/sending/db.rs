@@ -268,3 +268,38 @@ pub async fn record_idempotent(
     .await?;
     Ok(())
 }
+
+/// What one delegate account sent as one of the owner's identities.
+pub struct DelegateActivityRow {
+    pub delegate: String,
+    pub messages: i64,
+    pub recipients: i64,
+    pub bounced: i64,
+    pub last_sent: time::OffsetDateTime,
+}
+
+/// Per delegate account: sends that used the owner's identity `arn` (as Source, From or
+/// Return-Path), most recent first.
+pub async fn delegate_activity(
+    db: impl PgExecutor<'_>,
+    owner: &AccountId,
+    arn: &str,
+) -> Result<Vec<DelegateActivityRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DelegateActivityRow,
+        // language=PostgreSQL
+        r#"select m.account_id as delegate, count(*) as "messages!",
+                  sum(m.recipient_count)::bigint as "recipients!",
+                  sum((select count(*) from message_recipient r
+                       where r.message_id = m.message_id and r.status = 'Bounced'))::bigint as "bounced!",
+                  max(m.created_at) as "last_sent!"
+           from message m
+           where m.identity_owner = $1 and m.account_id <> $1
+             and $2 in (m.source_arn, m.from_arn, m.return_path_arn)
+           group by m.account_id order by max(m.created_at) desc"#,
+        owner.as_str(),
+        arn
+    )
+    .fetch_all(db)
+    .await
+}

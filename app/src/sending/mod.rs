@@ -14,12 +14,22 @@ mod pages;
 pub mod raw;
 
 pub use api::*;
-pub use pages::{MessagesPage, SendTestPage};
+pub use pages::{DelegateActivityTab, MessagesPage, SendTestPage};
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::error::AppError;
+
+/// What one delegate sent as an identity (the owner's Delegate activity tab).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DelegateSummary {
+    pub delegate_account: String,
+    pub messages: i64,
+    pub recipients: i64,
+    pub bounced: i64,
+    pub last_sent: String,
+}
 
 /// An accepted message as the Messages page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -158,6 +158,10 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
             ],
         ),
         (
+            "sending/delegate-activity",
+            vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
             "identities/delete",
             vec![("identity_id", bob_identity.as_str())],
         ),

@@ -293,6 +293,23 @@ async fn delegates_send_only_where_a_policy_allows_and_x_ses_headers_are_removed
     leave_sandbox(&app.pool, &owner_account).await;
     let (status, xml) = send(&app, &key, &customer_send).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
+
+    // The owner sees what the delegate sent as its identity: the three accepted sends.
+    let activity = owner
+        .json("sending/delegate-activity", &[("identity_id", &identity)])
+        .await;
+    assert_eq!(activity[0]["delegate_account"], delegate_account.as_str());
+    assert_eq!(activity[0]["messages"], 3);
+    assert_eq!(activity[0]["recipients"], 3);
+    assert_eq!(activity.as_array().unwrap().len(), 1);
+    // Nobody else's: the delegate has no identity of that id.
+    delegate
+        .error(
+            "sending/delegate-activity",
+            &[("identity_id", &identity)],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
 }
 
 #[sqlx::test(migrations = "../migrations")]

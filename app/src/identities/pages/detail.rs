@@ -10,6 +10,7 @@ use crate::{
         VerificationStatus,
     },
     policies::AuthorizationTab,
+    sending::DelegateActivityTab,
 };
 
 #[derive(Clone, Copy, PartialEq)]
@@ -101,9 +102,7 @@ pub fn IdentityPage() -> impl IntoView {
                             Tab::Dkim => view! { <DkimTab detail=detail.clone()/> }.into_any(),
                             Tab::Authorization => view! { <AuthorizationTab identity_id=detail.summary.identity_id arn=detail.summary.arn.clone()/> }.into_any(),
                             Tab::Notifications => view! { <NotificationsTab detail=detail.clone() actions/> }.into_any(),
-                            Tab::DelegateActivity => view! {
-                                <p class="notice">"What each delegate sends from this identity is shown here once sending lands."</p>
-                            }.into_any(),
+                            Tab::DelegateActivity => view! { <DelegateActivityTab identity_id=detail.summary.identity_id/> }.into_any(),
                         }}
                         <section class="card danger-zone">
                             <ActionForm action=actions.delete>
