@@ -4,7 +4,7 @@ use super::{
     list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey, SetAccessKeyActive,
 };
 use crate::{
-    accounts::get_account_overview,
+    accounts::{account_regions, RegionOptions},
     components::{field_error, CopyValue, FormError, LoadError},
 };
 
@@ -25,7 +25,7 @@ pub fn AccessKeysPage() -> impl IntoView {
         },
         |_| list_access_keys(),
     );
-    let regions = Resource::new(|| (), |_| get_account_overview());
+    let regions = account_regions();
     view! {
         <h1>"Access keys"</h1>
         <p class="muted">"Access keys sign requests to the SES-compatible API (SigV4). Each key also gives an SMTP password per region. You can have two active keys."</p>
@@ -55,20 +55,11 @@ pub fn AccessKeysPage() -> impl IntoView {
             <ActionForm action=create>
                 <div class="field">
                     <label for="field-region">"SMTP password region"</label>
-                    <select id="field-region" name="region">
-                        <Transition>
-                            {move || Suspend::new(async move {
-                                regions.await.map(|o| o.regions.into_iter().map(|r| {
-                                    let value = r.region.clone();
-                                    view! { <option value=value>{r.region}</option> }
-                                }).collect_view()).unwrap_or_default()
-                            })}
-                        </Transition>
-                    </select>
+                    <select id="field-region" name="region"><RegionOptions regions/></select>
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get()>"Create access key"</button>
+                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Create access key"</button>
             </ActionForm>
         </section>
     }

@@ -13,7 +13,7 @@ pub use api::*;
 #[cfg(feature = "ssr")]
 pub use create::{create_account, CreatedAccount};
 pub use page::AccountPage;
-pub use region_options::RegionOptions;
+pub use region_options::{account_regions, RegionOptions};
 
 use serde::{Deserialize, Serialize};
 

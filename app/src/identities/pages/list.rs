@@ -2,7 +2,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{
-    accounts::RegionOptions,
+    accounts::{account_regions, RegionOptions},
     components::{field_error, Field, FormError, LoadError},
     error::AppError,
     identities::{
@@ -31,6 +31,7 @@ pub fn IdentitiesPage() -> impl IntoView {
         },
         |(region, status, kind, ..)| list_identities(region, status, kind),
     );
+    let regions = account_regions();
     // A new identity opens on its own page, with what to do next.
     open_created(create);
     open_created(create_email);
@@ -39,7 +40,7 @@ pub fn IdentitiesPage() -> impl IntoView {
         <div class="filters">
             <label>"Region " <select on:change=move |e| set_region.set(event_target_value(&e))>
                 <option value="">"All"</option>
-                <RegionOptions/>
+                <RegionOptions regions/>
             </select></label>
             <label>"Status " <select on:change=move |e| set_status.set(event_target_value(&e))>
                 <option value="">"All"</option>
@@ -85,7 +86,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                 <Field label="Domain" name="domain" hint="For example example.com; it covers its subdomains and every address under them." error=field_error(create, "domain")/>
                 <div class="field">
                     <label for="field-region">"Region"</label>
-                    <select id="field-region" name="region"><RegionOptions/></select>
+                    <select id="field-region" name="region"><RegionOptions regions/></select>
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
                 <div class="field">
@@ -95,7 +96,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                     </select>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get()>"Add domain"</button>
+                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Add domain"</button>
             </ActionForm>
         </section>
         <section class="card">
@@ -104,11 +105,11 @@ pub fn IdentitiesPage() -> impl IntoView {
                 <Field label="Email address" name="email" kind="email" hint="We send it a link; opening the link within 24 hours verifies it." error=field_error(create_email, "email")/>
                 <div class="field">
                     <label for="field-email-region">"Region"</label>
-                    <select id="field-email-region" name="region"><RegionOptions/></select>
+                    <select id="field-email-region" name="region"><RegionOptions regions/></select>
                     <p class="field-error">{move || field_error(create_email, "region").get()}</p>
                 </div>
                 <FormError action=create_email/>
-                <button type="submit" disabled=move || create_email.pending().get()>"Add email address"</button>
+                <button type="submit" disabled=move || create_email.pending().get() || regions.get().is_none()>"Add email address"</button>
             </ActionForm>
         </section>
     }

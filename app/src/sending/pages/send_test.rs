@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    accounts::RegionOptions,
+    accounts::{account_regions, RegionOptions},
     components::{field_error, Field, FormError},
     sending::SendTestEmail,
 };
@@ -12,6 +12,7 @@ use crate::{
 #[component]
 pub fn SendTestPage() -> impl IntoView {
     let send = ServerAction::<SendTestEmail>::new();
+    let regions = account_regions();
     let sent = move || {
         send.value()
             .get()
@@ -26,7 +27,7 @@ pub fn SendTestPage() -> impl IntoView {
             <ActionForm action=send>
                 <div class="field">
                     <label for="field-region">"Region"</label>
-                    <select id="field-region" name="region"><RegionOptions/></select>
+                    <select id="field-region" name="region"><RegionOptions regions/></select>
                 </div>
                 <Field label="From" name="from" hint="An address of one of your verified identities, or of an identity shared with you." error=field_error(send, "from")/>
                 <div class="field">
@@ -41,7 +42,7 @@ pub fn SendTestPage() -> impl IntoView {
                     <textarea id="field-text" name="text" rows="5"></textarea>
                 </div>
                 <FormError action=send/>
-                <button type="submit" disabled=move || send.pending().get()>"Send"</button>
+                <button type="submit" disabled=move || send.pending().get() || regions.get().is_none()>"Send"</button>
             </ActionForm>
             {sent}
         </section>
