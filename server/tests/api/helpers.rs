@@ -37,12 +37,7 @@ impl TestApp {
     /// Spawns with the development DNS zone on a free loopback port as the only nameserver
     /// (tests may send DNS nowhere else), and a verification worker polling every second.
     pub async fn spawn_with_dns(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> Self {
-        let port = std::net::UdpSocket::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let zone = SocketAddr::from(([127, 0, 0, 1], port));
+        let zone = SocketAddr::from(([127, 0, 0, 1], free_dns_port()));
         let app = Self::spawn_with(pool, |s| {
             s.dns.dev_zone = true;
             s.dns.dev_zone_addr = zone;
@@ -129,6 +124,21 @@ impl TestApp {
         );
         let overview = browser.json("account/overview", &[]).await;
         (browser, overview["account_id"].as_str().unwrap().to_owned())
+    }
+}
+
+/// A loopback port free for both UDP and TCP, for a development zone. Taken below the
+/// ephemeral range (where port 0 and outgoing connections draw from, and where the port
+/// could be taken again before the zone binds it), at random so concurrent tests differ.
+fn free_dns_port() -> u16 {
+    use rand::Rng;
+    loop {
+        let port = rand::thread_rng().gen_range(20_000..32_000);
+        let udp = std::net::UdpSocket::bind(("127.0.0.1", port));
+        let tcp = std::net::TcpListener::bind(("127.0.0.1", port));
+        if udp.is_ok() && tcp.is_ok() {
+            return port;
+        }
     }
 }
 
