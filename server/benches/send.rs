@@ -31,9 +31,7 @@ use secrecy::ExposeSecret;
 use sesame::{
     config::{Overrides, Settings},
     database::{Database, IfRunning},
-    ses::sigv4::{
-        canonical_request, payload_hash, signature, signing_key, string_to_sign, SignedRequest,
-    },
+    ses::sigv4::{authorization_header, payload_hash, SignedRequest},
     startup::Application,
 };
 use time::{macros::format_description, OffsetDateTime};
@@ -275,7 +273,6 @@ async fn signed_post(
         ("host".to_owned(), host.to_owned()),
         ("x-amz-date".to_owned(), amz_date.clone()),
     ];
-    let signed: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
     let hash = payload_hash(body.as_bytes());
     let request = SignedRequest {
         method: "POST",
@@ -284,14 +281,7 @@ async fn signed_post(
         headers: &headers,
         payload_hash: &hash,
     };
-    let scope = format!("{}/us-east-1/ses/aws4_request", &amz_date[..8]);
-    let to_sign = string_to_sign(&amz_date, &scope, &canonical_request(&request, &signed));
-    let key = signing_key(secret, &amz_date[..8], "us-east-1", "ses");
-    let authorization = format!(
-        "AWS4-HMAC-SHA256 Credential={id}/{scope}, SignedHeaders={}, Signature={}",
-        signed.join(";"),
-        signature(&key, &to_sign)
-    );
+    let authorization = authorization_header(id, secret, "us-east-1", &amz_date, &request);
     let response = client
         .post(format!("{base}/"))
         .header("content-type", content_type)

@@ -209,15 +209,37 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
 }
 
 /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
     hmac(&k_service, b"aws4_request")
 }
 
+/// The `Authorization` header a client sends for `request` to SES in `region`, signing
+/// every header the request lists (lower-case names, sorted) at `amz_date`
+/// (`YYYYMMDDTHHMMSSZ`). Sesame only verifies; its benchmark and tests sign with this.
+pub fn authorization_header(
+    access_key_id: &str,
+    secret: &str,
+    region: &str,
+    amz_date: &str,
+    request: &SignedRequest<'_>,
+) -> String {
+    let signed: Vec<String> = request.headers.iter().map(|(n, _)| n.clone()).collect();
+    let date = &amz_date[..8];
+    let scope = format!("{date}/{region}/ses/aws4_request");
+    let to_sign = string_to_sign(amz_date, &scope, &canonical_request(request, &signed));
+    let key = signing_key(secret, date, region, "ses");
+    format!(
+        "{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={}, Signature={}",
+        signed.join(";"),
+        signature(&key, &to_sign)
+    )
+}
+
 /// The hex signature of a string to sign.
-pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
+fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
     hex(&hmac(signing_key, string_to_sign.as_bytes()))
 }
 

@@ -8,9 +8,7 @@ use reqwest::{
     header, Client, Response, StatusCode,
 };
 use serde_json::Value;
-use sesame::ses::sigv4::{
-    canonical_request, payload_hash, signature, signing_key, string_to_sign, SignedRequest,
-};
+use sesame::ses::sigv4::{authorization_header, payload_hash, SignedRequest};
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
@@ -252,7 +250,6 @@ pub async fn ses_call_with(
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
     );
     headers.sort();
-    let signed: Vec<String> = headers.iter().map(|(n, _)| n.clone()).collect();
     let hash = payload_hash(body.as_bytes());
     let request = SignedRequest {
         method: "POST",
@@ -261,14 +258,7 @@ pub async fn ses_call_with(
         headers: &headers,
         payload_hash: &hash,
     };
-    let scope = format!("{}/us-east-1/ses/aws4_request", &amz_date[..8]);
-    let to_sign = string_to_sign(&amz_date, &scope, &canonical_request(&request, &signed));
-    let key = signing_key(secret, &amz_date[..8], "us-east-1", "ses");
-    let signature = signature(&key, &to_sign);
-    let authorization = format!(
-        "AWS4-HMAC-SHA256 Credential={id}/{scope}, SignedHeaders={}, Signature={signature}",
-        signed.join(";")
-    );
+    let authorization = authorization_header(id, secret, "us-east-1", &amz_date, &request);
     let mut request = reqwest::Client::new()
         .post(format!("{}/", app.base))
         .header("authorization", authorization)

@@ -1,85 +1,15 @@
-//! The send path through the v1 API: owners send from their verified identities, delegates
-//! from identities whose policies allow them (SourceArn, FromArn, X-SES headers), with SES's
-//! refusals — unverified, sandbox, wrong region, AccessDenied — and an exact daily quota
-//! under concurrency across two Sesame instances on one database.
+//! Who may send what: owners from their verified identities, delegates from identities
+//! whose policies allow them (SourceArn, FromArn, X-SES headers), every address a message
+//! uses authorized, with SES's refusals — unverified, sandbox, wrong region, AccessDenied.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use reqwest::StatusCode;
 use sqlx::PgPool;
-use time::OffsetDateTime;
 
-use crate::helpers::{ses_call, ses_call_with, ses_form, ses_key, Browser, TestApp};
-
-const SIMULATOR: &str = "success@simulator.amazonses.com";
-
-/// A domain identity verified through the development DNS zone; returns its id.
-async fn verified_domain(admin: &Browser, domain: &str) -> String {
-    let created = admin
-        .json(
-            "identities/create-domain",
-            &[
-                ("region", "us-east-1"),
-                ("domain", domain),
-                ("dkim_algorithm", "ed25519-sha256"),
-            ],
-        )
-        .await;
-    let id = created["identity_id"].as_str().unwrap().to_owned();
-    admin
-        .json(
-            "identities/dev-zone",
-            &[("identity_id", &id), ("publish", "true")],
-        )
-        .await;
-    let detail = admin
-        .json("identities/check-now", &[("identity_id", &id)])
-        .await;
-    assert_eq!(detail["summary"]["status"], "Success", "{detail}");
-    id
-}
-
-/// Sends a v1 request now; returns the status and the XML.
-async fn send(
-    app: &TestApp,
-    key: &(String, String),
-    pairs: &[(&str, &str)],
-) -> (StatusCode, String) {
-    ses_call(app, key, &ses_form(pairs), OffsetDateTime::now_utc()).await
-}
-
-fn send_email<'a>(source: &'a str, to: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("Action", "SendEmail"),
-        ("Source", source),
-        ("Destination.ToAddresses.member.1", to),
-        ("Message.Subject.Data", "Hello"),
-        ("Message.Body.Text.Data", "Hi there"),
-    ]
-}
-
-fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&format!("</{name}>"))?;
-    Some(&xml[start..start + end])
-}
-
-/// Lifts the default 1 recipient/second rate, so a test can send in quick succession.
-async fn raise_send_rate(pool: &PgPool, account: &str) {
-    sqlx::query("update account_region set max_send_rate = 1000 where account_id = $1")
-        .bind(account)
-        .execute(pool)
-        .await
-        .unwrap();
-}
-
-async fn leave_sandbox(pool: &PgPool, account: &str) {
-    sqlx::query("update account_region set sandbox = false where account_id = $1")
-        .bind(account)
-        .execute(pool)
-        .await
-        .unwrap();
-}
+use super::{
+    element, leave_sandbox, raise_send_rate, send, send_email, verified_domain, SIMULATOR,
+};
+use crate::helpers::{ses_key, TestApp};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn owners_send_from_verified_identities_into_the_queue(pool: PgPool) {
@@ -313,57 +243,6 @@ async fn delegates_send_only_where_a_policy_allows_and_x_ses_headers_are_removed
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_daily_quota_is_exact_across_concurrent_sends_and_instances(pool: PgPool) {
-    // Two instances share the database and, as a deployment must, the master key.
-    let master_key = Some(
-        "c2VzYW1lLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE="
-            .to_owned()
-            .into(),
-    );
-    let app = TestApp::spawn_with_dns(pool.clone(), |s| s.master_key = master_key.clone()).await;
-    let second = TestApp::spawn_with(pool, |s| s.master_key = master_key.clone()).await;
-    let (owner, account) = app.new_account("Owner").await;
-    verified_domain(&owner, "owner.example").await;
-    let key = ses_key(&owner).await;
-    sqlx::query("update account_region set max_24_hour_send = 10, max_send_rate = 100000 where account_id = $1")
-        .bind(&account)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-
-    let sends = (0..64).map(|i| {
-        let target = if i % 2 == 0 { &app } else { &second };
-        let key = key.clone();
-        async move { send(target, &key, &send_email("shop@owner.example", SIMULATOR)).await }
-    });
-    let outcomes = futures::future::join_all(sends).await;
-    let accepted = outcomes
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::OK)
-        .count();
-    assert_eq!(
-        accepted,
-        10,
-        "{:?}",
-        outcomes.iter().map(|o| o.0).collect::<Vec<_>>()
-    );
-    for (status, xml) in outcomes.iter().filter(|(s, _)| *s != StatusCode::OK) {
-        assert_eq!(*status, StatusCode::BAD_REQUEST);
-        assert_eq!(element(xml, "Code"), Some("Throttling"), "{xml}");
-        assert_eq!(
-            element(xml, "Message"),
-            Some("Daily message quota exceeded.")
-        );
-    }
-    let stored: i64 =
-        sqlx::query_scalar("select coalesce(sum(recipient_count), 0)::bigint from message")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(stored, 10);
-}
-
-#[sqlx::test(migrations = "../migrations")]
 async fn every_address_a_raw_message_uses_is_authorized(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
     let (owner, owner_account) = app.new_account("Owner").await;
@@ -470,97 +349,4 @@ async fn every_address_a_raw_message_uses_is_authorized(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(stored, arn);
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn sandboxed_bursts_to_verified_recipients_neither_block_nor_overrun(pool: PgPool) {
-    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
-    let (owner, account) = app.new_account("Owner").await;
-    verified_domain(&owner, "owner.example").await;
-    let key = ses_key(&owner).await;
-    // -1: unlimited daily sends, as SES writes it.
-    sqlx::query("update account_region set max_24_hour_send = -1, max_send_rate = 100000 where account_id = $1")
-        .bind(&account)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    // More concurrent sends than the pool has connections, to a recipient the sandbox
-    // allows only after a lookup: none may wait on another's lock for a connection.
-    let sends = (0..40).map(|_| {
-        let key = key.clone();
-        let app = &app;
-        async move {
-            send(
-                app,
-                &key,
-                &send_email("shop@owner.example", "team@owner.example"),
-            )
-            .await
-        }
-    });
-    let outcomes = tokio::time::timeout(
-        std::time::Duration::from_secs(60),
-        futures::future::join_all(sends),
-    )
-    .await
-    .expect("sends finished");
-    assert!(
-        outcomes.iter().all(|(s, _)| *s == StatusCode::OK),
-        "{:?}",
-        outcomes.iter().map(|o| &o.1).collect::<Vec<_>>()
-    );
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn an_idempotency_key_sends_once_and_quota_headers_count_down(pool: PgPool) {
-    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
-    let (owner, account) = app.new_account("Owner").await;
-    verified_domain(&owner, "owner.example").await;
-    let key = ses_key(&owner).await;
-    raise_send_rate(&app.pool, &account).await;
-    let body = ses_form(&send_email("shop@owner.example", SIMULATOR));
-    let now = OffsetDateTime::now_utc;
-
-    // Retries (even concurrent ones) with one key get one MessageId; one message is stored.
-    let retries =
-        (0..8).map(|_| {
-            let (key, body) = (key.clone(), body.clone());
-            let app = &app;
-            async move {
-                ses_call_with(app, &key, &body, now(), &[("idempotency-key", "order-42")]).await
-            }
-        });
-    let outcomes = futures::future::join_all(retries).await;
-    let ids: Vec<&str> = outcomes
-        .iter()
-        .map(|(status, _, xml)| {
-            assert_eq!(*status, StatusCode::OK, "{xml}");
-            element(xml, "MessageId").unwrap()
-        })
-        .collect();
-    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    let stored: i64 = sqlx::query_scalar("select count(*) from message")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(stored, 1);
-    let (_, headers, _) = &outcomes[0];
-    assert_eq!(headers["x-ratelimit-limit"], "200");
-    assert_eq!(headers["x-ratelimit-remaining"], "199");
-
-    // Another key is another message.
-    let (status, headers, xml) =
-        ses_call_with(&app, &key, &body, now(), &[("idempotency-key", "order-43")]).await;
-    assert_eq!(status, StatusCode::OK, "{xml}");
-    assert_ne!(element(&xml, "MessageId").unwrap(), ids[0]);
-    assert_eq!(headers["x-ratelimit-remaining"], "198");
-    let (status, _, _) = ses_call_with(
-        &app,
-        &key,
-        &body,
-        now(),
-        &[("idempotency-key", &"k".repeat(256))],
-    )
-    .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
 }

@@ -1,0 +1,82 @@
+//! The send path through the v1 API: who may send what (`authorization`) and how much
+//! (`quotas`), with the set-up both share.
+
+mod authorization;
+mod quotas;
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::helpers::{ses_call, ses_form, Browser, TestApp};
+
+pub const SIMULATOR: &str = "success@simulator.amazonses.com";
+
+/// A domain identity verified through the development DNS zone; returns its id.
+pub async fn verified_domain(admin: &Browser, domain: &str) -> String {
+    let created = admin
+        .json(
+            "identities/create-domain",
+            &[
+                ("region", "us-east-1"),
+                ("domain", domain),
+                ("dkim_algorithm", "ed25519-sha256"),
+            ],
+        )
+        .await;
+    let id = created["identity_id"].as_str().unwrap().to_owned();
+    admin
+        .json(
+            "identities/dev-zone",
+            &[("identity_id", &id), ("publish", "true")],
+        )
+        .await;
+    let detail = admin
+        .json("identities/check-now", &[("identity_id", &id)])
+        .await;
+    assert_eq!(detail["summary"]["status"], "Success", "{detail}");
+    id
+}
+
+/// Sends a v1 request now; returns the status and the XML.
+pub async fn send(
+    app: &TestApp,
+    key: &(String, String),
+    pairs: &[(&str, &str)],
+) -> (StatusCode, String) {
+    ses_call(app, key, &ses_form(pairs), OffsetDateTime::now_utc()).await
+}
+
+pub fn send_email<'a>(source: &'a str, to: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("Action", "SendEmail"),
+        ("Source", source),
+        ("Destination.ToAddresses.member.1", to),
+        ("Message.Subject.Data", "Hello"),
+        ("Message.Body.Text.Data", "Hi there"),
+    ]
+}
+
+pub fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{name}>"))?;
+    Some(&xml[start..start + end])
+}
+
+/// Lifts the default 1 recipient/second rate, so a test can send in quick succession.
+pub async fn raise_send_rate(pool: &PgPool, account: &str) {
+    sqlx::query("update account_region set max_send_rate = 1000 where account_id = $1")
+        .bind(account)
+        .execute(pool)
+        .await
+        .unwrap();
+}
+
+pub async fn leave_sandbox(pool: &PgPool, account: &str) {
+    sqlx::query("update account_region set sandbox = false where account_id = $1")
+        .bind(account)
+        .execute(pool)
+        .await
+        .unwrap();
+}
