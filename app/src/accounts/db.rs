@@ -87,9 +87,7 @@ pub async fn list_region_limits(
         RegionLimits,
         // language=PostgreSQL
         r#"select r.region, r.sandbox, r.max_24_hour_send, r.max_send_rate,
-                  (select coalesce(sum(m.recipient_count), 0)::bigint from message m
-                   where m.account_id = r.account_id and m.region = r.region
-                     and m.created_at > now() - interval '24 hours') as "sent_last_24_hours!",
+                  sent_last_24_hours(r.account_id, r.region) as "sent_last_24_hours!",
                   r.production_access_requested_at is not null as "production_access_requested!"
            from account_region r where r.account_id = $1 order by r.region"#,
         account.as_str()

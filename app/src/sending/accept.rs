@@ -6,6 +6,8 @@
 
 use std::net::IpAddr;
 
+use sqlx::PgConnection;
+
 use super::{db, raw::Mailbox, SendError};
 use crate::{
     identities::{domain::address_identity_name, identity_arn, VerificationStatus},
@@ -87,9 +89,21 @@ pub async fn accept(
     // With only a SourceArn, it authorizes From (and Sender) and Return-Path too.
     let from_arn = out.from_arn.as_deref().or(source_arn);
     let return_path_arn = out.return_path_arn.as_deref().or(source_arn);
+    // One connection for every query of the send: sqlx checks a connection with a round
+    // trip each time it goes back to the pool.
+    let mut conn = ctx.pool.acquire().await?;
+    // The sender's own side, read at once: its sandbox flag, and which of its identities
+    // are verified among every name that could cover an address of this send.
+    let own = db::sender_standing(
+        &mut *conn,
+        &sender.account,
+        &out.request.region,
+        &names_to_look_up(&out)?,
+    )
+    .await?;
     let mut unverified: Vec<String> = Vec::new();
     let mut grant = async |address: &str, arn: Option<&str>| -> Result<Option<Grant>, SendError> {
-        let found = resolve(ctx, sender, &out, address, arn, &feedback).await?;
+        let found = resolve(&mut conn, sender, &own, &out, address, arn, &feedback).await?;
         if found.is_none() && !unverified.iter().any(|u| u == address) {
             unverified.push(address.to_owned());
         }
@@ -120,9 +134,7 @@ pub async fn accept(
 
     // Both the sender and every owner whose identity is used must be out of the sandbox to
     // reach recipients that are not verified (decided before the quota lock is taken).
-    let mut sandboxed = db::in_sandbox(&ctx.pool, &sender.account, &out.request.region)
-        .await?
-        .unwrap_or(true);
+    let mut sandboxed = own.sandbox.unwrap_or(true);
     for grant in [
         Some(&source),
         Some(&from),
@@ -133,64 +145,26 @@ pub async fn accept(
     .flatten()
     {
         if grant.owner != sender.account {
-            sandboxed |= db::in_sandbox(&ctx.pool, &grant.owner, &out.request.region)
+            sandboxed |= db::in_sandbox(&mut *conn, &grant.owner, &out.request.region)
                 .await?
                 .unwrap_or(true);
         }
     }
     if sandboxed {
-        let outside = unverified_recipients(ctx, sender, &out).await?;
+        let outside = unverified_recipients(&own, &out)?;
         if !outside.is_empty() {
             return Err(not_verified(&out, outside));
         }
     }
 
-    let mut tx = ctx.pool.begin().await?;
-    let quota = db::lock_quota(&mut tx, &sender.account, &out.request.region)
-        .await?
-        .ok_or_else(|| {
-            SendError::InvalidParameter(format!(
-                "Your account does not send in region {}.",
-                out.request.region
-            ))
-        })?;
-    let standing = |message_id: String, sent: i64| Accepted {
-        message_id,
-        max_24_hour_send: quota.max_24_hour_send,
-        remaining_24_hour_send: (quota.max_24_hour_send >= 0.0)
-            .then(|| (quota.max_24_hour_send - sent as f64).max(0.0)),
-        max_send_rate: quota.max_send_rate,
-    };
-    if let Some(key) = &out.request.idempotency_key {
-        if let Some(first) = db::find_idempotent(&mut tx, &sender.account, key).await? {
-            return Ok(standing(first, quota.sent_last_24_hours));
-        }
-    }
-    let count = out.recipients.len() as i64;
-    // A negative daily quota means unlimited (SES's -1).
-    if quota.max_24_hour_send >= 0.0
-        && (quota.sent_last_24_hours + count) as f64 > quota.max_24_hour_send
-    {
-        return Err(SendError::Throttled(
-            "Daily message quota exceeded.".to_owned(),
-        ));
-    }
-    // A single message may carry more recipients than the per-second rate; it just may not
-    // follow others within the same second past the rate.
-    if quota.sent_last_second > 0 && (quota.sent_last_second + count) as f64 > quota.max_send_rate {
-        return Err(SendError::Throttled(
-            "Maximum sending rate exceeded.".to_owned(),
-        ));
-    }
     let message_id = new_message_id();
-    let envelope_from = out.return_path.as_deref().unwrap_or(&out.source.address);
-    db::enqueue(
-        &mut tx,
+    let decision = db::accept_message(
+        &mut *conn,
         &db::NewMessage {
             message_id: &message_id,
             account: &sender.account,
             region: &out.request.region,
-            envelope_from,
+            envelope_from: out.return_path.as_deref().unwrap_or(&out.source.address),
             from_address: &out.from.address,
             source_arn: &source.arn,
             from_arn: &from.arn,
@@ -199,13 +173,29 @@ pub async fn accept(
             raw: &out.message,
             recipients: &out.recipients,
         },
+        out.request.idempotency_key.as_deref(),
     )
     .await?;
-    if let Some(key) = &out.request.idempotency_key {
-        db::record_idempotent(&mut tx, &sender.account, key, &message_id).await?;
-    }
-    tx.commit().await?;
-    Ok(standing(message_id, quota.sent_last_24_hours + count))
+    let throttled = |text: &str| Err(SendError::Throttled(text.to_owned()));
+    let message_id = match decision.outcome {
+        db::Outcome::Accepted | db::Outcome::Repeated => decision.message_id.unwrap_or(message_id),
+        db::Outcome::DailyQuotaExceeded => return throttled("Daily message quota exceeded."),
+        db::Outcome::MaxSendRateExceeded => return throttled("Maximum sending rate exceeded."),
+        db::Outcome::NoRegion => {
+            return Err(SendError::InvalidParameter(format!(
+                "Your account does not send in region {}.",
+                out.request.region
+            )))
+        }
+    };
+    Ok(Accepted {
+        message_id,
+        max_24_hour_send: decision.max_24_hour_send,
+        // A negative daily quota means unlimited (SES's -1).
+        remaining_24_hour_send: (decision.max_24_hour_send >= 0.0)
+            .then(|| (decision.max_24_hour_send - decision.sent_24_hours as f64).max(0.0)),
+        max_send_rate: decision.max_send_rate,
+    })
 }
 
 fn not_verified(out: &Outgoing, identities: Vec<String>) -> SendError {
@@ -248,8 +238,9 @@ fn bare_recipients(recipients: &[String]) -> Result<Vec<String>, SendError> {
 /// a policy allowing the sender. Without: the sender's own verified identity covering the
 /// address. None: not verified.
 async fn resolve(
-    ctx: &AppContext,
+    conn: &mut PgConnection,
     sender: &Sender,
+    own: &db::SenderStanding,
     out: &Outgoing,
     address: &str,
     arn: Option<&str>,
@@ -258,13 +249,12 @@ async fn resolve(
     let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
     let covering = covering_names(&normalised);
     let Some(arn) = arn else {
-        let found =
-            db::identities_named(&ctx.pool, &sender.account, &out.request.region, &covering)
-                .await?;
-        return Ok(most_specific_verified(&covering, &found).map(|name| Grant {
-            arn: identity_arn(&out.request.region, &sender.account, name),
-            owner: sender.account.clone(),
-        }));
+        return Ok(
+            most_specific_verified(&covering, &own.verified).map(|name| Grant {
+                arn: identity_arn(&out.request.region, &sender.account, name),
+                owner: sender.account.clone(),
+            }),
+        );
     };
     let (region, owner, name) = parse_arn(arn)?;
     if region != out.request.region {
@@ -284,7 +274,7 @@ async fn resolve(
         resource: arn.to_owned(),
     };
     let found =
-        db::identities_named(&ctx.pool, &owner, &region, std::slice::from_ref(&name)).await?;
+        db::identities_named(&mut *conn, &owner, &region, std::slice::from_ref(&name)).await?;
     // A missing identity of another account answers like a denied one (no probing).
     let Some(identity) = found.first() else {
         return if owner == sender.account {
@@ -309,7 +299,7 @@ async fn resolve(
         user_agent: out.request.user_agent.clone(),
     };
     let authorization = authorize_request(
-        &ctx.pool,
+        &mut *conn,
         &owner,
         &region,
         &name,
@@ -365,25 +355,36 @@ fn is_verified(status: &str) -> bool {
         || status == VerificationStatus::TemporaryFailure.as_str()
 }
 
-fn most_specific_verified<'a>(
-    covering: &'a [String],
-    found: &[db::CandidateIdentity],
-) -> Option<&'a str> {
+fn most_specific_verified<'a>(covering: &'a [String], verified: &[String]) -> Option<&'a str> {
     covering
         .iter()
-        .find(|name| {
-            found
-                .iter()
-                .any(|f| f.name == **name && is_verified(&f.verification_status))
-        })
+        .find(|name| verified.contains(name))
         .map(String::as_str)
+}
+
+/// Every name that could cover an address of the send as the sender's own identity: each
+/// address (Source, From, Sender, Return-Path, recipients) and its enclosing domains.
+fn names_to_look_up(out: &Outgoing) -> Result<Vec<String>, SendError> {
+    let senders = [
+        Some(&out.source.address),
+        Some(&out.from.address),
+        out.sender.as_ref().map(|m| &m.address),
+        out.return_path.as_ref(),
+    ];
+    let mut names = Vec::new();
+    for address in senders.into_iter().flatten().chain(&out.recipients) {
+        let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
+        names.extend(covering_names(&normalised));
+    }
+    names.sort_unstable();
+    names.dedup();
+    Ok(names)
 }
 
 /// Recipients a sandboxed send may not reach: neither the mailbox simulator nor covered by
 /// one of the sender's verified identities.
-async fn unverified_recipients(
-    ctx: &AppContext,
-    sender: &Sender,
+fn unverified_recipients(
+    own: &db::SenderStanding,
     out: &Outgoing,
 ) -> Result<Vec<String>, SendError> {
     let mut outside = Vec::new();
@@ -392,11 +393,7 @@ async fn unverified_recipients(
         if normalised.ends_with(&format!("@{SIMULATOR_DOMAIN}")) {
             continue;
         }
-        let covering = covering_names(&normalised);
-        let found =
-            db::identities_named(&ctx.pool, &sender.account, &out.request.region, &covering)
-                .await?;
-        if most_specific_verified(&covering, &found).is_none() {
+        if most_specific_verified(&covering_names(&normalised), &own.verified).is_none() {
             outside.push(recipient.clone());
         }
     }

@@ -1,73 +1,106 @@
-//! Queries of the send path: the sending account's quota (counted under a lock on its
-//! region row, so concurrent sends — from any number of Sesame processes — cannot pass
-//! it), the identities that may authorize an address, and enqueuing a message.
+//! Queries of the send path: the identities that may authorize an address, the sandbox,
+//! and accepting a message under the sending account's quota (decided under a lock on its
+//! region row, so concurrent sends — from any number of Sesame processes — cannot pass it).
 
-use sqlx::{PgExecutor, PgTransaction};
+use sqlx::PgExecutor;
 
 use crate::ids::AccountId;
 
-/// The sending account's standing in a region, read under a lock held until the end of
-/// the caller's transaction.
-pub struct LockedQuota {
-    pub sandbox: bool,
+/// How `accept_message` decided a send.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    /// The idempotency key was used in the last 24 hours; the MessageId is the first send's.
+    Repeated,
+    DailyQuotaExceeded,
+    MaxSendRateExceeded,
+    /// The sending account does not use the region.
+    NoRegion,
+}
+
+/// The decision, and where the sender stands against its quota afterwards.
+pub struct Decision {
+    pub outcome: Outcome,
+    pub message_id: Option<String>,
     pub max_24_hour_send: f64,
     pub max_send_rate: f64,
-    /// Recipients accepted in the last 24 hours and in the last second.
-    pub sent_last_24_hours: i64,
-    pub sent_last_second: i64,
+    /// Recipients counted against the daily quota, this send included if accepted.
+    pub sent_24_hours: i64,
 }
 
-pub async fn lock_quota(
-    tx: &mut PgTransaction<'_>,
-    account: &AccountId,
-    region: &str,
-) -> Result<Option<LockedQuota>, sqlx::Error> {
-    let Some(limits) = sqlx::query!(
+/// Decides the send under the account's region lock and, if accepted, commits the message,
+/// its recipients and the quota counters — one statement, see migration 0011.
+pub async fn accept_message(
+    db: impl PgExecutor<'_>,
+    new: &NewMessage<'_>,
+    idempotency_key: Option<&str>,
+) -> Result<Decision, sqlx::Error> {
+    let row = sqlx::query!(
         // language=PostgreSQL
-        r#"select sandbox, max_24_hour_send, max_send_rate from account_region
-           where account_id = $1 and region = $2 for update"#,
-        account.as_str(),
-        region
+        r#"select outcome as "outcome!", message_id, max_24_hour_send, max_send_rate, sent_24_hours
+           from accept_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
+        new.account.as_str(),
+        new.region,
+        new.message_id,
+        new.envelope_from,
+        new.from_address,
+        new.source_arn,
+        new.from_arn,
+        new.return_path_arn,
+        new.identity_owner.as_str(),
+        new.raw,
+        new.recipients,
+        idempotency_key
     )
-    .fetch_optional(&mut **tx)
-    .await?
-    else {
-        return Ok(None);
-    };
-    // clock_timestamp(), not now(): now() is when the transaction began, before the wait
-    // for the lock, and would shift the windows under contention.
-    let sent = sqlx::query!(
-        // language=PostgreSQL
-        r#"select coalesce(sum(recipient_count), 0)::bigint as "day!",
-                  coalesce(sum(recipient_count) filter (where created_at > clock_timestamp() - interval '1 second'), 0)::bigint as "second!"
-           from message
-           where account_id = $1 and region = $2 and created_at > clock_timestamp() - interval '24 hours'"#,
-        account.as_str(),
-        region
-    )
-    .fetch_one(&mut **tx)
+    .fetch_one(db)
     .await?;
-    Ok(Some(LockedQuota {
-        sandbox: limits.sandbox,
-        max_24_hour_send: limits.max_24_hour_send,
-        max_send_rate: limits.max_send_rate,
-        sent_last_24_hours: sent.day,
-        sent_last_second: sent.second,
-    }))
+    let outcome = match row.outcome.as_str() {
+        "Accepted" => Outcome::Accepted,
+        "Repeated" => Outcome::Repeated,
+        "DailyQuotaExceeded" => Outcome::DailyQuotaExceeded,
+        "MaxSendRateExceeded" => Outcome::MaxSendRateExceeded,
+        "NoRegion" => Outcome::NoRegion,
+        other => {
+            return Err(sqlx::Error::Decode(
+                format!("unknown send outcome {other}").into(),
+            ))
+        }
+    };
+    Ok(Decision {
+        outcome,
+        message_id: row.message_id,
+        max_24_hour_send: row.max_24_hour_send.unwrap_or_default(),
+        max_send_rate: row.max_send_rate.unwrap_or_default(),
+        sent_24_hours: row.sent_24_hours.unwrap_or_default(),
+    })
 }
 
-/// Recipients the account sent to in a region over the last 24 hours.
-pub async fn sent_last_24_hours(
+/// The sender's side of a send: whether it is in the region's sandbox (None: it does not
+/// use the region), and which of `names` are its verified identities there.
+pub struct SenderStanding {
+    pub sandbox: Option<bool>,
+    pub verified: Vec<String>,
+}
+
+/// One round trip for everything the send path needs to know about the sender itself.
+/// Verified means what `accept::is_verified` says: Success, or TemporaryFailure (a domain in
+/// its grace period).
+pub async fn sender_standing(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     region: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
+    names: &[String],
+) -> Result<SenderStanding, sqlx::Error> {
+    sqlx::query_as!(
+        SenderStanding,
         // language=PostgreSQL
-        r#"select coalesce(sum(recipient_count), 0)::bigint as "sent!" from message
-           where account_id = $1 and region = $2 and created_at > now() - interval '24 hours'"#,
+        r#"select (select sandbox from account_region where account_id = $1 and region = $2) as "sandbox",
+                  array(select name from identity
+                        where account_id = $1 and region = $2 and name = any($3)
+                          and verification_status in ('Success', 'TemporaryFailure')) as "verified!""#,
         account.as_str(),
-        region
+        region,
+        names
     )
     .fetch_one(db)
     .await
@@ -115,7 +148,7 @@ pub async fn identities_named(
     .await
 }
 
-/// A message about to be enqueued.
+/// A message to accept.
 pub struct NewMessage<'a> {
     pub message_id: &'a str,
     pub account: &'a AccountId,
@@ -128,42 +161,6 @@ pub struct NewMessage<'a> {
     pub identity_owner: &'a AccountId,
     pub raw: &'a [u8],
     pub recipients: &'a [String],
-}
-
-/// Stores the message and one row per recipient (in the caller's transaction).
-pub async fn enqueue(tx: &mut PgTransaction<'_>, new: &NewMessage<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        // language=PostgreSQL
-        r#"insert into message (message_id, account_id, region, envelope_from, from_address,
-                                source_arn, from_arn, return_path_arn, identity_owner, raw,
-                                recipient_count, created_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, clock_timestamp())"#,
-        new.message_id,
-        new.account.as_str(),
-        new.region,
-        new.envelope_from,
-        new.from_address,
-        new.source_arn,
-        new.from_arn,
-        new.return_path_arn,
-        new.identity_owner.as_str(),
-        new.raw,
-        new.recipients.len() as i32
-    )
-    .execute(&mut **tx)
-    .await?;
-    let positions: Vec<i16> = (0..new.recipients.len() as i16).collect();
-    sqlx::query!(
-        // language=PostgreSQL
-        r#"insert into message_recipient (message_id, position, address)
-           select $1, * from unnest($2::smallint[], $3::text[])"#,
-        new.message_id,
-        &positions,
-        new.recipients
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// The account's latest accepted messages, newest first.
@@ -182,13 +179,11 @@ pub async fn list_messages(
     )
     .fetch_all(db)
     .await?;
-    let when =
-        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     Ok(rows
         .into_iter()
         .map(|r| super::MessageSummary {
             message_id: r.message_id,
-            created: r.created_at.format(when).unwrap_or_default(),
+            created: crate::server::shown(r.created_at),
             region: r.region,
             from_address: r.from_address,
             recipients: r.recipients,
@@ -228,45 +223,6 @@ pub async fn send_statistics(
     )
     .fetch_all(db)
     .await
-}
-
-/// The message a send with this idempotency key produced in the last 24 hours, if any
-/// (read under the quota lock, so a concurrent retry waits for the first to commit).
-pub async fn find_idempotent(
-    tx: &mut PgTransaction<'_>,
-    account: &AccountId,
-    key: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
-        // language=PostgreSQL
-        r#"select message_id from idempotency_key
-           where account_id = $1 and key = $2 and created_at > clock_timestamp() - interval '24 hours'"#,
-        account.as_str(),
-        key
-    )
-    .fetch_optional(&mut **tx)
-    .await
-}
-
-/// Records the key of an accepted send (replacing an expired use of the same key).
-pub async fn record_idempotent(
-    tx: &mut PgTransaction<'_>,
-    account: &AccountId,
-    key: &str,
-    message_id: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        // language=PostgreSQL
-        r#"insert into idempotency_key (account_id, key, message_id) values ($1, $2, $3)
-           on conflict (account_id, key)
-           do update set message_id = excluded.message_id, created_at = now()"#,
-        account.as_str(),
-        key,
-        message_id
-    )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// What one delegate account sent as one of the owner's identities.

@@ -20,16 +20,13 @@ pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
                 call.caller.region
             ))
         })?;
-    let sent_last_24_hours = sending::db::sent_last_24_hours(
-        &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
-    )
-    .await? as f64;
     let mut xml = XmlWriter::default();
     xml.leaf("Max24HourSend", &format!("{:.1}", limits.max_24_hour_send))
         .leaf("MaxSendRate", &format!("{:.1}", limits.max_send_rate))
-        .leaf("SentLast24Hours", &format!("{sent_last_24_hours:.1}"));
+        .leaf(
+            "SentLast24Hours",
+            &format!("{:.1}", limits.sent_last_24_hours as f64),
+        );
     Ok(xml)
 }
 

@@ -73,6 +73,19 @@ pub async fn raise_send_rate(pool: &PgPool, account: &str) {
         .unwrap();
 }
 
+/// Sets the account's daily quota (-1: unlimited) and per-second rate.
+pub async fn set_quota(pool: &PgPool, account: &str, max_24_hour_send: f64, max_send_rate: f64) {
+    sqlx::query(
+        "update account_region set max_24_hour_send = $2, max_send_rate = $3 where account_id = $1",
+    )
+    .bind(account)
+    .bind(max_24_hour_send)
+    .bind(max_send_rate)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 pub async fn leave_sandbox(pool: &PgPool, account: &str) {
     sqlx::query("update account_region set sandbox = false where account_id = $1")
         .bind(account)

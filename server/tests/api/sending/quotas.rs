@@ -1,12 +1,12 @@
 //! How much: an exact daily quota under concurrency across two Sesame instances on one
-//! database, sandboxed bursts that neither block nor overrun, and idempotency keys with
-//! the quota headers.
+//! database, the per-second rate, sends leaving the rolling 24-hour window, sandboxed
+//! bursts that neither block nor overrun, and idempotency keys with the quota headers.
 
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::{element, raise_send_rate, send, send_email, verified_domain, SIMULATOR};
+use super::{element, raise_send_rate, send, send_email, set_quota, verified_domain, SIMULATOR};
 use crate::helpers::{ses_call_with, ses_form, ses_key, TestApp};
 
 #[sqlx::test(migrations = "../migrations")]
@@ -22,11 +22,7 @@ async fn the_daily_quota_is_exact_across_concurrent_sends_and_instances(pool: Pg
     let (owner, account) = app.new_account("Owner").await;
     verified_domain(&owner, "owner.example").await;
     let key = ses_key(&owner).await;
-    sqlx::query("update account_region set max_24_hour_send = 10, max_send_rate = 100000 where account_id = $1")
-        .bind(&account)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    set_quota(&app.pool, &account, 10.0, 100_000.0).await;
 
     let sends = (0..64).map(|i| {
         let target = if i % 2 == 0 { &app } else { &second };
@@ -61,17 +57,91 @@ async fn the_daily_quota_is_exact_across_concurrent_sends_and_instances(pool: Pg
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn the_send_rate_admits_at_most_its_recipients_per_second(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    set_quota(&app.pool, &account, -1.0, 2.0).await;
+
+    let sends = (0..24).map(|_| {
+        let key = key.clone();
+        let app = &app;
+        async move { send(app, &key, &send_email("shop@owner.example", SIMULATOR)).await }
+    });
+    let outcomes = futures::future::join_all(sends).await;
+    let throttled: Vec<&String> = outcomes
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::OK)
+        .map(|(_, xml)| xml)
+        .collect();
+    assert!(
+        !throttled.is_empty(),
+        "24 sends at once passed a rate of 2/s"
+    );
+    for xml in throttled {
+        assert_eq!(element(xml, "Code"), Some("Throttling"), "{xml}");
+        assert_eq!(
+            element(xml, "Message"),
+            Some("Maximum sending rate exceeded.")
+        );
+    }
+    let busiest_second: i64 = sqlx::query_scalar(
+        "select max(n)::bigint from (select sum(recipient_count) as n from message
+                                     group by date_trunc('second', created_at)) s",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(busiest_second, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sends_leave_the_daily_quota_after_24_hours(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    set_quota(&app.pool, &account, 2.0, 1000.0).await;
+    let mail = send_email("shop@owner.example", SIMULATOR);
+    for _ in 0..2 {
+        assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+    }
+    let (status, xml) = send(&app, &key, &mail).await;
+    assert_eq!(
+        element(&xml, "Message"),
+        Some("Daily message quota exceeded."),
+        "{status}"
+    );
+
+    // One of the two recipients is moved to a minute that has left the window: one more
+    // recipient fits, not two.
+    sqlx::raw_sql(
+        "insert into send_volume (account_id, region, minute, recipients)
+         select account_id, region, minute - interval '24 hours 2 minutes', 1 from send_volume;
+         update send_volume set recipients = 1 where minute > now() - interval '1 hour'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let quota = send(&app, &key, &[("Action", "GetSendQuota")]).await.1;
+    assert_eq!(element(&quota, "SentLast24Hours"), Some("1.0"), "{quota}");
+    assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+    let (_, xml) = send(&app, &key, &mail).await;
+    assert_eq!(
+        element(&xml, "Message"),
+        Some("Daily message quota exceeded.")
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn sandboxed_bursts_to_verified_recipients_neither_block_nor_overrun(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
     let (owner, account) = app.new_account("Owner").await;
     verified_domain(&owner, "owner.example").await;
     let key = ses_key(&owner).await;
     // -1: unlimited daily sends, as SES writes it.
-    sqlx::query("update account_region set max_24_hour_send = -1, max_send_rate = 100000 where account_id = $1")
-        .bind(&account)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    set_quota(&app.pool, &account, -1.0, 100_000.0).await;
     // More concurrent sends than the pool has connections, to a recipient the sandbox
     // allows only after a lookup: none may wait on another's lock for a connection.
     let sends = (0..40).map(|_| {
