@@ -12,6 +12,7 @@ use crate::{
     accounts::AccountPage,
     auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
     components::{Layout, NotFound},
+    delivery::MessageDetailPage,
     identities::{IdentitiesPage, IdentityPage, VerifyEmailPage},
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/shared") view=SharedWithMePage ssr=SsrMode::Async/>
                     <Route path=path!("/send") view=SendTestPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/:id") view=MessageDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>

@@ -9,6 +9,7 @@ pub mod accounts;
 mod app;
 pub mod auth;
 pub mod components;
+pub mod delivery;
 pub mod email;
 pub mod error;
 pub mod identities;

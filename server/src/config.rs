@@ -42,6 +42,7 @@ pub struct Settings {
     pub dns: DnsSettings,
     pub verification: VerificationSettings,
     pub api: ApiSettings,
+    pub delivery: crate::delivery::DeliverySettings,
 }
 
 /// The SES-compatible API.
@@ -143,6 +144,7 @@ struct Defaults {
     dns: DnsSettings,
     verification: VerificationSettings,
     api: ApiSettings,
+    delivery: crate::delivery::DeliverySettings,
 }
 
 impl Default for Defaults {
@@ -156,6 +158,7 @@ impl Default for Defaults {
             dns: DnsSettings::default(),
             verification: VerificationSettings::default(),
             api: ApiSettings::default(),
+            delivery: crate::delivery::DeliverySettings::default(),
         }
     }
 }

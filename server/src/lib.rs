@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 mod csrf;
 pub mod database;
+pub mod delivery;
 pub mod dns;
 mod health;
 mod master_key;

@@ -24,6 +24,7 @@ use crate::{
     config::{BootstrapOperator, Settings},
     csrf::{self, TrustedOrigin},
     database::{Database, IfRunning},
+    delivery,
     dns::dev_zone::DevZone,
     health, master_key, security_headers, sessions, shutdown, workers,
 };
@@ -91,6 +92,14 @@ impl Application {
             context.verification,
             Duration::from_secs(settings.verification.poll_secs.max(1)),
         );
+        delivery::deliverer(
+            &settings.delivery,
+            context.pool.clone(),
+            context.vault.clone(),
+            context.dns.clone(),
+            &helo_name(&settings, &origin),
+        )?
+        .spawn(settings.delivery.workers);
         let router = router(&settings, context, &origin).await?;
         Ok((listener, router, origin))
     }
@@ -147,7 +156,25 @@ async fn app_context(
         public_origin: origin.into(),
         dns,
         verification: verification_policy(&settings.verification),
+        delivery: delivery::describe(&settings.delivery).into(),
     })
+}
+
+/// The name Sesame gives in EHLO: as configured, else the host users reach it at (an IP
+/// address as an address literal, `[127.0.0.1]`).
+fn helo_name(settings: &Settings, origin: &str) -> String {
+    if let Some(name) = &settings.delivery.helo_name {
+        return name.clone();
+    }
+    let host = origin
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|uri| uri.host().map(str::to_owned))
+        .unwrap_or_else(|| "localhost".to_owned());
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => format!("[{ip}]"),
+        Err(_) => host,
+    }
 }
 
 fn verification_policy(v: &crate::config::VerificationSettings) -> VerificationPolicy {

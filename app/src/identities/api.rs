@@ -163,7 +163,6 @@ fn non_empty(s: &str) -> Option<&str> {
 
 #[cfg(feature = "ssr")]
 async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail, AppError> {
-    use time::macros::format_description;
     let ctx = app_context()?;
     let row = db::find_identity(&ctx.pool, caller.account_id(), identity_id)
         .await?
@@ -172,14 +171,13 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
     let status: super::VerificationStatus = row.verification_status.parse().map_err(internal)?;
     let records = dev_zone::records_of(&row)?;
     let algorithm = row.dkim_algorithm().map_err(internal)?;
-    let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
     let window = match kind {
         IdentityKind::Domain => ctx.verification.window,
         IdentityKind::EmailAddress => email::LINK_VALIDITY,
     };
     let deadline = (status == super::VerificationStatus::Pending)
         .then(|| row.verification_started_at + window)
-        .and_then(|t| t.format(when).ok());
+        .map(crate::server::shown);
     Ok(IdentityDetail {
         summary: IdentitySummary {
             arn: identity_arn(&row.region, caller.account_id(), &row.name),
@@ -197,7 +195,7 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
             .iter()
             .map(|a| a.replace('\t', " → "))
             .collect(),
-        last_checked: row.last_checked_at.and_then(|t| t.format(when).ok()),
+        last_checked: row.last_checked_at.map(crate::server::shown),
         verification_deadline: deadline,
         dev_zone: row.dev_zone,
         dev_zone_available: ctx.dns.dev_zone_available(),

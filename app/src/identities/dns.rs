@@ -1,8 +1,12 @@
-//! DNS lookups for verification, over the DNS protocol (hickory-resolver): through the
-//! configured nameservers (or the system's), or — for identities the owner published to the
-//! development zone — through Sesame's own authoritative dev-zone server.
+//! DNS lookups, over the DNS protocol (hickory-resolver), for verification — through the
+//! configured nameservers (or the system's), or, for identities the owner published to the
+//! development zone, through Sesame's own authoritative dev-zone server — and for direct
+//! delivery (MX hosts and their addresses).
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
 
 use hickory_resolver::{
     config::{NameServerConfig, ResolverConfig, ResolverOpts},
@@ -11,7 +15,7 @@ use hickory_resolver::{
     TokioResolver,
 };
 
-/// The resolvers verification uses. Cheap to clone.
+/// The resolvers Sesame uses. Cheap to clone.
 #[derive(Clone)]
 pub struct DnsLookup {
     general: TokioResolver,
@@ -93,4 +97,56 @@ impl DnsLookup {
             }),
         }
     }
+
+    /// Where mail for `domain` goes (RFC 5321 §5.1, RFC 7505).
+    pub async fn mail_route(&self, domain: &str) -> Result<MailRoute, LookupFailure> {
+        match self.general.mx_lookup(format!("{domain}.")).await {
+            Ok(lookup) => {
+                let mut exchangers: Vec<(u16, String)> = lookup
+                    .iter()
+                    .map(|mx| {
+                        let host = mx.exchange().to_ascii();
+                        (mx.preference(), host.trim_end_matches('.').to_owned())
+                    })
+                    .collect();
+                exchangers.sort();
+                if exchangers.iter().any(|(_, host)| host.is_empty()) {
+                    return Ok(MailRoute::NullMx);
+                }
+                Ok(MailRoute::Hosts(
+                    exchangers.into_iter().map(|(_, h)| h).collect(),
+                ))
+            }
+            Err(e) if e.is_nx_domain() => Ok(MailRoute::NoSuchDomain),
+            // No MX: the domain itself is the implicit MX.
+            Err(e) if e.is_no_records_found() => Ok(MailRoute::Hosts(vec![domain.to_owned()])),
+            Err(e) => Err(LookupFailure {
+                name: domain.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// The IPv4 and IPv6 addresses of `host`.
+    pub async fn addresses(&self, host: &str) -> Result<Vec<IpAddr>, LookupFailure> {
+        match self.general.lookup_ip(format!("{host}.")).await {
+            Ok(lookup) => Ok(lookup.iter().collect()),
+            Err(e) if e.is_no_records_found() || e.is_nx_domain() => Ok(Vec::new()),
+            Err(e) => Err(LookupFailure {
+                name: host.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Where a domain's mail goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum MailRoute {
+    /// Its MX hosts, most preferred first (or the domain itself, without MX records).
+    Hosts(Vec<String>),
+    /// A null MX: the domain accepts no mail.
+    NullMx,
+    /// The domain does not exist.
+    NoSuchDomain,
 }

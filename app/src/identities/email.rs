@@ -65,7 +65,17 @@ pub async fn send_verification(
         .text_body(body)
         .write_to_vec()
         .map_err(internal)?;
-    mailbox::db::deliver(db, address, &sender, &subject, &raw).await?;
+    mailbox::db::deliver(
+        db,
+        &mailbox::db::Arrival {
+            recipient: address,
+            sender: &sender,
+            subject: &subject,
+            raw: &raw,
+            message_id: None,
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -1,29 +1,33 @@
 //! Queries on the mailbox.
 
 use sqlx::PgExecutor;
-use time::macros::format_description;
 use uuid::Uuid;
 
 use super::{MailboxEntry, MailboxMessage};
 use crate::ids::AccountId;
 
+/// A message arriving in the mailbox.
+pub struct Arrival<'a> {
+    pub recipient: &'a str,
+    pub sender: &'a str,
+    pub subject: &'a str,
+    pub raw: &'a [u8],
+    /// The accepted message it delivers (sink mode); None for Sesame's own mail.
+    pub message_id: Option<&'a str>,
+}
+
 /// Delivers a message into the mailbox.
-pub async fn deliver(
-    db: impl PgExecutor<'_>,
-    recipient: &str,
-    sender: &str,
-    subject: &str,
-    raw: &[u8],
-) -> Result<Uuid, sqlx::Error> {
+pub async fn deliver(db: impl PgExecutor<'_>, arrival: &Arrival<'_>) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"insert into mailbox_message (mailbox_message_id, recipient, sender, subject, raw)
-           values ($1, $2, $3, $4, $5) returning mailbox_message_id"#,
+        r#"insert into mailbox_message (mailbox_message_id, recipient, sender, subject, raw, message_id)
+           values ($1, $2, $3, $4, $5, $6) returning mailbox_message_id"#,
         Uuid::new_v4(),
-        recipient,
-        sender,
-        subject,
-        raw
+        arrival.recipient,
+        arrival.sender,
+        arrival.subject,
+        arrival.raw,
+        arrival.message_id
     )
     .fetch_one(db)
     .await
@@ -39,18 +43,18 @@ struct EntryRow {
 
 impl From<EntryRow> for MailboxEntry {
     fn from(r: EntryRow) -> Self {
-        let when = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
         MailboxEntry {
             mailbox_message_id: r.mailbox_message_id,
             recipient: r.recipient,
             sender: r.sender,
             subject: r.subject,
-            received: r.received_at.format(when).unwrap_or_default(),
+            received: crate::server::shown(r.received_at),
         }
     }
 }
 
-/// Messages to the account's email-address identities, newest first.
+/// What the account may read, newest first: mail to its email-address identities, and what
+/// its own sends delivered into the mailbox (sink mode).
 pub async fn list_for_account(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -61,6 +65,7 @@ pub async fn list_for_account(
         r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at
            from mailbox_message m
            where m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
+              or m.message_id in (select message_id from message where account_id = $1)
            order by m.received_at desc
            limit 200"#,
         account.as_str()
@@ -70,7 +75,7 @@ pub async fn list_for_account(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// One message, if it is addressed to one of the account's email-address identities.
+/// One message, if the account may read it (as in `list_for_account`).
 pub async fn find_for_account(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -81,7 +86,8 @@ pub async fn find_for_account(
         r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at, m.raw
            from mailbox_message m
            where m.mailbox_message_id = $2
-             and m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')"#,
+             and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
+                  or m.message_id in (select message_id from message where account_id = $1))"#,
         account.as_str(),
         id
     )

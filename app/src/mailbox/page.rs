@@ -11,7 +11,7 @@ pub fn MailboxPage() -> impl IntoView {
     let messages = Resource::new(|| (), |_| list_mailbox());
     view! {
         <h1>"Mailbox"</h1>
-        <p class="muted">"Mail delivered to your email-address identities by Sesame's built-in mailbox."</p>
+        <p class="muted">"Sesame's built-in mailbox (the sink delivery mode): mail to your email-address identities, and what your sends delivered here."</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match messages.await {

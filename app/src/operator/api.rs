@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::AccountSummary;
+use super::{AccountSummary, DeliveryOverview};
 use crate::{error::AppError, ids::AccountId};
 
 #[cfg(feature = "ssr")]
@@ -8,6 +8,19 @@ use {
     super::db,
     crate::{accounts::db as accounts, auth::session::require_operator, server::app_context},
 };
+
+/// How this Sesame delivers mail, and what waits in the queue.
+#[server(prefix = "/api", endpoint = "operator/delivery")]
+pub async fn delivery_status() -> Result<DeliveryOverview, AppError> {
+    require_operator().await?;
+    let ctx = app_context()?;
+    let (queued, oldest) = db::queue_depth(&ctx.pool).await?;
+    Ok(DeliveryOverview {
+        mode: ctx.delivery.to_string(),
+        queued_recipients: queued,
+        oldest_queued: oldest.map(crate::server::shown),
+    })
+}
 
 #[server(prefix = "/api", endpoint = "operator/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {

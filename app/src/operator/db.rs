@@ -55,3 +55,18 @@ pub async fn set_account_disabled(
     .await?;
     Ok(updated.rows_affected() == 1)
 }
+
+/// Recipients waiting for delivery, and when the oldest of their messages was accepted.
+pub async fn queue_depth(
+    db: impl PgExecutor<'_>,
+) -> Result<(i64, Option<time::OffsetDateTime>), sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"select count(*) as "queued!", min(m.created_at) as oldest
+           from message_recipient r join message m on m.message_id = r.message_id
+           where r.status = 'Queued'"#
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.queued, row.oldest))
+}

@@ -1,5 +1,5 @@
-//! The operator console: every account on the platform, disabling an account and granting
-//! production access.
+//! The operator console: every account on the platform, disabling an account, granting
+//! production access, and how mail is delivered.
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
 mod api;
@@ -13,6 +13,14 @@ pub use page::OperatorConsolePage;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AccountId;
+
+/// The delivery mode in words, and the queue's depth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryOverview {
+    pub mode: String,
+    pub queued_recipients: i64,
+    pub oldest_queued: Option<String>,
+}
 
 /// One account as the operator sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

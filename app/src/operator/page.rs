@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 
-use super::{list_accounts, AccountSummary, GrantProductionAccess, SetAccountDisabled};
-use crate::components::{FormError, LoadError};
+use super::{
+    delivery_status, list_accounts, AccountSummary, DeliveryOverview, GrantProductionAccess,
+    SetAccountDisabled,
+};
+use crate::components::{loaded, FormError, LoadError};
 
 /// `/operator`: every account on the platform.
 #[component]
@@ -12,8 +15,18 @@ pub fn OperatorConsolePage() -> impl IntoView {
         move || (set_disabled.version().get(), grant.version().get()),
         |_| list_accounts(),
     );
+    let delivery = Resource::new(|| (), |_| delivery_status());
     view! {
         <h1>"Operator console"</h1>
+        <h2>"Delivery"</h2>
+        {loaded(delivery, |d: DeliveryOverview| view! {
+            <dl class="facts">
+                <dt>"Mode"</dt><dd data-testid="delivery-mode">{d.mode}</dd>
+                <dt>"Queued recipients"</dt><dd>{d.queued_recipients}</dd>
+                <dt>"Oldest queued message"</dt><dd>{d.oldest_queued.unwrap_or_else(|| "—".to_owned())}</dd>
+            </dl>
+        })}
+        <h2>"Accounts"</h2>
         <FormError action=set_disabled/>
         <FormError action=grant/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

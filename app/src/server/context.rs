@@ -27,6 +27,8 @@ pub struct AppContext {
     pub public_origin: Arc<str>,
     pub dns: DnsLookup,
     pub verification: VerificationPolicy,
+    /// How mail is delivered, in words (the operator console shows it).
+    pub delivery: Arc<str>,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

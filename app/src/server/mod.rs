@@ -3,6 +3,8 @@
 
 pub mod context;
 pub mod errors;
+pub mod shown;
 pub mod vault;
 
 pub use context::{app_context, AppContext};
+pub use shown::shown;

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{
     components::loaded,
@@ -11,7 +12,7 @@ pub fn MessagesPage() -> impl IntoView {
     let messages = Resource::new(|| (), |_| list_messages());
     view! {
         <h1>"Messages"</h1>
-        <p class="muted">"Messages accepted from this account (through the API or the console). They wait in the queue until delivery is set up."</p>
+        <p class="muted">"Messages accepted from this account (through the API or the console), newest first. Open one for its delivery attempts, events and source."</p>
         {loaded(messages, |messages: Vec<MessageSummary>| {
             if messages.is_empty() {
                 return view! { <p>"No messages yet."</p> }.into_any();
@@ -28,7 +29,7 @@ pub fn MessagesPage() -> impl IntoView {
                                     <td><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
                                     <td>{m.status}</td>
                                     <td><code>{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
-                                    <td><code>{m.message_id}</code></td>
+                                    <td><A href=format!("/messages/{}", m.message_id)><code>{m.message_id.clone()}</code></A></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -1,0 +1,196 @@
+//! The delivery workers: claim due recipients under a lease, send each message to its
+//! claimed recipients (the simulator's locally, the rest by the configured route), and
+//! record every outcome — delivered, deferred to a later attempt (exponential backoff with
+//! jitter), or bounced (5xx; or still 4xx at the maximum age).
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use app::{
+    delivery::queue::{self, Attempt, Claimed, Outbound, Verdict},
+    identities::DkimAlgorithm,
+    server::vault::SecretVault,
+};
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use super::{
+    direct::Direct,
+    relay::Relay,
+    retry::RetryPolicy,
+    simulator, sink,
+    transport::{Envelope, RecipientResult, Reply},
+    wire::{self, DkimKey},
+};
+
+/// Where mail goes.
+pub enum Route {
+    Sink,
+    Relay(Relay),
+    Direct(Box<Direct>),
+}
+
+pub struct Deliverer {
+    pub pool: PgPool,
+    pub vault: SecretVault,
+    pub route: Route,
+    pub retry: RetryPolicy,
+    /// Recipients claimed at a time.
+    pub batch: i64,
+    pub lease: Duration,
+    /// How long an idle worker waits before looking again.
+    pub poll: Duration,
+}
+
+impl Deliverer {
+    /// Starts `workers` workers; they run until the process stops (a stopped worker's
+    /// claims come back when their lease ends).
+    pub fn spawn(self: Arc<Self>, workers: usize) {
+        for _ in 0..workers {
+            let deliverer = Arc::clone(&self);
+            tokio::spawn(async move {
+                loop {
+                    match deliverer.run_once().await {
+                        Ok(0) => tokio::time::sleep(deliverer.poll).await,
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "delivery round failed; retrying");
+                            tokio::time::sleep(deliverer.poll).await;
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /// One round: claims due recipients and delivers their messages. Returns how many
+    /// recipients were claimed.
+    pub async fn run_once(&self) -> Result<usize, sqlx::Error> {
+        let claimed = queue::claim_due(&self.pool, self.batch, self.lease.as_secs_f64()).await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let mut by_message: BTreeMap<&str, Vec<&Claimed>> = BTreeMap::new();
+        for recipient in &claimed {
+            by_message
+                .entry(recipient.message_id.as_str())
+                .or_default()
+                .push(recipient);
+        }
+        let ids: Vec<String> = by_message.keys().map(|id| (*id).to_owned()).collect();
+        for message in queue::outbound(&self.pool, &ids).await? {
+            if let Some(recipients) = by_message.get(message.message_id.as_str()) {
+                self.deliver(&message, recipients).await?;
+            }
+        }
+        Ok(claimed.len())
+    }
+
+    async fn deliver(&self, message: &Outbound, claimed: &[&Claimed]) -> Result<(), sqlx::Error> {
+        let started = OffsetDateTime::now_utc();
+        // (index into `claimed`, the server that answered, the result)
+        let mut results: Vec<(usize, String, RecipientResult)> = Vec::new();
+        let mut outgoing: Vec<usize> = Vec::new();
+        for (index, recipient) in claimed.iter().enumerate() {
+            match simulator::simulate(&recipient.address) {
+                Some(result) => results.push((index, "simulator".to_owned(), result)),
+                None => outgoing.push(index),
+            }
+        }
+        if !outgoing.is_empty() {
+            results.extend(self.send(message, claimed, &outgoing).await);
+        }
+        let age = Duration::try_from(started - message.created_at).unwrap_or_default();
+        let attempts: Vec<Attempt> = results
+            .into_iter()
+            .map(|(index, remote_host, result)| Attempt {
+                position: claimed[index].position,
+                remote_host,
+                reply: result.reply().to_string(),
+                verdict: self.verdict(&result, claimed[index].attempts, age),
+            })
+            .collect();
+        queue::record_attempts(&self.pool, &message.message_id, started, &attempts).await
+    }
+
+    /// Sends to `claimed[i]` for each i in `outgoing`, by the configured route.
+    async fn send(
+        &self,
+        message: &Outbound,
+        claimed: &[&Claimed],
+        outgoing: &[usize],
+    ) -> Vec<(usize, String, RecipientResult)> {
+        let data = match self.prepare(message) {
+            Ok(data) => data,
+            Err(problem) => {
+                tracing::error!(message_id = %message.message_id, %problem, "a message could not be prepared for sending");
+                let result = RecipientResult::Deferred(Reply::new(
+                    451,
+                    "4.3.0 the message could not be prepared for sending",
+                ));
+                return outgoing
+                    .iter()
+                    .map(|&i| (i, "sesame".to_owned(), result.clone()))
+                    .collect();
+            }
+        };
+        let recipients: Vec<&str> = outgoing
+            .iter()
+            .map(|&i| claimed[i].address.as_str())
+            .collect();
+        let envelope = Envelope {
+            message_id: &message.message_id,
+            from: &message.envelope_from,
+            recipients: &recipients,
+            data: &data,
+        };
+        let outcomes = match &self.route {
+            Route::Sink => sink::deliver_all(&self.pool, &envelope).await,
+            Route::Relay(relay) => relay.deliver(&envelope).await,
+            Route::Direct(direct) => direct.deliver(&envelope).await,
+        };
+        outcomes
+            .into_iter()
+            .map(|o| (outgoing[o.recipient], o.remote_host, o.result))
+            .collect()
+    }
+
+    /// The message as it goes out: CRLF line endings, DKIM-signed when the owner's domain
+    /// identity has a key.
+    fn prepare(&self, message: &Outbound) -> Result<Vec<u8>, String> {
+        let normalised = wire::normalise_line_endings(&message.raw);
+        let Some(signing) = &message.signing else {
+            return Ok(normalised);
+        };
+        let private_key = self
+            .vault
+            .open(&signing.private_key, &signing.identity_id.to_string())
+            .map_err(|e| format!("the DKIM key of {} does not open: {e}", signing.domain))?;
+        let algorithm: DkimAlgorithm = signing.algorithm.parse()?;
+        let key = DkimKey {
+            domain: signing.domain.clone(),
+            selector: signing.selector.clone(),
+            algorithm,
+            private_key,
+        };
+        wire::sign(&normalised, &key)
+    }
+
+    fn verdict(&self, result: &RecipientResult, attempts: i32, age: Duration) -> Verdict {
+        match result {
+            RecipientResult::Delivered(_) => Verdict::Delivered,
+            RecipientResult::Bounced(_) => Verdict::Bounced {
+                bounce_type: "Permanent",
+            },
+            RecipientResult::Deferred(_) => {
+                match self.retry.next_delay(attempts.max(1) as u32, age) {
+                    Some(delay) => Verdict::Deferred {
+                        retry_at: OffsetDateTime::now_utc() + delay,
+                    },
+                    None => Verdict::Bounced {
+                        bounce_type: "Transient",
+                    },
+                }
+            }
+        }
+    }
+}

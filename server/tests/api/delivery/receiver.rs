@@ -1,0 +1,179 @@
+//! A receiving SMTP server on loopback whose replies a test scripts: per RCPT TO, and per
+//! DATA (by how many DATA commands came before), including never answering. Like the
+//! lenient servers SMTP smuggling exploits, it ends DATA at a bare `\n.\n` too, so a
+//! message that was not normalised would arrive as more than one.
+
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::{TcpListener, TcpStream},
+};
+
+/// A message as the receiver took it (after its 250).
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub mail_from: String,
+    pub recipients: Vec<String>,
+    pub data: String,
+}
+
+/// The reply to DATA: a reply line, or silence.
+pub enum DataReply {
+    Say(&'static str),
+    Hang,
+}
+
+type RcptScript = dyn Fn(&str) -> &'static str + Send + Sync;
+type DataScript = dyn Fn(usize) -> DataReply + Send + Sync;
+
+#[derive(Default)]
+struct Log {
+    received: Vec<Received>,
+    data_commands: usize,
+}
+
+pub struct Receiver {
+    pub addr: SocketAddr,
+    log: Arc<Mutex<Log>>,
+}
+
+impl Receiver {
+    /// Accepts every recipient and every message.
+    pub async fn accepting() -> Self {
+        Self::start(
+            |_| "250 2.1.5 Ok",
+            |_| DataReply::Say("250 2.0.0 Ok: queued"),
+        )
+        .await
+    }
+
+    /// `rcpt` answers each RCPT TO (by address); `data` answers the n-th DATA (from 0).
+    pub async fn start(
+        rcpt: impl Fn(&str) -> &'static str + Send + Sync + 'static,
+        data: impl Fn(usize) -> DataReply + Send + Sync + 'static,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let log = Arc::new(Mutex::new(Log::default()));
+        let script: (Arc<RcptScript>, Arc<DataScript>) = (Arc::new(rcpt), Arc::new(data));
+        let shared = Arc::clone(&log);
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (log, script) = (Arc::clone(&shared), script.clone());
+                tokio::spawn(async move {
+                    let _ = converse(stream, &log, &script).await;
+                });
+            }
+        });
+        Self { addr, log }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.log.lock().unwrap().received.clone()
+    }
+
+    pub fn data_commands(&self) -> usize {
+        self.log.lock().unwrap().data_commands
+    }
+}
+
+async fn converse(
+    stream: TcpStream,
+    log: &Mutex<Log>,
+    (rcpt, data): &(Arc<RcptScript>, Arc<DataScript>),
+) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 receiver.test ESMTP\r\n").await?;
+    let (mut mail_from, mut recipients) = (String::new(), Vec::new());
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = String::from_utf8_lossy(&line).trim_end().to_owned();
+        let verb = command.get(..4).unwrap_or("").to_ascii_uppercase();
+        let reply: String = match verb.as_str() {
+            "EHLO" | "HELO" => "250-receiver.test\r\n250 8BITMIME".into(),
+            "MAIL" => {
+                mail_from = between_brackets(&command);
+                recipients.clear();
+                "250 2.1.0 Ok".into()
+            }
+            "RCPT" => {
+                let address = between_brackets(&command);
+                let answer = rcpt(&address);
+                if answer.starts_with('2') {
+                    recipients.push(address);
+                }
+                answer.into()
+            }
+            "DATA" => {
+                write
+                    .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                    .await?;
+                let body = read_data(&mut lines).await?;
+                let nth = {
+                    let mut log = log.lock().unwrap();
+                    log.data_commands += 1;
+                    log.data_commands - 1
+                };
+                match data(nth) {
+                    DataReply::Hang => std::future::pending::<String>().await,
+                    DataReply::Say(answer) => {
+                        if answer.starts_with('2') {
+                            log.lock().unwrap().received.push(Received {
+                                mail_from: mail_from.clone(),
+                                recipients: recipients.clone(),
+                                data: body,
+                            });
+                        }
+                        answer.into()
+                    }
+                }
+            }
+            "RSET" | "NOOP" => "250 2.0.0 Ok".into(),
+            "QUIT" => {
+                write.write_all(b"221 2.0.0 Bye\r\n").await?;
+                return Ok(());
+            }
+            _ => "502 5.5.2 Command not recognized".into(),
+        };
+        write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+    }
+}
+
+/// Reads DATA up to a line holding only "." (ended by LF alone as well as CRLF), undoing
+/// dot-stuffing.
+async fn read_data(
+    lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
+) -> std::io::Result<String> {
+    let mut body = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if lines.read_until(b'\n', &mut line).await? == 0 {
+            break;
+        }
+        if line == b".\r\n" || line == b".\n" {
+            break;
+        }
+        let unstuffed = line.strip_prefix(b".").unwrap_or(&line);
+        body.extend_from_slice(unstuffed);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+fn between_brackets(command: &str) -> String {
+    let start = command.find('<').map_or(0, |i| i + 1);
+    let end = command.rfind('>').unwrap_or(command.len());
+    command[start..end].to_owned()
+}
