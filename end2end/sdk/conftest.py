@@ -21,18 +21,45 @@ PASSWORD = "plum-ladder-sunrise-42"
 REGION = "us-east-1"
 
 
+@dataclass(frozen=True)
+class Sesame:
+    """A running Sesame: where its API listens, and its admin command line."""
+
+    base_url: str
+    admin_command: tuple[str, ...]
+
+    @staticmethod
+    def from_env() -> "Sesame":
+        return Sesame(os.environ["BASE_URL"], tuple(shlex.split(os.environ["SESAME_ADMIN"])))
+
+    def admin(self, *args: str) -> str:
+        """Runs `sesame admin …` and returns its stdout."""
+        result = subprocess.run(
+            [*self.admin_command, *args],
+            env={**os.environ, "SESAME_PASSWORD": PASSWORD},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"{args}: {result.stderr}"
+        return result.stdout
+
+    def access_key(self, account_id: str, email: str) -> "Account":
+        lines = self.admin("create-access-key", "--account", account_id, "--email", email)
+        values = dict(line.split("=", 1) for line in lines.strip().splitlines())
+        return Account(
+            account_id, email, values["ACCESS_KEY_ID"], values["SECRET_ACCESS_KEY"], self
+        )
+
+    def new_account(self, name: str = "sdk") -> "Account":
+        email = f"{name}-{uuid.uuid4().hex[:12]}@sdk.example"
+        account_id = self.admin("create-account", "--name", name, "--email", email).strip()
+        return self.access_key(account_id, email)
+
+
 def admin(*args: str) -> str:
-    """Runs `sesame admin …` and returns its stdout."""
-    command = shlex.split(os.environ["SESAME_ADMIN"]) + list(args)
-    result = subprocess.run(
-        command,
-        env={**os.environ, "SESAME_PASSWORD": PASSWORD},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"{args}: {result.stderr}"
-    return result.stdout
+    """Runs `sesame admin …` against the Sesame under test."""
+    return Sesame.from_env().admin(*args)
 
 
 @dataclass
@@ -43,12 +70,13 @@ class Account:
     user_email: str
     access_key_id: str
     secret_access_key: str
+    sesame: Sesame
 
     def client(self, service: str = "ses", region: str = REGION, secret: str | None = None):
         return boto3.client(
             service,
             region_name=region,
-            endpoint_url=os.environ["BASE_URL"],
+            endpoint_url=self.sesame.base_url,
             aws_access_key_id=self.access_key_id,
             aws_secret_access_key=secret or self.secret_access_key,
             # No retries: a refusal (Throttling included) is what the tests look at.
@@ -60,21 +88,13 @@ class Account:
 
 
 def access_key(account_id: str, email: str) -> Account:
-    lines = admin("create-access-key", "--account", account_id, "--email", email)
-    values = dict(line.split("=", 1) for line in lines.strip().splitlines())
-    return Account(account_id, email, values["ACCESS_KEY_ID"], values["SECRET_ACCESS_KEY"])
+    return Sesame.from_env().access_key(account_id, email)
 
 
 @pytest.fixture
 def new_account():
     """Makes a fresh account (and its admin's access key) per call."""
-
-    def make(name: str = "sdk") -> Account:
-        email = f"{name}-{uuid.uuid4().hex[:12]}@sdk.example"
-        account_id = admin("create-account", "--name", name, "--email", email).strip()
-        return access_key(account_id, email)
-
-    return make
+    return Sesame.from_env().new_account
 
 
 @pytest.fixture
@@ -88,7 +108,7 @@ def verified_domain(account: Account, domain: str) -> None:
     the verification worker has found them (./dev test runs it every second)."""
     ses = account.client()
     ses.verify_domain_identity(Domain=domain)
-    admin("publish-dev-zone", "--account", account.account_id, "--identity", domain)
+    account.sesame.admin("publish-dev-zone", "--account", account.account_id, "--identity", domain)
     for _ in range(60):
         attributes = ses.get_identity_verification_attributes(Identities=[domain])
         if attributes["VerificationAttributes"][domain]["VerificationStatus"] == "Success":
@@ -98,7 +118,7 @@ def verified_domain(account: Account, domain: str) -> None:
 
 
 def set_quota(account: Account, per_day: int, per_second: int) -> None:
-    admin(
+    account.sesame.admin(
         "set-quota",
         "--account", account.account_id,
         "--max-24-hour-send", str(per_day),

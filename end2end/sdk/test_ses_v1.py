@@ -1,6 +1,7 @@
 """The SES v1 Query API through boto3 and the AWS CLI: identities, policies, the quota,
 signature errors, roles and account isolation, with SES's error codes and texts."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -120,7 +121,7 @@ def test_send_quota(new_account):
 def test_signature_and_credential_errors(new_account):
     owner = new_account()
     assert error_of(owner.client(secret="not-the-secret").get_send_quota)[::2] == ("SignatureDoesNotMatch", 403)
-    stranger = owner.__class__(owner.account_id, owner.user_email, "AKIAAAAAAAAAAAAAAAAA", "x")
+    stranger = dataclasses.replace(owner, access_key_id="AKIAAAAAAAAAAAAAAAAA", secret_access_key="x")
     assert error_of(stranger.client().get_send_quota) == (
         "InvalidClientTokenId",
         "The security token included in the request is invalid.",

@@ -2,7 +2,7 @@ import { test, expect, hydrated, uniqueEmail } from "./fixtures";
 
 const PASSWORD = "plum-ladder-sunrise-42";
 
-test("verify a domain, send a test email from it, see it in Messages and the quota", async ({ page }) => {
+test("verify a domain, send from it, follow the delivery, read it in the mailbox, see the quota", async ({ page }) => {
   await page.goto("/sign-up");
   await hydrated(page);
   await page.getByLabel("Account name").fill("Sender Co");
@@ -37,13 +37,44 @@ test("verify a domain, send a test email from it, see it in Messages and the quo
   await page.getByRole("status").getByRole("link", { name: "Messages" }).click();
   await expect(page.getByTestId("message").first()).toContainText(id);
   await expect(page.getByTestId("message").first()).toContainText(`shop@${domain}`);
-  await expect(page.getByTestId("message").first()).toContainText("success@simulator.amazonses.com: Queued");
+  await expect(page.getByTestId("message").first()).toContainText(/success@simulator.amazonses.com: (Queued|Delivered)/);
+
+  // The message's page: the simulator delivered it (the worker may need a moment).
+  await page.getByRole("link", { name: id }).click();
+  await expect(page).toHaveURL(new RegExp(`/messages/${id}$`));
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("message-status")).toHaveText("Delivered", { timeout: 1000 });
+  }).toPass({ timeout: 15000 });
+  await expect(page.getByTestId("attempt")).toContainText("simulator");
+  await expect(page.getByTestId("attempt")).toContainText("250 2.0.0 Ok: simulated delivery");
+  await expect(page.getByTestId("event")).toHaveText([/Send/, /Delivery/]);
+  await expect(page.getByTestId("raw")).toContainText(`From: "Shop" <shop@${domain}>`);
+
+  // Mail to an address of the verified domain (allowed from the sandbox) is "delivered"
+  // into Sesame's mailbox (sink mode), DKIM-signed for the domain.
+  await page.getByRole("link", { name: "Send test email" }).click();
+  await page.getByLabel("From", { exact: true }).fill(`Shop <shop@${domain}>`);
+  await page.getByLabel("To", { exact: true }).fill(`reader@${domain}`);
+  await page.getByLabel("Subject").fill("Into the mailbox");
+  await page.getByLabel("Text").fill("Signed and stored");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("message-id")).toHaveText(/-000000$/);
+  await page.getByRole("link", { name: "Mailbox" }).click();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("link", { name: "Into the mailbox" })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15000 });
+  await page.getByRole("link", { name: "Into the mailbox" }).click();
+  await expect(page.getByTestId("body")).toContainText("Signed and stored");
+  await expect(page.getByTestId("raw")).toContainText("DKIM-Signature: v=1; a=rsa-sha256;");
+  await expect(page.getByTestId("raw")).toContainText(`d=${domain}`);
 
   // The quota counts the recipient; the admin can ask to leave the sandbox.
   await page.getByRole("link", { name: "Overview" }).click();
   const quota = page.getByTestId("quota-us-east-1");
   await expect(quota).toContainText("Sandbox");
-  await expect(quota.locator("td").nth(2)).toHaveText("1");
+  await expect(quota.locator("td").nth(2)).toHaveText("2");
   await quota.getByRole("button", { name: "Request production access" }).click();
   await expect(quota).toContainText("production access requested");
 });

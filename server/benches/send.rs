@@ -52,6 +52,8 @@ async fn main() -> anyhow::Result<()> {
     settings.dns.dev_zone = false;
     settings.dns.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
     settings.master_key = Some(STANDARD.encode(master_key).into());
+    // Acceptance alone (quality.md P1); delivery end to end is measured on its own.
+    settings.delivery.workers = 0;
     let database = Database::open(&settings, IfRunning::Refuse).await?;
     let url = database
         .embedded_url()
