@@ -2,6 +2,7 @@
 //! server on loopback (`relay` mode) or Sesame's mailbox (`sink`), with per-recipient
 //! outcomes, retries, bounces and leases; and the set-up those tests share.
 
+mod crash;
 mod receiver;
 mod relay;
 mod retries;
