@@ -3,6 +3,8 @@
 //! outcomes, retries, bounces and leases; and the set-up those tests share.
 
 mod crash;
+mod direct;
+mod mail_dns;
 mod receiver;
 mod relay;
 mod retries;
