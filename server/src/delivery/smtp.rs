@@ -72,6 +72,14 @@ async fn open(target: &Target<'_>) -> Result<Client, Reply> {
                 format!("4.4.1 could not connect to {}: {e}", target.host),
             )
         })?;
+    // mail-send writes the data and its final dot separately: with Nagle's algorithm the
+    // dot waits for the receiver's delayed ACK (40 ms a message).
+    tcp.set_nodelay(true).map_err(|e| {
+        Reply::new(
+            451,
+            format!("4.4.1 connection to {} failed: {e}", target.host),
+        )
+    })?;
     let plain = SmtpClient {
         stream: tcp,
         timeout: target.timeout,
