@@ -18,10 +18,10 @@ use secrecy::ExposeSecret;
 use sesame::{
     config::{Overrides, Settings},
     database::{Database, IfRunning},
-    ses::sigv4::{authorization_header, payload_hash, SignedRequest},
+    ses::sigv4::signed_form_post,
     startup::Application,
 };
-use time::{macros::format_description, OffsetDateTime};
+use time::OffsetDateTime;
 
 /// A running Sesame and its tenants.
 pub struct Bench {
@@ -131,32 +131,19 @@ pub async fn signed_post(
     body: &str,
 ) -> anyhow::Result<u16> {
     let host = base.trim_start_matches("http://");
-    let amz_date = OffsetDateTime::now_utc().format(format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    ))?;
-    let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-    let headers = vec![
-        ("content-type".to_owned(), content_type.to_owned()),
-        ("host".to_owned(), host.to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    let hash = payload_hash(body.as_bytes());
-    let request = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let authorization = authorization_header(id, secret, "us-east-1", &amz_date, &request);
-    let response = client
-        .post(format!("{base}/"))
-        .header("content-type", content_type)
-        .header("x-amz-date", amz_date)
-        .header("authorization", authorization)
-        .body(body.to_owned())
-        .send()
-        .await?;
+    let headers = signed_form_post(
+        host,
+        (id, secret),
+        "us-east-1",
+        OffsetDateTime::now_utc(),
+        body,
+        &[],
+    );
+    let mut request = client.post(format!("{base}/")).body(body.to_owned());
+    for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
+        request = request.header(name, value);
+    }
+    let response = request.send().await?;
     Ok(response.status().as_u16())
 }
 

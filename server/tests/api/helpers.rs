@@ -8,14 +8,14 @@ use reqwest::{
     header, Client, Response, StatusCode,
 };
 use serde_json::Value;
-use sesame::ses::sigv4::{authorization_header, payload_hash, SignedRequest};
+use sesame::ses::sigv4::signed_form_post;
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
     startup::Application,
 };
 use sqlx::PgPool;
-use time::{macros::format_description, OffsetDateTime};
+use time::OffsetDateTime;
 
 pub const PASSWORD: &str = "plum-ladder-sunrise-42";
 
@@ -241,38 +241,10 @@ pub async fn ses_call_at(
     at: OffsetDateTime,
     extra: &[(&str, &str)],
 ) -> Result<(StatusCode, header::HeaderMap, String), reqwest::Error> {
-    let host = base.trim_start_matches("http://").to_owned();
-    let amz_date = at
-        .format(format_description!(
-            "[year][month][day]T[hour][minute][second]Z"
-        ))
-        .unwrap();
-    let mut headers = vec![
-        (
-            "content-type".to_owned(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-        ),
-        ("host".to_owned(), host),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    headers.extend(
-        extra
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-    );
-    headers.sort();
-    let hash = payload_hash(body.as_bytes());
-    let request = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let authorization = authorization_header(id, secret, "us-east-1", &amz_date, &request);
+    let host = base.trim_start_matches("http://");
+    let headers = signed_form_post(host, (id, secret), "us-east-1", at, body, extra);
     let mut request = reqwest::Client::new()
         .post(format!("{base}/"))
-        .header("authorization", authorization)
         .body(body.to_owned());
     for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
         request = request.header(name, value);
@@ -298,4 +270,23 @@ pub async fn create_operator(pool: &PgPool, email: &str, password: &str) {
     app::auth::db::insert_operator(pool, email, &hash)
         .await
         .unwrap();
+}
+
+impl TestApp {
+    /// A browser signed in as a new operator, `ops@platform.example.com`.
+    pub async fn operator(&self) -> Browser {
+        create_operator(&self.pool, "ops@platform.example.com", PASSWORD).await;
+        let operator = self.browser();
+        let response = operator
+            .call(
+                "auth/operator-sign-in",
+                &[
+                    ("email", "ops@platform.example.com"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert!(response.status().is_success(), "operator sign-in failed");
+        operator
+    }
 }

@@ -3,23 +3,13 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{create_operator, TestApp, PASSWORD};
+use crate::helpers::{TestApp, PASSWORD};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn an_operator_disables_an_account_and_its_users_lose_access(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let (user, account) = app.new_account("Acme").await;
-    create_operator(&app.pool, "ops@platform.example.com", PASSWORD).await;
-    let operator = app.browser();
-    operator
-        .call(
-            "auth/operator-sign-in",
-            &[
-                ("email", "ops@platform.example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let operator = app.operator().await;
 
     operator
         .json(
@@ -118,17 +108,7 @@ async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgP
     let requested = admin.json("account/overview", &[]).await;
     assert_eq!(region(&requested)["production_access_requested"], true);
 
-    create_operator(&app.pool, "ops@platform.example.com", PASSWORD).await;
-    let operator = app.browser();
-    operator
-        .call(
-            "auth/operator-sign-in",
-            &[
-                ("email", "ops@platform.example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let operator = app.operator().await;
     let accounts = operator.json("operator/accounts", &[]).await;
     assert_eq!(accounts[0]["production_access_requests"][0], "us-east-1");
     operator

@@ -1,6 +1,5 @@
 //! `relay` mode: what reaches the receiving server.
 
-use base64::{engine::general_purpose::STANDARD, Engine};
 use mail_auth::{
     hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts},
     AuthenticatedMessage, DkimResult, MessageAuthenticator,
@@ -11,7 +10,7 @@ use sqlx::PgPool;
 use super::{finished, outcomes, receiver::Receiver, relay_to, send_to, sender};
 use crate::{
     helpers::{ses_key, TestApp},
-    sending::{element, leave_sandbox, raise_send_rate, send, verified_domain},
+    sending::{element, leave_sandbox, put_policy, raise_send_rate, send_raw, verified_domain},
 };
 
 #[sqlx::test(migrations = "../migrations")]
@@ -31,29 +30,13 @@ async fn a_delegated_send_arrives_signed_with_the_owners_key_and_without_x_ses_h
     let policy = format!(
         r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}"}}]}}"#
     );
-    owner
-        .json(
-            "policies/put",
-            &[
-                ("identity_id", &identity),
-                ("name", "delegate"),
-                ("document", &policy),
-                ("replace", "false"),
-            ],
-        )
-        .await;
+    put_policy(&owner, &identity, "delegate", &policy).await;
     let raw = format!(
         "X-SES-SOURCE-ARN: {arn}\r\nX-SES-CONFIGURATION-SET: ignored\r\nFrom: News <news@owner.example>\r\n\
          To: customer@elsewhere.example\r\nSubject: Offers\r\n\r\nThis week only.\r\n"
     );
-    let data = STANDARD.encode(&raw);
     let key = ses_key(&delegate).await;
-    let (status, xml) = send(
-        &app,
-        &key,
-        &[("Action", "SendRawEmail"), ("RawMessage.Data", &data)],
-    )
-    .await;
+    let (status, xml) = send_raw(&app, &key, &raw).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
     let message_id = element(&xml, "MessageId").unwrap();
     assert_eq!(finished(&app.pool, message_id).await, "Delivered");
@@ -98,13 +81,7 @@ async fn bare_line_feeds_and_lone_dots_arrive_as_exactly_one_message(pool: PgPoo
     // A body that, sent as it is, would end DATA at a lenient server and smuggle a second
     // message in.
     let raw = "From: shop@owner.example\nTo: one@elsewhere.example\nSubject: Smuggle\n\nfirst\n.\nMAIL FROM:<ceo@owner.example>\r\nRCPT TO:<victim@elsewhere.example>\r\nDATA\r\nsmuggled\r\n.\r\nlast\r.\n";
-    let data = STANDARD.encode(raw);
-    let (status, xml) = send(
-        &app,
-        &key,
-        &[("Action", "SendRawEmail"), ("RawMessage.Data", &data)],
-    )
-    .await;
+    let (status, xml) = send_raw(&app, &key, raw).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
     finished(&app.pool, element(&xml, "MessageId").unwrap()).await;
 

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use super::{finished, quick_retries, send_to, sender};
-use crate::helpers::{create_operator, TestApp, PASSWORD};
+use crate::helpers::TestApp;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn sink_mode_delivers_signed_mail_into_the_senders_mailbox(pool: PgPool) {
@@ -74,17 +74,7 @@ async fn sink_mode_delivers_signed_mail_into_the_senders_mailbox(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_operator_sees_the_delivery_mode_and_the_queue(pool: PgPool) {
     let app = TestApp::spawn_with(pool, |s| s.delivery.workers = 0).await;
-    create_operator(&app.pool, "ops@platform.example.com", PASSWORD).await;
-    let operator = app.browser();
-    operator
-        .call(
-            "auth/operator-sign-in",
-            &[
-                ("email", "ops@platform.example.com"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    let operator = app.operator().await;
     let status = operator.json("operator/delivery", &[]).await;
     assert_eq!(
         status["mode"],

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use super::{
-    element, leave_sandbox, raise_send_rate, send, send_email, verified_domain, SIMULATOR,
+    element, leave_sandbox, put_policy, raise_send_rate, send, send_email, verified_domain,
+    SIMULATOR,
 };
 use crate::helpers::{ses_key, TestApp};
 
@@ -128,17 +129,7 @@ async fn delegates_send_only_where_a_policy_allows_and_x_ses_headers_are_removed
     let policy = format!(
         r#"{{"Statement": [{{"Sid": "News", "Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}", "Condition": {{"StringLike": {{"ses:FromAddress": "news@owner.example"}}}}}}]}}"#
     );
-    owner
-        .json(
-            "policies/put",
-            &[
-                ("identity_id", &identity),
-                ("name", "delegate"),
-                ("document", &policy),
-                ("replace", "false"),
-            ],
-        )
-        .await;
+    put_policy(&owner, &identity, "delegate", &policy).await;
     let (status, xml) = send(&app, &key, &raw_send).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
     let id = element(&xml, "MessageId").unwrap();
@@ -258,17 +249,7 @@ async fn every_address_a_raw_message_uses_is_authorized(pool: PgPool) {
             {{"Effect": "Deny", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}",
               "Condition": {{"ForAnyValue:StringLike": {{"ses:Recipients": "*@competitor.example"}}}}}}]}}"#
     );
-    owner
-        .json(
-            "policies/put",
-            &[
-                ("identity_id", &identity),
-                ("name", "grant"),
-                ("document", &policy),
-                ("replace", "false"),
-            ],
-        )
-        .await;
+    put_policy(&owner, &identity, "grant", &policy).await;
     let raw = |headers: &str| {
         STANDARD.encode(format!(
             "{headers}To: {SIMULATOR}\r\nSubject: x\r\n\r\nBody\r\n"

@@ -4,6 +4,7 @@
 mod authorization;
 mod quotas;
 
+use base64::{engine::general_purpose::STANDARD, Engine};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -71,6 +72,32 @@ pub async fn raise_send_rate(pool: &PgPool, account: &str) {
         .execute(pool)
         .await
         .unwrap();
+}
+
+/// Puts (creates) a sending authorization policy on the owner's identity.
+pub async fn put_policy(owner: &Browser, identity_id: &str, name: &str, document: &str) {
+    owner
+        .json(
+            "policies/put",
+            &[
+                ("identity_id", identity_id),
+                ("name", name),
+                ("document", document),
+                ("replace", "false"),
+            ],
+        )
+        .await;
+}
+
+/// Sends `raw` (a whole message) with SendRawEmail; returns the status and the XML.
+pub async fn send_raw(app: &TestApp, key: &(String, String), raw: &str) -> (StatusCode, String) {
+    let data = STANDARD.encode(raw);
+    send(
+        app,
+        key,
+        &[("Action", "SendRawEmail"), ("RawMessage.Data", &data)],
+    )
+    .await
 }
 
 /// Sets the account's daily quota (-1: unlimited) and per-second rate.
