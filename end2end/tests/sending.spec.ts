@@ -67,6 +67,7 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   }).toPass({ timeout: 15000 });
   await page.getByRole("link", { name: "Into the mailbox" }).click();
   await expect(page.getByTestId("body")).toContainText("Signed and stored");
+  await expect(page.getByTestId("header").filter({ hasText: "DKIM-Signature" })).toContainText(`d=${domain}`);
   await expect(page.getByTestId("raw")).toContainText("DKIM-Signature: v=1; a=rsa-sha256;");
   await expect(page.getByTestId("raw")).toContainText(`d=${domain}`);
 

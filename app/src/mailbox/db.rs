@@ -93,18 +93,41 @@ pub async fn find_for_account(
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| MailboxMessage {
-        text: mail_parser::MessageParser::new()
-            .parse(&r.raw)
-            .and_then(|m| m.body_text(0).map(|t| t.into_owned())),
-        raw: String::from_utf8_lossy(&r.raw).into_owned(),
-        entry: EntryRow {
-            mailbox_message_id: r.mailbox_message_id,
-            recipient: r.recipient,
-            sender: r.sender,
-            subject: r.subject,
-            received_at: r.received_at,
+    Ok(row.map(|r| {
+        let parsed = mail_parser::MessageParser::new().parse(&r.raw);
+        MailboxMessage {
+            headers: parsed
+                .as_ref()
+                .map(|m| headers_of(m, &r.raw))
+                .unwrap_or_default(),
+            text: parsed.and_then(|m| m.body_text(0).map(|t| t.into_owned())),
+            raw: String::from_utf8_lossy(&r.raw).into_owned(),
+            entry: EntryRow {
+                mailbox_message_id: r.mailbox_message_id,
+                recipient: r.recipient,
+                sender: r.sender,
+                subject: r.subject,
+                received_at: r.received_at,
+            }
+            .into(),
         }
-        .into(),
     }))
+}
+
+/// Each header's name and raw value, unfolded.
+fn headers_of(message: &mail_parser::Message<'_>, raw: &[u8]) -> Vec<(String, String)> {
+    message
+        .headers()
+        .iter()
+        .map(|h| {
+            let value = raw
+                .get(h.offset_start as usize..h.offset_end as usize)
+                .unwrap_or_default();
+            let value = String::from_utf8_lossy(value);
+            (
+                h.name.as_str().to_owned(),
+                value.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        })
+        .collect()
 }

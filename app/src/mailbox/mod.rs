@@ -22,10 +22,13 @@ pub struct MailboxEntry {
     pub received: String,
 }
 
-/// One message with its text body (decoded by a MIME parser) and its full source.
+/// One message with its headers and text body (decoded by a MIME parser) and its full
+/// source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxMessage {
     pub entry: MailboxEntry,
+    /// (name, value) in order, folded lines joined (the DKIM-Signature among them).
+    pub headers: Vec<(String, String)>,
     pub text: Option<String>,
     pub raw: String,
 }

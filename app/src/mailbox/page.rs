@@ -72,6 +72,17 @@ pub fn MailboxMessagePage() -> impl IntoView {
                                 <dt>"To"</dt><dd>{m.entry.recipient}</dd>
                                 <dt>"Received"</dt><dd>{m.entry.received}</dd>
                             </dl>
+                            <h2>"Headers"</h2>
+                            <div class="table-wrap">
+                                <table class="headers">
+                                    <tbody>
+                                        {m.headers.into_iter().map(|(name, value)| view! {
+                                            <tr data-testid="header"><th scope="row">{name}</th><td><code>{value}</code></td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <h2>"Text"</h2>
                             <pre class="body" data-testid="body">{text}</pre>
                             <h2>"Links"</h2>
                             <ul>{links.into_iter().map(|l| { let href = l.clone(); view! { <li><a href=href rel="noreferrer">{l}</a></li> } }).collect_view()}</ul>

@@ -32,6 +32,13 @@ async fn sink_mode_delivers_signed_mail_into_the_senders_mailbox(pool: PgPool) {
         "{raw}"
     );
     assert!(raw.contains("d=owner.example"), "{raw}");
+    let signature = opened["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "DKIM-Signature")
+        .unwrap_or_else(|| panic!("{opened}"));
+    assert!(signature[1].as_str().unwrap().contains("s=sesame"), "{signature}");
 
     let detail = owner
         .json("delivery/message", &[("message_id", &message_id)])
