@@ -147,6 +147,7 @@ async fn app_context(
     if let Some(operator) = &settings.bootstrap_operator {
         bootstrap_operator(&pool, &passwords, operator).await?;
     }
+    let committer = app::sending::committer::Committer::start(pool.clone());
     Ok(AppContext {
         pool,
         regions: settings.regions.clone().into(),
@@ -157,6 +158,7 @@ async fn app_context(
         dns,
         verification: verification_policy(&settings.verification),
         delivery: delivery::describe(&settings.delivery).into(),
+        committer,
     })
 }
 

@@ -13,7 +13,7 @@ use crate::{
     identities::{domain::address_identity_name, identity_arn, VerificationStatus},
     ids::AccountId,
     policies::{authorization::authorize_request, RequestContext},
-    server::AppContext,
+    server::{errors::internal, AppContext},
 };
 
 /// SES's limit on recipients per message.
@@ -157,25 +157,31 @@ pub async fn accept(
         }
     }
 
+    // The lookups are done: give the connection back before waiting for the commit.
+    drop(conn);
     let message_id = new_message_id();
-    let decision = db::accept_message(
-        &mut *conn,
-        &db::NewMessage {
-            message_id: &message_id,
-            account: &sender.account,
-            region: &out.request.region,
-            envelope_from: out.return_path.as_deref().unwrap_or(&out.source.address),
-            from_address: &out.from.address,
-            source_arn: &source.arn,
-            from_arn: &from.arn,
-            return_path_arn: &return_path.arn,
-            identity_owner: &from.owner,
-            raw: &out.message,
-            recipients: &out.recipients,
-        },
-        out.request.idempotency_key.as_deref(),
-    )
-    .await?;
+    let envelope_from = out
+        .return_path
+        .clone()
+        .unwrap_or(out.source.address.clone());
+    let new = db::NewMessage {
+        message_id: message_id.clone(),
+        account: sender.account.clone(),
+        region: out.request.region.clone(),
+        envelope_from,
+        from_address: out.from.address.clone(),
+        source_arn: source.arn,
+        from_arn: from.arn,
+        return_path_arn: return_path.arn,
+        identity_owner: from.owner,
+        raw: out.message,
+        recipients: out.recipients,
+    };
+    let decision = ctx
+        .committer
+        .accept(new, out.request.idempotency_key.clone())
+        .await
+        .map_err(|e| SendError::Internal(internal(e)))?;
     let throttled = |text: &str| Err(SendError::Throttled(text.to_owned()));
     let message_id = match decision.outcome {
         db::Outcome::Accepted | db::Outcome::Repeated => decision.message_id.unwrap_or(message_id),

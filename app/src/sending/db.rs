@@ -28,51 +28,75 @@ pub struct Decision {
     pub sent_24_hours: i64,
 }
 
-/// Decides the send under the account's region lock and, if accepted, commits the message,
-/// its recipients and the quota counters — one statement, see migration 0011.
-pub async fn accept_message(
+/// Decides each send as `accept_message` does (migration 0011) and commits them all in
+/// one transaction (migration 0013); one decision per send, in order.
+pub async fn accept_messages(
     db: impl PgExecutor<'_>,
-    new: &NewMessage<'_>,
-    idempotency_key: Option<&str>,
-) -> Result<Decision, sqlx::Error> {
-    let row = sqlx::query!(
-        // language=PostgreSQL
-        r#"select outcome as "outcome!", message_id, max_24_hour_send, max_send_rate, sent_24_hours
-           from accept_message($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
-        new.account.as_str(),
-        new.region,
-        new.message_id,
-        new.envelope_from,
-        new.from_address,
-        new.source_arn,
-        new.from_arn,
-        new.return_path_arn,
-        new.identity_owner.as_str(),
-        new.raw,
-        new.recipients,
-        idempotency_key
-    )
-    .fetch_one(db)
-    .await?;
-    let outcome = match row.outcome.as_str() {
-        "Accepted" => Outcome::Accepted,
-        "Repeated" => Outcome::Repeated,
-        "DailyQuotaExceeded" => Outcome::DailyQuotaExceeded,
-        "MaxSendRateExceeded" => Outcome::MaxSendRateExceeded,
-        "NoRegion" => Outcome::NoRegion,
-        other => {
-            return Err(sqlx::Error::Decode(
-                format!("unknown send outcome {other}").into(),
-            ))
-        }
+    sends: &[(&NewMessage, Option<&str>)],
+) -> Result<Vec<Decision>, sqlx::Error> {
+    let column = |field: fn(&NewMessage) -> &str| -> Vec<&str> {
+        sends.iter().map(|(m, _)| field(m)).collect()
     };
-    Ok(Decision {
-        outcome,
-        message_id: row.message_id,
-        max_24_hour_send: row.max_24_hour_send.unwrap_or_default(),
-        max_send_rate: row.max_send_rate.unwrap_or_default(),
-        sent_24_hours: row.sent_24_hours.unwrap_or_default(),
-    })
+    let raws: Vec<&[u8]> = sends.iter().map(|(m, _)| m.raw.as_slice()).collect();
+    let counts: Vec<i32> = sends
+        .iter()
+        .map(|(m, _)| m.recipients.len() as i32)
+        .collect();
+    let recipients: Vec<&str> = sends
+        .iter()
+        .flat_map(|(m, _)| m.recipients.iter().map(String::as_str))
+        .collect();
+    let keys: Vec<Option<&str>> = sends.iter().map(|(_, key)| *key).collect();
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select item as "item!", outcome as "outcome!", message_id, max_24_hour_send,
+                  max_send_rate, sent_24_hours
+           from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
+        &column(|m| m.account.as_str()) as &[&str],
+        &column(|m| &m.region) as &[&str],
+        &column(|m| &m.message_id) as &[&str],
+        &column(|m| &m.envelope_from) as &[&str],
+        &column(|m| &m.from_address) as &[&str],
+        &column(|m| &m.source_arn) as &[&str],
+        &column(|m| &m.from_arn) as &[&str],
+        &column(|m| &m.return_path_arn) as &[&str],
+        &column(|m| m.identity_owner.as_str()) as &[&str],
+        &raws as &[&[u8]],
+        &counts,
+        &recipients as &[&str],
+        &keys as &[Option<&str>]
+    )
+    .fetch_all(db)
+    .await?;
+    let mut decisions: Vec<Option<Decision>> = (0..sends.len()).map(|_| None).collect();
+    for row in rows {
+        let outcome = match row.outcome.as_str() {
+            "Accepted" => Outcome::Accepted,
+            "Repeated" => Outcome::Repeated,
+            "DailyQuotaExceeded" => Outcome::DailyQuotaExceeded,
+            "MaxSendRateExceeded" => Outcome::MaxSendRateExceeded,
+            "NoRegion" => Outcome::NoRegion,
+            other => {
+                return Err(sqlx::Error::Decode(
+                    format!("unknown send outcome {other}").into(),
+                ))
+            }
+        };
+        let slot = decisions
+            .get_mut(row.item as usize - 1)
+            .ok_or_else(|| sqlx::Error::Decode("a decision for no send".into()))?;
+        *slot = Some(Decision {
+            outcome,
+            message_id: row.message_id,
+            max_24_hour_send: row.max_24_hour_send.unwrap_or_default(),
+            max_send_rate: row.max_send_rate.unwrap_or_default(),
+            sent_24_hours: row.sent_24_hours.unwrap_or_default(),
+        });
+    }
+    decisions
+        .into_iter()
+        .map(|d| d.ok_or_else(|| sqlx::Error::Decode("a send without a decision".into())))
+        .collect()
 }
 
 /// The sender's side of a send: whether it is in the region's sandbox (None: it does not
@@ -149,18 +173,18 @@ pub async fn identities_named(
 }
 
 /// A message to accept.
-pub struct NewMessage<'a> {
-    pub message_id: &'a str,
-    pub account: &'a AccountId,
-    pub region: &'a str,
-    pub envelope_from: &'a str,
-    pub from_address: &'a str,
-    pub source_arn: &'a str,
-    pub from_arn: &'a str,
-    pub return_path_arn: &'a str,
-    pub identity_owner: &'a AccountId,
-    pub raw: &'a [u8],
-    pub recipients: &'a [String],
+pub struct NewMessage {
+    pub message_id: String,
+    pub account: AccountId,
+    pub region: String,
+    pub envelope_from: String,
+    pub from_address: String,
+    pub source_arn: String,
+    pub from_arn: String,
+    pub return_path_arn: String,
+    pub identity_owner: AccountId,
+    pub raw: Vec<u8>,
+    pub recipients: Vec<String>,
 }
 
 /// The account's latest accepted messages, newest first.

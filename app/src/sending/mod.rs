@@ -6,6 +6,8 @@
 pub mod accept;
 mod api;
 #[cfg(feature = "ssr")]
+pub mod committer;
+#[cfg(feature = "ssr")]
 pub mod compose;
 #[cfg(feature = "ssr")]
 pub mod db;

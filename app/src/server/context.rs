@@ -12,6 +12,7 @@ use crate::{
     auth::password::PasswordHasher,
     error::AppError,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
+    sending::committer::Committer,
 };
 
 /// Shared state for server functions (cheap to clone).
@@ -29,6 +30,8 @@ pub struct AppContext {
     pub verification: VerificationPolicy,
     /// How mail is delivered, in words (the operator console shows it).
     pub delivery: Arc<str>,
+    /// Commits accepted sends together (group commit).
+    pub committer: Committer,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

@@ -38,7 +38,10 @@ async fn sink_mode_delivers_signed_mail_into_the_senders_mailbox(pool: PgPool) {
         .iter()
         .find(|h| h[0] == "DKIM-Signature")
         .unwrap_or_else(|| panic!("{opened}"));
-    assert!(signature[1].as_str().unwrap().contains("s=sesame"), "{signature}");
+    assert!(
+        signature[1].as_str().unwrap().contains("s=sesame"),
+        "{signature}"
+    );
 
     let detail = owner
         .json("delivery/message", &[("message_id", &message_id)])

@@ -1,0 +1,100 @@
+//! Group commit. A send's durable part is short but ends in a WAL flush; committing each
+//! send alone makes every send pay a transaction and a round trip of its own. Instead the
+//! sends waiting at one moment go to Postgres together — one `accept_messages` call, one
+//! transaction — and each gets its own decision back. Nothing waits on purpose: a batch is
+//! whatever queued while the previous one was committing, so a lone send goes at once.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+use super::db::{accept_messages, Decision, NewMessage};
+
+/// Sends per batch at most (bounds the statement's size and the locks one batch holds).
+const MAX_BATCH: usize = 64;
+/// Batches in flight at once: while one commits, the next gathers.
+const COMMITTERS: usize = 2;
+
+type Reply = oneshot::Sender<Result<Decision, Arc<sqlx::Error>>>;
+
+struct Pending {
+    message: NewMessage,
+    idempotency_key: Option<String>,
+    reply: Reply,
+}
+
+/// Hands sends to the committer tasks. Cheap to clone.
+#[derive(Clone)]
+pub struct Committer {
+    queue: mpsc::UnboundedSender<Pending>,
+}
+
+impl Committer {
+    /// Starts the committer tasks on the current runtime.
+    pub fn start(pool: PgPool) -> Self {
+        let (queue, waiting) = mpsc::unbounded_channel();
+        let waiting = Arc::new(Mutex::new(waiting));
+        for _ in 0..COMMITTERS {
+            tokio::spawn(commit_batches(pool.clone(), Arc::clone(&waiting)));
+        }
+        Self { queue }
+    }
+
+    /// Decides the send and, if it is accepted, commits it; returns once it is durable.
+    pub async fn accept(
+        &self,
+        message: NewMessage,
+        idempotency_key: Option<String>,
+    ) -> Result<Decision, Arc<sqlx::Error>> {
+        let (reply, decided) = oneshot::channel();
+        let pending = Pending {
+            message,
+            idempotency_key,
+            reply,
+        };
+        self.queue
+            .send(pending)
+            .map_err(|_| Arc::new(sqlx::Error::PoolClosed))?;
+        decided
+            .await
+            .map_err(|_| Arc::new(sqlx::Error::PoolClosed))?
+    }
+}
+
+async fn commit_batches(pool: PgPool, waiting: Arc<Mutex<mpsc::UnboundedReceiver<Pending>>>) {
+    loop {
+        let batch = {
+            let mut waiting = waiting.lock().await;
+            let Some(first) = waiting.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match waiting.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        let sends: Vec<(&NewMessage, Option<&str>)> = batch
+            .iter()
+            .map(|p| (&p.message, p.idempotency_key.as_deref()))
+            .collect();
+        match accept_messages(&pool, &sends).await {
+            Ok(decisions) => {
+                for (pending, decision) in batch.into_iter().zip(decisions) {
+                    let _ = pending.reply.send(Ok(decision));
+                }
+            }
+            Err(e) => {
+                // The transaction rolled back: none of these sends was stored.
+                let e = Arc::new(e);
+                for pending in batch {
+                    let _ = pending.reply.send(Err(Arc::clone(&e)));
+                }
+            }
+        }
+    }
+}
