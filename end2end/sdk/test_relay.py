@@ -1,7 +1,7 @@
 """Relay delivery seen from the receiving side.
 
 A second Sesame runs here in `relay` mode towards a real SMTP server (aiosmtpd) that
-requires STARTTLS. A delegate sends with boto3 from an identity an owner shared with it;
+requires STARTTLS and then AUTH. A delegate sends with boto3 from an identity an owner shared with it;
 the message must arrive with the right envelope, without X-SES headers, and DKIM-signed
 with the owner's key — as dkimpy (an implementation independent of Sesame's) verifies,
 looking the key up over DNS in Sesame's development zone.
@@ -24,6 +24,7 @@ import dkim
 import dns.resolver
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from conftest import Sesame, verified_domain
 
@@ -45,6 +46,19 @@ def free_port(udp_too: bool = False) -> int:
     raise RuntimeError("no free port")
 
 
+RELAY_USER, RELAY_PASSWORD = "sesame", "relay-secret-42"
+
+
+def relay_credentials(server, session, envelope, mechanism, auth_data):
+    """aiosmtpd authenticator: only Sesame's relay account."""
+    valid = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == RELAY_USER.encode()
+        and auth_data.password == RELAY_PASSWORD.encode()
+    )
+    return AuthResult(success=valid)
+
+
 class Inbox:
     """aiosmtpd handler: keeps what it accepts."""
 
@@ -54,7 +68,13 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(
-            (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content, session.ssl)
+            (
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                envelope.original_content,
+                session.ssl,
+                session.authenticated,
+            )
         )
         self.arrived.set()
         return "250 2.0.0 Ok: queued"
@@ -80,6 +100,9 @@ def receiver(tmp_path_factory):
         port=free_port(),
         tls_context=context,
         require_starttls=True,
+        auth_required=True,
+        auth_require_tls=True,
+        authenticator=relay_credentials,
     )
     controller.start()
     yield controller, inbox
@@ -103,6 +126,8 @@ def relaying(receiver):
         "SESAME_DELIVERY__RELAY__PORT": str(controller.port),
         "SESAME_DELIVERY__RELAY__TLS": "starttls",
         "SESAME_DELIVERY__RELAY__ACCEPT_INVALID_CERTS": "true",
+        "SESAME_DELIVERY__RELAY__USERNAME": RELAY_USER,
+        "SESAME_DELIVERY__RELAY__PASSWORD": RELAY_PASSWORD,
         "SESAME_DELIVERY__POLL_MS": "100",
         "SESAME_DNS__DEV_ZONE_ADDR": f"127.0.0.1:{zone}",
         "SESAME_DNS__NAMESERVERS": f'["127.0.0.1:{zone}"]',
@@ -146,7 +171,9 @@ def txt_from_zone(zone: int):
     return lookup
 
 
-def test_a_delegated_send_arrives_over_starttls_signed_with_the_owners_key(receiver, relaying):
+def test_a_delegated_send_arrives_over_starttls_and_auth_signed_with_the_owners_key(
+    receiver, relaying
+):
     _, inbox = receiver
     sesame, zone = relaying
     owner = sesame.new_account("owner")
@@ -184,8 +211,9 @@ def test_a_delegated_send_arrives_over_starttls_signed_with_the_owners_key(recei
     )
     assert inbox.arrived.wait(30), "nothing arrived at the receiver"
 
-    [(mail_from, recipients, content, tls)] = inbox.envelopes
+    [(mail_from, recipients, content, tls, authenticated)] = inbox.envelopes
     assert tls is not None, "the relay did not use STARTTLS"
+    assert authenticated, "the relay did not authenticate"
     assert mail_from == "bounces@owner.example"
     assert recipients == ["reader@elsewhere.example"]
     assert b"x-ses-" not in content.lower()
