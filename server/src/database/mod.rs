@@ -6,13 +6,13 @@ mod cluster_user;
 pub mod embedded;
 mod stale_pid;
 
-use std::time::Duration;
+use std::{str::FromStr, time::Duration};
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use sqlx::{
     migrate::{Migrate, Migrator},
-    postgres::PgPoolOptions,
+    postgres::{PgConnectOptions, PgPoolOptions},
     Connection, PgPool,
 };
 
@@ -80,6 +80,11 @@ impl Database {
 }
 
 async fn connect(url: &str) -> anyhow::Result<PgPool> {
+    // A MessageId promises the message is on disk: every session commits synchronously,
+    // whatever the server's or the database's default says.
+    let options = PgConnectOptions::from_str(url)
+        .context("reading the database URL")?
+        .options([("synchronous_commit", "on")]);
     PgPoolOptions::new()
         .max_connections(16)
         // A request waits at most this long for a connection, then fails (503), rather
@@ -97,7 +102,7 @@ async fn connect(url: &str) -> anyhow::Result<PgPool> {
                 Ok(true)
             })
         })
-        .connect(url)
+        .connect_with(options)
         .await
         .context("connecting to the database")
 }

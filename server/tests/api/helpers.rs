@@ -290,3 +290,13 @@ impl TestApp {
         operator
     }
 }
+
+/// The URL of the test's own database (DATABASE_URL names the cluster).
+pub fn database_url(pool: &PgPool) -> String {
+    let cluster = std::env::var("DATABASE_URL").unwrap();
+    let (server, _) = cluster.rsplit_once('/').unwrap();
+    format!(
+        "{server}/{}",
+        pool.connect_options().get_database().unwrap()
+    )
+}

@@ -8,6 +8,7 @@ mod access_keys;
 mod accounts;
 mod admin_cli;
 mod csrf;
+mod database;
 mod delivery;
 mod dev_zone;
 mod email_identities;

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use super::{receiver::Receiver, sender};
 use crate::{
-    helpers::{ses_call_at, ses_form, TestApp},
+    helpers::{database_url, ses_call_at, ses_form, TestApp},
     sending::{element, set_quota},
     support::process::{data_dir, Sesame},
 };
@@ -155,14 +155,4 @@ fn number_of(data: &str) -> usize {
         .find_map(|l| l.strip_prefix("Subject: Number "))
         .unwrap_or_else(|| panic!("no numbered subject in {data}"));
     subject.trim().parse().unwrap()
-}
-
-/// The URL of the test's own database (DATABASE_URL names the cluster).
-fn database_url(pool: &PgPool) -> String {
-    let cluster = std::env::var("DATABASE_URL").unwrap();
-    let (server, _) = cluster.rsplit_once('/').unwrap();
-    format!(
-        "{server}/{}",
-        pool.connect_options().get_database().unwrap()
-    )
 }
