@@ -79,7 +79,11 @@ impl Deliverer {
         let ids: Vec<String> = by_message.keys().map(|id| (*id).to_owned()).collect();
         for message in queue::outbound(&self.pool, &ids).await? {
             if let Some(recipients) = by_message.get(message.message_id.as_str()) {
-                self.deliver(&message, recipients).await?;
+                // One message's failure to record must not hold back the rest of the
+                // batch; its recipients come back when their lease ends.
+                if let Err(e) = self.deliver(&message, recipients).await {
+                    tracing::warn!(message_id = %message.message_id, error = %e, "recording a delivery failed");
+                }
             }
         }
         Ok(claimed.len())
