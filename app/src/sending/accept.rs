@@ -1,16 +1,22 @@
 //! Accepting a message, in SES's order: every address a send uses (Source, From,
 //! Return-Path) must be covered by an identity — the sender's own, or another account's
 //! named by an ARN whose sending authorization policies allow the sender — and that
-//! identity must be verified; then the sandbox; then the quota, counted under a lock; then
-//! the message and its recipients are committed and only then is a MessageId returned.
+//! identity must be verified (which identities cover an address: `coverage`); then the
+//! sandbox; then the quota, counted under a lock; then the message and its recipients are
+//! committed (with other sends waiting: `committer`) and only then is a MessageId returned.
 
 use std::net::IpAddr;
 
 use sqlx::PgConnection;
 
-use super::{db, raw::Mailbox, SendError};
+use super::{
+    coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
+    db,
+    raw::Mailbox,
+    SendError,
+};
 use crate::{
-    identities::{domain::address_identity_name, identity_arn, VerificationStatus},
+    identities::{domain::address_identity_name, identity_arn},
     ids::AccountId,
     policies::{authorization::authorize_request, RequestContext},
     server::{errors::internal, AppContext},
@@ -322,52 +328,6 @@ async fn resolve(
     }))
 }
 
-/// `arn:aws:ses:<region>:<account>:identity/<name>` → (region, account, normalised name).
-fn parse_arn(arn: &str) -> Result<(String, AccountId, String), SendError> {
-    let invalid = || SendError::InvalidParameter(format!("{arn} is not an identity ARN."));
-    let rest = arn.strip_prefix("arn:aws:ses:").ok_or_else(invalid)?;
-    let mut parts = rest.splitn(3, ':');
-    let (Some(region), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(invalid());
-    };
-    let name = resource.strip_prefix("identity/").ok_or_else(invalid)?;
-    let account = AccountId::parse(account).map_err(|_| invalid())?;
-    let name = if name.contains('@') {
-        address_identity_name(name)
-    } else {
-        crate::identities::domain::DomainName::parse(name).map(|d| d.to_string())
-    }
-    .map_err(|_| invalid())?;
-    Ok((region.to_owned(), account, name))
-}
-
-/// The address itself, then its domain and each enclosing domain (`a@mail.example.com` →
-/// `mail.example.com`, `example.com`), most specific first.
-fn covering_names(address: &str) -> Vec<String> {
-    let mut names = vec![address.to_owned()];
-    if let Some((_, domain)) = address.rsplit_once('@') {
-        let labels: Vec<&str> = domain.split('.').collect();
-        for start in 0..labels.len().saturating_sub(1) {
-            names.push(labels[start..].join("."));
-        }
-    }
-    names
-}
-
-fn is_verified(status: &str) -> bool {
-    // A verified domain whose records went missing keeps sending during its grace period.
-    status == VerificationStatus::Success.as_str()
-        || status == VerificationStatus::TemporaryFailure.as_str()
-}
-
-fn most_specific_verified<'a>(covering: &'a [String], verified: &[String]) -> Option<&'a str> {
-    covering
-        .iter()
-        .find(|name| verified.contains(name))
-        .map(String::as_str)
-}
-
 /// Every name that could cover an address of the send as the sender's own identity: each
 /// address (Source, From, Sender, Return-Path, recipients) and its enclosing domains.
 fn names_to_look_up(out: &Outgoing) -> Result<Vec<String>, SendError> {
@@ -410,29 +370,4 @@ fn unverified_recipients(
 fn new_message_id() -> String {
     let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     format!("{millis:016x}-{}-000000", uuid::Uuid::new_v4())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_are_covered_by_themselves_and_their_enclosing_domains() {
-        assert_eq!(
-            covering_names("a@mail.example.com"),
-            ["a@mail.example.com", "mail.example.com", "example.com"]
-        );
-    }
-
-    #[test]
-    fn identity_arns_are_parsed_and_normalised() {
-        let (region, account, name) =
-            parse_arn("arn:aws:ses:eu-west-1:123456789012:identity/Example.COM").unwrap();
-        assert_eq!(
-            (region.as_str(), account.as_str(), name.as_str()),
-            ("eu-west-1", "123456789012", "example.com")
-        );
-        assert!(parse_arn("arn:aws:ses:eu-west-1:123:identity/x.com").is_err());
-        assert!(parse_arn("arn:aws:iam::123456789012:user/x").is_err());
-    }
 }

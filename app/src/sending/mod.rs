@@ -10,6 +10,8 @@ pub mod committer;
 #[cfg(feature = "ssr")]
 pub mod compose;
 #[cfg(feature = "ssr")]
+mod coverage;
+#[cfg(feature = "ssr")]
 pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,11 @@
 //! (dot segments removed, repeated slashes collapsed) and percent-encoded once more — so
 //! `/v2/email/identities/a%40b.com` signs as `/…/a%2540b.com` — the query is decoded,
 //! re-encoded and sorted, and header values are trimmed with inner runs of spaces collapsed.
+//! `client` signs the same way, for the benchmarks and tests.
+
+mod client;
+
+pub use client::{authorization_header, signed_form_post};
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -214,76 +219,6 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
     hmac(&k_service, b"aws4_request")
-}
-
-/// The `Authorization` header a client sends for `request` to SES in `region`, signing
-/// every header the request lists (lower-case names, sorted) at `amz_date`
-/// (`YYYYMMDDTHHMMSSZ`). Sesame only verifies; its benchmark and tests sign with this.
-pub fn authorization_header(
-    access_key_id: &str,
-    secret: &str,
-    region: &str,
-    amz_date: &str,
-    request: &SignedRequest<'_>,
-) -> String {
-    let signed: Vec<String> = request.headers.iter().map(|(n, _)| n.clone()).collect();
-    let date = &amz_date[..8];
-    let scope = format!("{date}/{region}/ses/aws4_request");
-    let to_sign = string_to_sign(amz_date, &scope, &canonical_request(request, &signed));
-    let key = signing_key(secret, date, region, "ses");
-    format!(
-        "{ALGORITHM} Credential={access_key_id}/{scope}, SignedHeaders={}, Signature={}",
-        signed.join(";"),
-        signature(&key, &to_sign)
-    )
-}
-
-/// The headers of a form POST to the v1 API at `/`, signed as botocore signs it: the
-/// content type, `host`, `x-amz-date` (from `at`), the `extra` headers, and
-/// `authorization`. Sesame only verifies; its benchmarks and tests send with this.
-pub fn signed_form_post(
-    host: &str,
-    (access_key_id, secret): (&str, &str),
-    region: &str,
-    at: time::OffsetDateTime,
-    body: &str,
-    extra: &[(&str, &str)],
-) -> Vec<(String, String)> {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    let amz_date = format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    );
-    let mut headers = vec![
-        (
-            "content-type".to_owned(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-        ),
-        ("host".to_owned(), host.to_owned()),
-        ("x-amz-date".to_owned(), amz_date.clone()),
-    ];
-    headers.extend(
-        extra
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-    );
-    headers.sort();
-    let hash = payload_hash(body.as_bytes());
-    let request = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let authorization = authorization_header(access_key_id, secret, region, &amz_date, &request);
-    headers.push(("authorization".to_owned(), authorization));
-    headers
 }
 
 /// The hex signature of a string to sign.
