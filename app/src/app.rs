@@ -19,6 +19,7 @@ use crate::{
     operator::OperatorConsolePage,
     policies::SharedWithMePage,
     sending::{MessagesPage, SendTestPage},
+    smtp::SmtpSettingsPage,
     users::UsersPage,
 };
 
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/shared") view=SharedWithMePage ssr=SsrMode::Async/>
                     <Route path=path!("/send") view=SendTestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/smtp") view=SmtpSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages/:id") view=MessageDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>

@@ -21,6 +21,7 @@ pub mod policies;
 pub mod sending;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod smtp;
 #[cfg(feature = "ssr")]
 pub mod templates;
 pub mod users;

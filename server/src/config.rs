@@ -43,6 +43,7 @@ pub struct Settings {
     pub verification: VerificationSettings,
     pub api: ApiSettings,
     pub delivery: crate::delivery::DeliverySettings,
+    pub smtp: crate::smtp::SmtpSettings,
 }
 
 /// The SES-compatible API.
@@ -145,6 +146,7 @@ struct Defaults {
     verification: VerificationSettings,
     api: ApiSettings,
     delivery: crate::delivery::DeliverySettings,
+    smtp: crate::smtp::SmtpSettings,
 }
 
 impl Default for Defaults {
@@ -159,6 +161,7 @@ impl Default for Defaults {
             verification: VerificationSettings::default(),
             api: ApiSettings::default(),
             delivery: crate::delivery::DeliverySettings::default(),
+            smtp: crate::smtp::SmtpSettings::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ mod security_headers;
 pub mod ses;
 mod sessions;
 pub mod shutdown;
+pub mod smtp;
 pub mod startup;
 pub mod telemetry;
 pub mod workers;

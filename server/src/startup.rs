@@ -9,6 +9,7 @@ use app::{
     email::EmailAddress,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
     server::{vault::SecretVault, AppContext},
+    smtp::SmtpEndpoint,
 };
 use axum::{middleware, Router};
 use leptos::prelude::*;
@@ -26,7 +27,9 @@ use crate::{
     database::{Database, IfRunning},
     delivery,
     dns::dev_zone::DevZone,
-    health, master_key, security_headers, sessions, shutdown, workers,
+    health, master_key, security_headers, sessions, shutdown,
+    smtp::Submission,
+    workers,
 };
 
 /// A bound, ready-to-serve Sesame.
@@ -35,6 +38,14 @@ pub struct Application {
     router: Router,
     database: Database,
     origin: String,
+    smtp: SmtpAddrs,
+}
+
+/// Where the SMTP submission listeners are bound.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpAddrs {
+    pub starttls: Vec<SocketAddr>,
+    pub tls: Vec<SocketAddr>,
 }
 
 impl Application {
@@ -48,11 +59,12 @@ impl Application {
     /// Builds around an already open database (tests use a fresh database per test).
     pub async fn with_database(settings: Settings, database: Database) -> anyhow::Result<Self> {
         match Self::wire(settings, &database).await {
-            Ok((listener, router, origin)) => Ok(Self {
+            Ok((listener, router, origin, smtp)) => Ok(Self {
                 listener,
                 router,
                 database,
                 origin,
+                smtp,
             }),
             Err(e) => {
                 database.close().await.ok();
@@ -64,11 +76,13 @@ impl Application {
     async fn wire(
         settings: Settings,
         database: &Database,
-    ) -> anyhow::Result<(TcpListener, Router, String)> {
+    ) -> anyhow::Result<(TcpListener, Router, String, SmtpAddrs)> {
         let listener = TcpListener::bind(settings.http_addr)
             .await
             .with_context(|| format!("binding {}", settings.http_addr))?;
         let origin = settings.public_origin(listener.local_addr()?);
+        let submission = Submission::bind(&settings.smtp).await?;
+        let smtp_host = smtp_hostname(&settings, &origin);
         let dev_zone = match settings.dns.dev_zone {
             true => Some(DevZone::bind(settings.dns.dev_zone_addr).await?),
             false => None,
@@ -85,7 +99,8 @@ impl Application {
             );
             zone.spawn(database.pool.clone());
         }
-        let context = app_context(&settings, database.pool.clone(), dns, &origin).await?;
+        let endpoint = submission.endpoint(&smtp_host, &settings.smtp);
+        let context = app_context(&settings, database.pool.clone(), dns, &origin, endpoint).await?;
         workers::verification::spawn(
             context.pool.clone(),
             context.dns.clone(),
@@ -100,8 +115,15 @@ impl Application {
             &helo_name(&settings, &origin),
         )?
         .spawn(settings.delivery.workers);
+        let smtp = submission.addrs();
+        submission.spawn(
+            &settings.smtp,
+            &settings.data_dir,
+            &smtp_host,
+            context.clone(),
+        )?;
         let router = router(&settings, context, &origin).await?;
-        Ok((listener, router, origin))
+        Ok((listener, router, origin, smtp))
     }
 
     /// The address actually bound (useful with port 0).
@@ -109,6 +131,11 @@ impl Application {
         self.listener
             .local_addr()
             .expect("a bound listener has an address")
+    }
+
+    /// The SMTP submission listeners' addresses.
+    pub fn smtp_addrs(&self) -> &SmtpAddrs {
+        &self.smtp
     }
 
     /// Serves until SIGINT or SIGTERM, drains in-flight requests, then closes the database.
@@ -139,6 +166,7 @@ async fn app_context(
     pool: sqlx::PgPool,
     dns: DnsLookup,
     origin: &str,
+    smtp: SmtpEndpoint,
 ) -> anyhow::Result<AppContext> {
     // A region added to the configuration gets limits for every existing account.
     app::accounts::db::insert_missing_region_limits(&pool, &settings.regions).await?;
@@ -159,7 +187,17 @@ async fn app_context(
         verification: verification_policy(&settings.verification),
         delivery: delivery::describe(&settings.delivery).into(),
         committer,
+        smtp: smtp.into(),
     })
+}
+
+/// The host users reach Sesame at (without an IPv6 address's brackets).
+fn origin_host(origin: &str) -> String {
+    origin
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|uri| uri.host().map(|h| h.trim_matches(['[', ']']).to_owned()))
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// The name Sesame gives in EHLO: as configured, else the host users reach it at (an IP
@@ -168,15 +206,20 @@ fn helo_name(settings: &Settings, origin: &str) -> String {
     if let Some(name) = &settings.delivery.helo_name {
         return name.clone();
     }
-    let host = origin
-        .parse::<http::Uri>()
-        .ok()
-        .and_then(|uri| uri.host().map(str::to_owned))
-        .unwrap_or_else(|| "localhost".to_owned());
-    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+    let host = origin_host(origin);
+    match host.parse::<std::net::IpAddr>() {
         Ok(ip) => format!("[{ip}]"),
         Err(_) => host,
     }
+}
+
+/// The name the SMTP interface greets with and users connect to.
+fn smtp_hostname(settings: &Settings, origin: &str) -> String {
+    settings
+        .smtp
+        .hostname
+        .clone()
+        .unwrap_or_else(|| origin_host(origin))
 }
 
 fn verification_policy(v: &crate::config::VerificationSettings) -> VerificationPolicy {

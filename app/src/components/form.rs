@@ -81,12 +81,14 @@ pub fn LoadError(error: AppError) -> impl IntoView {
     }
 }
 
-/// A value with a button that copies it to the clipboard.
+/// A value with a button that copies it to the clipboard; `block` shows several lines (an
+/// example program) as preformatted text.
 #[component]
 pub fn CopyValue(
     #[prop(into)] label: String,
     value: String,
     #[prop(optional)] test_id: &'static str,
+    #[prop(optional)] block: bool,
 ) -> impl IntoView {
     let (copied, set_copied) = signal(false);
     let text = value.clone();
@@ -102,7 +104,11 @@ pub fn CopyValue(
     view! {
         <div class="copy-value">
             <span class="copy-label">{label.clone()}</span>
-            <code data-testid=test_id>{value}</code>
+            {if block {
+                view! { <pre><code data-testid=test_id>{value}</code></pre> }.into_any()
+            } else {
+                view! { <code data-testid=test_id>{value}</code> }.into_any()
+            }}
             <button type="button" class="secondary" on:click=copy aria-label=format!("Copy {label}")>
                 {move || if copied.get() { "Copied" } else { "Copy" }}
             </button>

@@ -51,6 +51,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                     <span class="nav-title">"Delegate sender"</span>
                     <A href="/shared">"Shared with me"</A>
                     {(user.role != Role::Viewer).then(|| view! { <A href="/send">"Send test email"</A> })}
+                    {(user.role != Role::Viewer).then(|| view! { <A href="/smtp">"SMTP settings"</A> })}
                     <A href="/messages">"Messages"</A>
                 </li>
                 <li class="nav-group">

@@ -13,6 +13,7 @@ use crate::{
     error::AppError,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
     sending::committer::Committer,
+    smtp::SmtpEndpoint,
 };
 
 /// Shared state for server functions (cheap to clone).
@@ -32,6 +33,8 @@ pub struct AppContext {
     pub delivery: Arc<str>,
     /// Commits accepted sends together (group commit).
     pub committer: Committer,
+    /// Where the SMTP interface listens (the SMTP settings page shows it).
+    pub smtp: Arc<SmtpEndpoint>,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

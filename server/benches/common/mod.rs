@@ -46,6 +46,9 @@ pub async fn start(tenants: usize, configure: impl FnOnce(&mut Settings)) -> any
     settings.dns.dev_zone = false;
     settings.dns.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
     settings.master_key = Some(STANDARD.encode(master_key).into());
+    // No SMTP listeners: the benchmarks measure the API, and a running Sesame may hold the ports.
+    settings.smtp.starttls_addrs.clear();
+    settings.smtp.tls_addrs.clear();
     configure(&mut settings);
     let database = Database::open(&settings, IfRunning::Refuse).await?;
     let database_url = database

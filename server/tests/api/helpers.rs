@@ -12,7 +12,7 @@ use sesame::ses::sigv4::signed_form_post;
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
-    startup::Application,
+    startup::{Application, SmtpAddrs},
 };
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -24,7 +24,9 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The development DNS zone's address, when spawned with `spawn_with_dns`.
     pub dev_zone: Option<SocketAddr>,
-    _data: tempfile::TempDir,
+    /// The SMTP submission listeners (STARTTLS and TLS, each on a free port).
+    pub smtp: SmtpAddrs,
+    data: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -69,18 +71,27 @@ impl TestApp {
         settings.dns.dev_zone = false;
         // No test may ask a real nameserver; the dead port makes any attempt fail fast.
         settings.dns.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
+        settings.smtp.starttls_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
+        settings.smtp.tls_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
         configure(&mut settings);
         let app = Application::with_database(settings, Database::from_pool(pool.clone()))
             .await
             .unwrap();
         let base = format!("http://{}", app.local_addr());
+        let smtp = app.smtp_addrs().clone();
         tokio::spawn(app.run_until_stopped());
         Self {
             base,
             pool,
             dev_zone: None,
-            _data: data,
+            smtp,
+            data,
         }
+    }
+
+    /// The data directory (where a generated SMTP certificate is).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 
     /// A client with its own cookie jar that sends our Origin, as our own pages do.

@@ -31,8 +31,10 @@ impl Sesame {
             .args(args)
             .env_remove("DATABASE_URL")
             .env("SESAME_LOG_FORMAT", "pretty")
-            // A free port for the development DNS zone, so tests never collide on it.
+            // Free ports for the development DNS zone and SMTP, so tests never collide on them.
             .env("SESAME_DNS__DEV_ZONE_ADDR", "127.0.0.1:0")
+            .env("SESAME_SMTP__STARTTLS_ADDRS", r#"["127.0.0.1:0"]"#)
+            .env("SESAME_SMTP__TLS_ADDRS", r#"["127.0.0.1:0"]"#)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("creating the log file"))

@@ -1,0 +1,50 @@
+//! `[smtp]`: the submission listeners delegates send through, and their limits.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SmtpSettings {
+    /// Listeners that start in plain text and require STARTTLS before AUTH (SES: 25, 587,
+    /// 2587). Empty: none.
+    pub starttls_addrs: Vec<SocketAddr>,
+    /// Listeners that speak TLS from the first byte (SES: 465, 2465).
+    pub tls_addrs: Vec<SocketAddr>,
+    /// The name in the greeting and EHLO, in a generated certificate, and shown to users.
+    /// Default: the host of `public_url`.
+    pub hostname: Option<String>,
+    /// A PEM certificate chain and its key. Without them a self-signed certificate is
+    /// generated into `<data_dir>/smtp-tls/` on first start and reused after.
+    pub cert_path: Option<PathBuf>,
+    pub key_path: Option<PathBuf>,
+    /// The largest message accepted (advertised as SIZE; SES's is 10 MB).
+    pub max_message_bytes: usize,
+    /// How long any one line (a command, a line of data, the TLS handshake) may take.
+    pub timeout_secs: u64,
+    /// Connections open at once, in all and from one client address.
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
+    /// Failed AUTH attempts allowed per client address and per user name within
+    /// `auth_failure_window_secs`; beyond them AUTH is refused without checking.
+    pub max_auth_failures: u32,
+    pub auth_failure_window_secs: u64,
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self {
+            starttls_addrs: vec![SocketAddr::from(([127, 0, 0, 1], 2587))],
+            tls_addrs: vec![SocketAddr::from(([127, 0, 0, 1], 2465))],
+            hostname: None,
+            cert_path: None,
+            key_path: None,
+            max_message_bytes: 10 * 1024 * 1024,
+            timeout_secs: 60,
+            max_connections: 1000,
+            max_connections_per_ip: 20,
+            max_auth_failures: 10,
+            auth_failure_window_secs: 600,
+        }
+    }
+}

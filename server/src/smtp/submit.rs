@@ -1,0 +1,96 @@
+//! A finished SMTP transaction handed to the shared send path, as SES treats it:
+//! `ses:SendRawEmail` with `ses:ApiVersion` "2", MAIL FROM as the Source, the RCPT TO
+//! addresses as the destinations and authorization from the `X-SES-*` headers — and the
+//! outcome as SES's SMTP replies.
+
+use std::net::IpAddr;
+
+use app::sending::{
+    accept::{accept, Outgoing, RequestFacts, Sender},
+    raw::{parse_raw, Mailbox},
+    SendError,
+};
+
+use super::{credentials::SmtpUser, reply::Reply};
+use app::server::AppContext;
+
+/// What the client gave before DATA.
+pub struct Envelope {
+    pub mail_from: String,
+    pub recipients: Vec<String>,
+}
+
+/// Accepts the message: `250 Ok <MessageId>` only once it is committed.
+pub async fn submit(
+    context: &AppContext,
+    user: &SmtpUser,
+    client: IpAddr,
+    envelope: Envelope,
+    data: Vec<u8>,
+) -> Reply {
+    if !user.may_send() {
+        return Reply::new(
+            554,
+            format!(
+                "Access denied: User: {} is not authorized to perform: ses:SendRawEmail",
+                user.user_arn()
+            ),
+        );
+    }
+    let raw = match parse_raw(&data) {
+        Ok(raw) => raw,
+        Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
+    };
+    let outgoing = Outgoing {
+        request: RequestFacts {
+            region: user.region.clone(),
+            api_version: "2",
+            source_ip: Some(client),
+            // AUTH is only offered under TLS.
+            secure_transport: true,
+            user_agent: None,
+            idempotency_key: None,
+        },
+        action: "ses:SendRawEmail",
+        source: Mailbox {
+            address: envelope.mail_from,
+            display_name: None,
+        },
+        from: raw.from,
+        sender: raw.sender,
+        return_path: raw.return_path,
+        source_arn: raw.source_arn,
+        from_arn: raw.from_arn,
+        return_path_arn: raw.return_path_arn,
+        recipients: envelope.recipients,
+        message: raw.message,
+    };
+    let sender = Sender {
+        account: user.account.clone(),
+        user_arn: user.user_arn(),
+    };
+    match accept(context, &sender, outgoing).await {
+        Ok(accepted) => Reply::new(250, format!("Ok {}", accepted.message_id)),
+        Err(error) => refusal(error),
+    }
+}
+
+/// SES's SMTP answers to a refused send.
+fn refusal(error: SendError) -> Reply {
+    let message = error.message();
+    match error {
+        SendError::AccessDenied { .. } => Reply::new(554, format!("Access denied: {message}")),
+        SendError::NotVerified { .. } | SendError::Rejected(_) => {
+            Reply::new(554, format!("Message rejected: {message}"))
+        }
+        SendError::InvalidParameter(_) => Reply::new(554, format!("Transaction failed: {message}")),
+        SendError::Throttled(_) => Reply::new(
+            454,
+            format!("Throttling failure: {}", message.trim_end_matches('.')),
+        ),
+        SendError::Internal(e) => {
+            tracing::error!(error = %e, "SMTP submission failed");
+            Reply::new(451, "Temporary service failure")
+        }
+    }
+}

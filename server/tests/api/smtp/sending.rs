@@ -1,0 +1,150 @@
+//! Delegated sending over SMTP: the same send path as the API, as `ses:SendRawEmail` with
+//! `ses:ApiVersion` "2", answered with SES's SMTP replies.
+
+use sqlx::PgPool;
+
+use super::{delegation, stored_messages, Client};
+use crate::sending::{put_policy, set_quota, SIMULATOR};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(pool: PgPool) {
+    let d = delegation(pool, Some(""), |_| {}).await;
+    let mut client = d.session().await;
+    let (code, text) = client
+        .send(
+            "bounces@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "Over STARTTLS"),
+        )
+        .await;
+    assert_eq!(code, 250, "{text}");
+    let message_id = text.strip_prefix("Ok ").unwrap();
+
+    let (account, owner, from_arn, envelope_from, raw): (String, String, String, String, Vec<u8>) =
+        sqlx::query_as(
+            "select account_id, identity_owner, from_arn, envelope_from, raw from message where message_id = $1",
+        )
+        .bind(message_id)
+        .fetch_one(&d.app.pool)
+        .await
+        .unwrap();
+    assert_eq!((account, owner), (d.delegate.clone(), d.owner.clone()));
+    assert_eq!(from_arn, d.identity_arn);
+    // MAIL FROM is the Source, and the bounce address.
+    assert_eq!(envelope_from, "bounces@owner.example");
+    let raw = String::from_utf8(raw).unwrap();
+    assert!(!raw.to_ascii_lowercase().contains("x-ses-"), "{raw}");
+    assert!(raw.contains("Subject: Over STARTTLS\r\n"), "{raw}");
+    assert!(
+        raw.contains("\r\n.A line that starts with a dot.\r\n"),
+        "unstuffed: {raw}"
+    );
+
+    // TLS from the first byte, and a second message on the same connection.
+    let mut client = Client::implicit_tls(d.app.smtp.tls[0], d.app.data_dir()).await;
+    assert_eq!(client.auth_plain(&d.user, &d.password).await.0, 235);
+    for subject in ["Over TLS", "Again"] {
+        let (code, text) = client
+            .send(
+                "bounces@owner.example",
+                &[SIMULATOR],
+                &d.message(SIMULATOR, subject),
+            )
+            .await;
+        assert_eq!(code, 250, "{text}");
+    }
+    assert_eq!(stored_messages(&d.app.pool).await, 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_a_grant_the_send_is_access_denied_in_ses_words(pool: PgPool) {
+    let d = delegation(pool, None, |_| {}).await;
+    let mut client = d.session().await;
+    let (code, text) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "Hi"),
+        )
+        .await;
+    let user_arn: String = sqlx::query_scalar(
+        "select 'arn:aws:iam::' || account_id || ':user/' || name from account_user where account_id = $1",
+    )
+    .bind(&d.delegate)
+    .fetch_one(&d.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (code, text),
+        (
+            554,
+            format!(
+                "Access denied: User `{user_arn}' is not authorized to perform `ses:SendRawEmail' on resource `{}'",
+                d.identity_arn
+            )
+        )
+    );
+    assert_eq!(stored_messages(&d.app.pool).await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn policies_see_smtp_as_api_version_2(pool: PgPool) {
+    let only_v1 = r#","Condition":{"StringEquals":{"ses:ApiVersion":"1"}}"#;
+    let d = delegation(pool, Some(only_v1), |_| {}).await;
+    let mut client = d.session().await;
+    let (code, _) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "v1 only"),
+        )
+        .await;
+    assert_eq!(code, 554);
+
+    let only_v2 = super::policy(
+        &d.delegate,
+        &d.identity_arn,
+        r#","Condition":{"StringEquals":{"ses:ApiVersion":"2"}}"#,
+    );
+    put_policy(&d.owner_browser, &d.identity_id, "smtp-only", &only_v2).await;
+    let (code, text) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "v2"),
+        )
+        .await;
+    assert_eq!(code, 250, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unverified_addresses_are_rejected_and_the_quota_throttles(pool: PgPool) {
+    let d = delegation(pool, Some(""), |_| {}).await;
+    let mut client = d.session().await;
+    // No ARN: the delegate's own identities, and it has none.
+    let own = "From: me@delegate.example\r\nTo: success@simulator.amazonses.com\r\nSubject: x\r\n\r\nx\r\n";
+    let (code, text) = client.send("me@delegate.example", &[SIMULATOR], own).await;
+    assert_eq!(
+        (code, text.as_str()),
+        (554, "Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: me@delegate.example")
+    );
+
+    set_quota(&d.app.pool, &d.delegate, 2.0, 1000.0).await;
+    let message = d.message(SIMULATOR, "Counted");
+    let (code, _) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR, "ooto@simulator.amazonses.com"],
+            &message,
+        )
+        .await;
+    assert_eq!(code, 250);
+    let (code, text) = client
+        .send("news@owner.example", &[SIMULATOR], &message)
+        .await;
+    assert_eq!(
+        (code, text.as_str()),
+        (454, "Throttling failure: Daily message quota exceeded")
+    );
+    assert_eq!(stored_messages(&d.app.pool).await, 1);
+}
