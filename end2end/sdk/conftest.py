@@ -5,6 +5,9 @@ command line for its database); accounts and access keys are made with that comm
 as an operator would.
 """
 
+import base64
+import hashlib
+import hmac
 import os
 import shlex
 import subprocess
@@ -124,3 +127,36 @@ def set_quota(account: Account, per_day: int, per_second: int) -> None:
         "--max-24-hour-send", str(per_day),
         "--max-send-rate", str(per_second),
     )
+
+
+def smtp_password(secret: str, region: str) -> str:
+    """The SES version-4 SMTP password, computed as AWS documents it (independently of
+    Sesame's own derivation)."""
+    def sign(key: bytes, message: str) -> bytes:
+        return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+    signature = sign(("AWS4" + secret).encode(), "11111111")
+    for part in (region, "ses", "aws4_request", "SendRawEmail"):
+        signature = sign(signature, part)
+    return base64.b64encode(bytes([0x04]) + signature).decode()
+
+
+@pytest.fixture(scope="session")
+def receiver(tmp_path_factory):
+    """A real SMTP server requiring STARTTLS and AUTH; yields its controller and inbox."""
+    from relaying import start_receiver
+
+    controller, inbox = start_receiver(tmp_path_factory.mktemp("certs"))
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def relaying(receiver):
+    """A Sesame of the tests' own, relaying to `receiver` (see relaying.py)."""
+    from relaying import start_relaying, stop_relaying
+
+    controller, _ = receiver
+    running, server, log, data = start_relaying(controller.port)
+    yield running
+    stop_relaying(server, log, data)
