@@ -13,6 +13,7 @@ use crate::{
     auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
     components::{Layout, NotFound},
     delivery::MessageDetailPage,
+    feedback::SuppressionListPage,
     identities::{IdentitiesPage, IdentityPage, VerifyEmailPage},
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/smtp") view=SmtpSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages/:id") view=MessageDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/suppression") view=SuppressionListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>

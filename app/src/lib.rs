@@ -12,6 +12,7 @@ pub mod components;
 pub mod delivery;
 pub mod email;
 pub mod error;
+pub mod feedback;
 pub mod identities;
 pub mod ids;
 pub mod landing;

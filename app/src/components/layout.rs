@@ -53,6 +53,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                     {(user.role != Role::Viewer).then(|| view! { <A href="/send">"Send test email"</A> })}
                     {(user.role != Role::Viewer).then(|| view! { <A href="/smtp">"SMTP settings"</A> })}
                     <A href="/messages">"Messages"</A>
+                    <A href="/suppression">"Suppression list"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Account"</span>

@@ -59,7 +59,8 @@ pub async fn message_detail(
     };
     let later = sqlx::query!(
         // language=PostgreSQL
-        r#"select e.created_at, e.event_type, r.address as "address?", e.detail
+        r#"select e.created_at, e.event_type, r.address as "address?", e.detail, e.bounce_type,
+                  e.bounce_sub_type, e.status, e.bounce_class, e.feedback_type
            from message_event e
            left join message_recipient r on r.message_id = e.message_id and r.position = e.position
            where e.message_id = $1 order by e.created_at, e.event_id"#,
@@ -68,11 +69,27 @@ pub async fn message_detail(
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|e| MessageEvent {
-        at: shown(e.created_at),
-        event_type: e.event_type,
-        recipient: e.address,
-        detail: e.detail,
+    .map(|e| {
+        // What kind of bounce or complaint, before the words of whoever reported it.
+        let kind: Vec<String> = [
+            e.bounce_type,
+            e.bounce_sub_type,
+            e.status,
+            e.bounce_class,
+            e.feedback_type,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        MessageEvent {
+            at: shown(e.created_at),
+            event_type: e.event_type,
+            recipient: e.address,
+            detail: match kind.is_empty() {
+                true => e.detail,
+                false => format!("{} — {}", kind.join(" · "), e.detail),
+            },
+        }
     });
     Ok(Some(MessageDetail {
         message_id: message.message_id,

@@ -5,7 +5,7 @@ use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::server::vault::Sealed;
+use crate::{feedback::Bounce, server::vault::Sealed};
 
 /// A recipient a worker now holds until its lease ends.
 pub struct Claimed {
@@ -58,6 +58,8 @@ pub struct SigningIdentity {
 /// A claimed message, as it will be sent.
 pub struct Outbound {
     pub message_id: String,
+    /// The sending account (whose suppression list applies).
+    pub account_id: String,
     pub envelope_from: String,
     pub raw: Vec<u8>,
     pub created_at: OffsetDateTime,
@@ -70,7 +72,7 @@ pub async fn outbound(
 ) -> Result<Vec<Outbound>, sqlx::Error> {
     let rows = sqlx::query!(
         // language=PostgreSQL
-        r#"select m.message_id, m.envelope_from, m.raw, m.created_at,
+        r#"select m.message_id, m.account_id, m.envelope_from, m.raw, m.created_at,
                   k.identity_id as "identity_id?", k.name as "domain?", k.dkim_selector as "selector?",
                   k.dkim_algorithm as "algorithm?", k.dkim_private_nonce as "nonce?",
                   k.dkim_private_ciphertext as "ciphertext?"
@@ -120,6 +122,7 @@ pub async fn outbound(
             };
             Outbound {
                 message_id: r.message_id,
+                account_id: r.account_id,
                 envelope_from: r.envelope_from,
                 raw: r.raw,
                 created_at: r.created_at,
@@ -136,10 +139,8 @@ pub enum Verdict {
     Deferred {
         retry_at: OffsetDateTime,
     },
-    /// `Permanent` (5xx) or `Transient` (still 4xx at the maximum age).
-    Bounced {
-        bounce_type: &'static str,
-    },
+    /// A 5xx (or still 4xx at the maximum age, or not attempted: suppressed), classed.
+    Bounced(Bounce),
 }
 
 pub struct Attempt {
@@ -149,9 +150,10 @@ pub struct Attempt {
     pub verdict: Verdict,
 }
 
-/// Records the attempts on one message (its recipients' outcomes, the attempt log and the
-/// timeline events), then the message's own status. A recipient already final (another
-/// worker took over after a lease ran out and finished first) keeps its outcome.
+/// Records the attempts on one message (its recipients' outcomes, the attempt log, the
+/// timeline events and the suppression list), then the message's own status. A recipient
+/// already final (another worker took over after a lease ran out and finished first) keeps
+/// its outcome, and a final event is recorded once.
 pub async fn record_attempts(
     pool: &PgPool,
     message_id: &str,
@@ -163,37 +165,64 @@ pub async fn record_attempts(
     let mut replies = Vec::with_capacity(attempts.len());
     let mut outcomes = Vec::with_capacity(attempts.len());
     let mut retry_ats: Vec<Option<OffsetDateTime>> = Vec::with_capacity(attempts.len());
-    let mut bounce_types: Vec<Option<&str>> = Vec::with_capacity(attempts.len());
+    let mut bounces: Vec<Option<&Bounce>> = Vec::with_capacity(attempts.len());
     for attempt in attempts {
         positions.push(attempt.position);
         hosts.push(attempt.remote_host.as_str());
         replies.push(attempt.reply.as_str());
-        let (outcome, retry_at, bounce_type) = match &attempt.verdict {
+        let (outcome, retry_at, bounce) = match &attempt.verdict {
             Verdict::Delivered => ("Delivered", None, None),
             Verdict::Deferred { retry_at } => ("Deferred", Some(*retry_at), None),
-            Verdict::Bounced { bounce_type } => ("Bounced", None, Some(*bounce_type)),
+            Verdict::Bounced(bounce) => ("Bounced", None, Some(bounce)),
         };
         outcomes.push(outcome);
         retry_ats.push(retry_at);
-        bounce_types.push(bounce_type);
+        bounces.push(bounce);
     }
+    let bounce_types: Vec<Option<&str>> =
+        bounces.iter().map(|b| b.map(|b| b.bounce_type)).collect();
+    let sub_types: Vec<Option<&str>> = bounces.iter().map(|b| b.map(|b| b.sub_type)).collect();
+    let statuses: Vec<Option<&str>> = bounces
+        .iter()
+        .map(|b| b.and_then(|b| b.status.as_deref()))
+        .collect();
+    let classes: Vec<Option<&str>> = bounces.iter().map(|b| b.map(|b| b.class)).collect();
+    let suppress: Vec<bool> = bounces
+        .iter()
+        .map(|b| b.is_some_and(|b| b.suppress))
+        .collect();
     let mut tx = pool.begin().await?;
     sqlx::query!(
         // language=PostgreSQL
         r#"with attempt as (
                select * from unnest($2::smallint[], $3::text[], $4::text[], $5::text[],
-                                    $6::timestamptz[], $7::text[])
-                   as a(position, remote_host, reply, outcome, retry_at, bounce_type)),
+                                    $6::timestamptz[], $7::text[], $9::text[], $10::text[],
+                                    $11::text[], $12::bool[])
+                   as a(position, remote_host, reply, outcome, retry_at, bounce_type,
+                        bounce_sub_type, status, bounce_class, suppress)),
            logged as (
                insert into delivery_attempt (message_id, position, started_at, remote_host, reply, outcome)
                select $1, position, $8, remote_host, reply, outcome from attempt),
            event as (
-               insert into message_event (event_id, message_id, position, event_type, detail)
+               insert into message_event (event_id, message_id, position, event_type, detail,
+                                          bounce_type, bounce_sub_type, status, bounce_class,
+                                          reporting_mta)
                select gen_random_uuid(), $1, position,
                       case outcome when 'Delivered' then 'Delivery' when 'Bounced' then 'Bounce'
                                    else 'DeliveryDelay' end,
-                      reply
-               from attempt)
+                      reply, bounce_type, bounce_sub_type, status, bounce_class, remote_host
+               from attempt
+               on conflict (message_id, position, event_type)
+                   where event_type in ('Delivery', 'Bounce', 'Complaint') do nothing),
+           suppressed as (
+               insert into suppressed_destination (account_id, email_address, reason, message_id)
+               select m.account_id, lower(r.address), 'BOUNCE', $1
+               from attempt a
+               join message m on m.message_id = $1
+               join message_recipient r on r.message_id = $1 and r.position = a.position
+               where a.suppress
+               on conflict (account_id, email_address)
+                   do update set reason = 'BOUNCE', message_id = excluded.message_id, last_update = now())
            update message_recipient r
            set status = case a.outcome when 'Deferred' then 'Queued' else a.outcome end,
                next_attempt_at = coalesce(a.retry_at, r.next_attempt_at),
@@ -210,7 +239,11 @@ pub async fn record_attempts(
         &outcomes as &[&str],
         &retry_ats as &[Option<OffsetDateTime>],
         &bounce_types as &[Option<&str>],
-        started_at
+        started_at,
+        &sub_types as &[Option<&str>],
+        &statuses as &[Option<&str>],
+        &classes as &[Option<&str>],
+        &suppress
     )
     .execute(&mut *tx)
     .await?;

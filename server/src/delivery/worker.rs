@@ -1,12 +1,18 @@
 //! The delivery workers: claim due recipients under a lease, send each message to its
-//! claimed recipients (the simulator's locally, the rest by the configured route), and
-//! record every outcome — delivered, deferred to a later attempt (exponential backoff with
-//! jitter), or bounced (5xx; or still 4xx at the maximum age).
+//! claimed recipients (the simulator's locally, suppressed addresses not at all, the rest
+//! by the configured route), and record every outcome — delivered, deferred to a later
+//! attempt (exponential backoff with jitter), or bounced (5xx, classed; or still 4xx at
+//! the maximum age; or suppressed).
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
 
 use app::{
     delivery::queue::{self, Attempt, Claimed, Outbound, Verdict},
+    feedback::{events, suppression, Bounce},
     identities::DkimAlgorithm,
     server::vault::SecretVault,
 };
@@ -77,11 +83,13 @@ impl Deliverer {
                 .push(recipient);
         }
         let ids: Vec<String> = by_message.keys().map(|id| (*id).to_owned()).collect();
-        for message in queue::outbound(&self.pool, &ids).await? {
+        let messages = queue::outbound(&self.pool, &ids).await?;
+        let suppressed = self.suppressed(&messages, &by_message).await?;
+        for message in &messages {
             if let Some(recipients) = by_message.get(message.message_id.as_str()) {
                 // One message's failure to record must not hold back the rest of the
                 // batch; its recipients come back when their lease ends.
-                if let Err(e) = self.deliver(&message, recipients).await {
+                if let Err(e) = self.deliver(message, recipients, &suppressed).await {
                     tracing::warn!(message_id = %message.message_id, error = %e, "recording a delivery failed");
                 }
             }
@@ -89,31 +97,94 @@ impl Deliverer {
         Ok(claimed.len())
     }
 
-    async fn deliver(&self, message: &Outbound, claimed: &[&Claimed]) -> Result<(), sqlx::Error> {
+    /// Which claimed recipients are on their sending account's suppression list, as
+    /// (account, lower-cased address) — one query for the whole batch.
+    async fn suppressed(
+        &self,
+        messages: &[Outbound],
+        by_message: &BTreeMap<&str, Vec<&Claimed>>,
+    ) -> Result<HashSet<(String, String)>, sqlx::Error> {
+        let (accounts, addresses): (Vec<&str>, Vec<&str>) = messages
+            .iter()
+            .flat_map(|m| {
+                let recipients = by_message.get(m.message_id.as_str()).into_iter().flatten();
+                recipients.map(|r| (m.account_id.as_str(), r.address.as_str()))
+            })
+            .unzip();
+        suppression::suppressed_among(&self.pool, &accounts, &addresses).await
+    }
+
+    async fn deliver(
+        &self,
+        message: &Outbound,
+        claimed: &[&Claimed],
+        suppressed: &HashSet<(String, String)>,
+    ) -> Result<(), sqlx::Error> {
         let started = OffsetDateTime::now_utc();
-        // (index into `claimed`, the server that answered, the result)
-        let mut results: Vec<(usize, String, RecipientResult)> = Vec::new();
+        // (index into `claimed`, the server that answered, the result, how a bounce is
+        // recorded when that is already known)
+        let mut results: Vec<(usize, String, RecipientResult, Option<Bounce>)> = Vec::new();
+        let mut complaints: Vec<i16> = Vec::new();
         let mut outgoing: Vec<usize> = Vec::new();
         for (index, recipient) in claimed.iter().enumerate() {
-            match simulator::simulate(&recipient.address) {
-                Some(result) => results.push((index, "simulator".to_owned(), result)),
-                None => outgoing.push(index),
+            let key = (message.account_id.clone(), recipient.address.to_lowercase());
+            if suppressed.contains(&key) {
+                let reply = Reply::new(
+                    550,
+                    "5.1.1 the address is on the account's suppression list; not attempted",
+                );
+                let bounce = Bounce::on_suppression_list();
+                results.push((
+                    index,
+                    "sesame".to_owned(),
+                    RecipientResult::Bounced(reply),
+                    Some(bounce),
+                ));
+            } else if let Some(simulated) = simulator::simulate(&recipient.address) {
+                if simulated.complains {
+                    complaints.push(recipient.position);
+                }
+                results.push((
+                    index,
+                    "simulator".to_owned(),
+                    simulated.result,
+                    simulated.bounce,
+                ));
+            } else {
+                outgoing.push(index);
             }
         }
         if !outgoing.is_empty() {
-            results.extend(self.send(message, claimed, &outgoing).await);
+            let sent = self.send(message, claimed, &outgoing).await;
+            results.extend(
+                sent.into_iter()
+                    .map(|(i, host, result)| (i, host, result, None)),
+            );
         }
         let age = Duration::try_from(started - message.created_at).unwrap_or_default();
         let attempts: Vec<Attempt> = results
             .into_iter()
-            .map(|(index, remote_host, result)| Attempt {
+            .map(|(index, remote_host, result, bounce)| Attempt {
                 position: claimed[index].position,
                 remote_host,
                 reply: result.reply().to_string(),
-                verdict: self.verdict(&result, claimed[index].attempts, age),
+                verdict: self.verdict(&result, bounce, claimed[index].attempts, age),
             })
             .collect();
-        queue::record_attempts(&self.pool, &message.message_id, started, &attempts).await
+        queue::record_attempts(&self.pool, &message.message_id, started, &attempts).await?;
+        for position in complaints {
+            let detail = "A complaint (ARF, Feedback-Type: abuse) from the mailbox simulator.";
+            events::record_complaint(
+                &self.pool,
+                &message.message_id,
+                position,
+                Some("abuse"),
+                "simulator",
+                detail,
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Sends to `claimed[i]` for each i in `outgoing`, by the configured route.
@@ -179,20 +250,24 @@ impl Deliverer {
         wire::sign(&normalised, &key)
     }
 
-    fn verdict(&self, result: &RecipientResult, attempts: i32, age: Duration) -> Verdict {
+    fn verdict(
+        &self,
+        result: &RecipientResult,
+        bounce: Option<Bounce>,
+        attempts: i32,
+        age: Duration,
+    ) -> Verdict {
         match result {
             RecipientResult::Delivered(_) => Verdict::Delivered,
-            RecipientResult::Bounced(_) => Verdict::Bounced {
-                bounce_type: "Permanent",
-            },
-            RecipientResult::Deferred(_) => {
+            RecipientResult::Bounced(reply) => Verdict::Bounced(
+                bounce.unwrap_or_else(|| Bounce::from_reply(reply.code, &reply.text)),
+            ),
+            RecipientResult::Deferred(reply) => {
                 match self.retry.next_delay(attempts.max(1) as u32, age) {
                     Some(delay) => Verdict::Deferred {
                         retry_at: OffsetDateTime::now_utc() + delay,
                     },
-                    None => Verdict::Bounced {
-                        bounce_type: "Transient",
-                    },
+                    None => Verdict::Bounced(Bounce::expired(reply.code, &reply.text)),
                 }
             }
         }

@@ -12,6 +12,7 @@ mod database;
 mod delivery;
 mod dev_zone;
 mod email_identities;
+mod feedback;
 mod helpers;
 mod identities;
 mod isolation;

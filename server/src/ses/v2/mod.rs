@@ -1,9 +1,10 @@
-//! The v2 JSON API (`/v2/email/…`): sending, the account, and identities with their
-//! policies — v2's error names in `x-amzn-ErrorType`, JSON bodies both ways.
+//! The v2 JSON API (`/v2/email/…`): sending, the account, the suppression list, and
+//! identities with their policies — v2's error names in `x-amzn-ErrorType`, JSON bodies both ways.
 
 mod account;
 mod identities;
 mod send;
+mod suppression;
 
 use axum::{
     body::{to_bytes, Body},
@@ -132,6 +133,14 @@ async fn answer(
     }
     let answer = match (&method, segments.as_slice()) {
         (&Method::GET, ["account"]) => account::get_account(&call).await,
+        (&Method::PUT, ["suppression", "addresses"]) => suppression::put(&call).await,
+        (&Method::GET, ["suppression", "addresses"]) => suppression::list(&call).await,
+        (&Method::GET, ["suppression", "addresses", address]) => {
+            suppression::get(&call, address).await
+        }
+        (&Method::DELETE, ["suppression", "addresses", address]) => {
+            suppression::delete(&call, address).await
+        }
         (&Method::POST, ["identities"]) => identities::create(&call).await,
         // Current SDKs list with POST list-identities; older ones with GET identities.
         (&Method::POST, ["list-identities"]) | (&Method::GET, ["identities"]) => {

@@ -5,7 +5,7 @@
 mod crash;
 mod direct;
 mod mail_dns;
-mod receiver;
+pub mod receiver;
 mod relay;
 mod retries;
 mod sink;

@@ -1,0 +1,31 @@
+import { test, expect, hydrated, uniqueEmail } from "./fixtures";
+
+const PASSWORD = "plum-ladder-sunrise-42";
+
+test("suppression list: add an address, find it, remove it", async ({ page }) => {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill("Feedback Co");
+  await page.getByLabel("Email").fill(uniqueEmail("feedback"));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.getByRole("link", { name: "Suppression list" }).click();
+  await expect(page.getByTestId("suppression-empty")).toBeVisible();
+  for (const [address, reason] of [["Gone@Example.com", "Bounce"], ["angry@example.org", "Complaint"]]) {
+    await page.getByLabel("Email address").fill(address);
+    await page.getByLabel("Reason", { exact: true }).selectOption({ label: reason });
+    await page.getByRole("button", { name: "Suppress" }).click();
+    await expect(page.getByRole("row", { name: new RegExp(address.toLowerCase()) })).toBeVisible();
+  }
+  await expect(page.getByTestId("suppressed")).toHaveCount(2);
+  await expect(page.getByRole("row", { name: /angry@example.org/ })).toContainText("COMPLAINT");
+
+  await page.getByPlaceholder("address or domain").fill("example.com");
+  await expect(page.getByTestId("suppressed")).toHaveCount(1);
+  await page.getByRole("row", { name: /gone@example.com/ }).getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByTestId("suppression-empty")).toBeVisible();
+  await page.getByPlaceholder("address or domain").fill("");
+  await expect(page.getByTestId("suppressed")).toHaveCount(1);
+});

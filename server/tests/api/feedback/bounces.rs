@@ -1,0 +1,204 @@
+//! Bounces and complaints from the simulator and from a receiving server, classed; what
+//! they do to the suppression list; and suppressed addresses not attempted.
+
+use sqlx::PgPool;
+
+use super::{events, suppressed};
+use crate::{
+    delivery::{
+        finished, outcomes,
+        receiver::{DataReply, Receiver},
+        relay_to, send_to, sender,
+    },
+    helpers::TestApp,
+};
+
+/// (type, sub-type, status, class) of an event.
+type Class = (String, Option<String>, Option<String>, Option<String>);
+
+fn s(value: &str) -> Option<String> {
+    Some(value.to_owned())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn simulator_bounces_and_complaints_become_events_and_suppress(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |s| s.delivery.poll_ms = 50).await;
+    let (_, account, key) = sender(&app).await;
+    let to = [
+        "bounce+run1@simulator.amazonses.com",
+        "complaint@simulator.amazonses.com",
+        "suppressionlist@simulator.amazonses.com",
+        "success@simulator.amazonses.com",
+    ];
+    let id = send_to(&app, &key, &to).await;
+    assert_eq!(finished(&app.pool, &id).await, "PartiallyDelivered");
+    let got = events(&app.pool, &id).await;
+    let complaint = loop {
+        // The complaint follows the delivery.
+        let got = events(&app.pool, &id).await;
+        if got.iter().any(|e| e.1 == "Complaint") {
+            break got;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(got.len() <= complaint.len());
+    assert_eq!(
+        complaint,
+        [
+            (
+                to[0].into(),
+                "Bounce".into(),
+                s("Permanent"),
+                s("General"),
+                s("5.1.1"),
+                s("simulator"),
+                None
+            ),
+            (
+                to[1].into(),
+                "Complaint".into(),
+                None,
+                None,
+                None,
+                None,
+                s("abuse")
+            ),
+            (
+                to[1].into(),
+                "Delivery".into(),
+                None,
+                None,
+                None,
+                None,
+                None
+            ),
+            (
+                to[2].into(),
+                "Bounce".into(),
+                s("Permanent"),
+                s("Suppressed"),
+                s("5.1.1"),
+                s("simulator"),
+                None
+            ),
+            (
+                to[3].into(),
+                "Delivery".into(),
+                None,
+                None,
+                None,
+                None,
+                None
+            ),
+        ]
+    );
+    assert_eq!(
+        suppressed(&app.pool, &account).await,
+        [
+            (to[0].to_owned(), "BOUNCE".to_owned()),
+            (to[1].to_owned(), "COMPLAINT".to_owned())
+        ]
+    );
+
+    // Suppressed addresses are not attempted again: they bounce at once, whatever the case.
+    let again = send_to(&app, &key, &["Bounce+Run1@simulator.amazonses.com", to[3]]).await;
+    assert_eq!(finished(&app.pool, &again).await, "PartiallyDelivered");
+    let recipients = outcomes(&app.pool, &again).await;
+    assert_eq!(recipients[0].1, "Bounced");
+    assert!(recipients[0]
+        .4
+        .as_deref()
+        .unwrap()
+        .contains("suppression list"));
+    let host: String = sqlx::query_scalar(
+        "select remote_host from delivery_attempt where message_id = $1 and position = 0",
+    )
+    .bind(&again)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(host, "sesame", "not handed to any server");
+    let bounce = &events(&app.pool, &again).await[0];
+    assert_eq!(
+        (bounce.2.as_deref(), bounce.3.as_deref()),
+        (Some("Permanent"), Some("OnAccountSuppressionList"))
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_recipient_bounces_suppress(pool: PgPool) {
+    let receiver = Receiver::start(
+        |rcpt| match rcpt {
+            "gone@elsewhere.example" => "550 5.1.1 <gone@elsewhere.example>: Recipient address rejected: User unknown",
+            "listed@elsewhere.example" => "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+            "full@elsewhere.example" => "552 5.2.2 Mailbox full",
+            _ => "250 2.1.5 Ok",
+        },
+        |_| DataReply::Say("250 2.0.0 Ok: queued"),
+    )
+    .await;
+    let app = TestApp::spawn_with_dns(pool, relay_to(&receiver)).await;
+    let (_, account, key) = sender(&app).await;
+    let to = [
+        "gone@elsewhere.example",
+        "listed@elsewhere.example",
+        "full@elsewhere.example",
+        "fine@elsewhere.example",
+    ];
+    let id = send_to(&app, &key, &to).await;
+    assert_eq!(finished(&app.pool, &id).await, "PartiallyDelivered");
+    let classes: Vec<Class> = events(&app.pool, &id)
+        .await
+        .into_iter()
+        .map(|e| (e.1, e.3, e.4, e.5))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("Bounce".into(), s("General"), s("5.1.1"), s("recipient")),
+            ("Bounce".into(), s("General"), s("5.7.1"), s("policy")),
+            (
+                "Bounce".into(),
+                s("MailboxFull"),
+                s("5.2.2"),
+                s("recipient-transient")
+            ),
+            ("Delivery".into(), None, None, None),
+        ]
+    );
+    // A blocklisted sending IP says nothing about the address; a full mailbox empties.
+    assert_eq!(
+        suppressed(&app.pool, &account).await,
+        [("gone@elsewhere.example".to_owned(), "BOUNCE".to_owned())]
+    );
+    assert_eq!(receiver.received().len(), 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_same_complaint_twice_is_one_event(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |s| s.delivery.poll_ms = 50).await;
+    let (_, account, key) = sender(&app).await;
+    let id = send_to(&app, &key, &["success@simulator.amazonses.com"]).await;
+    finished(&app.pool, &id).await;
+    let record = |kind: Option<&'static str>| {
+        let (pool, id) = (app.pool.clone(), id.clone());
+        async move {
+            app::feedback::events::record_complaint(&pool, &id, 0, kind, "mx.isp.example", "ARF")
+                .await
+                .unwrap()
+        }
+    };
+    // Not a complaint about the mail: recorded, but the address stays.
+    assert!(record(Some("not-spam")).await);
+    assert!(
+        !record(Some("abuse")).await,
+        "a second report of the same complaint"
+    );
+    let complaints = events(&app.pool, &id)
+        .await
+        .into_iter()
+        .filter(|e| e.1 == "Complaint")
+        .count();
+    assert_eq!(complaints, 1);
+    assert_eq!(suppressed(&app.pool, &account).await, []);
+}
