@@ -17,6 +17,7 @@ use crate::{
     identities::{IdentitiesPage, IdentityPage, VerifyEmailPage},
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
+    notifications::{ConfigurationSetsPage, DestinationPage},
     operator::OperatorConsolePage,
     policies::SharedWithMePage,
     sending::{MessagesPage, SendTestPage},
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/smtp") view=SmtpSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages/:id") view=MessageDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/configuration-sets") view=ConfigurationSetsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/event-destinations/:id") view=DestinationPage ssr=SsrMode::Async/>
                     <Route path=path!("/suppression") view=SuppressionListPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>

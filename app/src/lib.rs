@@ -17,6 +17,7 @@ pub mod identities;
 pub mod ids;
 pub mod landing;
 pub mod mailbox;
+pub mod notifications;
 pub mod operator;
 pub mod policies;
 pub mod sending;

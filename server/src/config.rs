@@ -44,6 +44,7 @@ pub struct Settings {
     pub api: ApiSettings,
     pub delivery: crate::delivery::DeliverySettings,
     pub smtp: crate::smtp::SmtpSettings,
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// The SES-compatible API.
@@ -147,6 +148,7 @@ struct Defaults {
     api: ApiSettings,
     delivery: crate::delivery::DeliverySettings,
     smtp: crate::smtp::SmtpSettings,
+    webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Default for Defaults {
@@ -162,6 +164,7 @@ impl Default for Defaults {
             api: ApiSettings::default(),
             delivery: crate::delivery::DeliverySettings::default(),
             smtp: crate::smtp::SmtpSettings::default(),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }

@@ -17,4 +17,5 @@ pub mod shutdown;
 pub mod smtp;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;
 pub mod workers;

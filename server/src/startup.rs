@@ -115,6 +115,13 @@ impl Application {
             &helo_name(&settings, &origin),
         )?
         .spawn(settings.delivery.workers);
+        crate::webhooks::Notifier::new(
+            &settings.webhooks,
+            context.pool.clone(),
+            context.vault.clone(),
+            context.dns.clone(),
+        )
+        .spawn();
         let smtp = submission.addrs();
         submission.spawn(
             &settings.smtp,
@@ -188,6 +195,7 @@ async fn app_context(
         delivery: delivery::describe(&settings.delivery).into(),
         committer,
         smtp: smtp.into(),
+        webhooks: crate::webhooks::policy(&settings.webhooks),
     })
 }
 

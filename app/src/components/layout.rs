@@ -54,6 +54,7 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                     {(user.role != Role::Viewer).then(|| view! { <A href="/smtp">"SMTP settings"</A> })}
                     <A href="/messages">"Messages"</A>
                     <A href="/suppression">"Suppression list"</A>
+                    <A href="/configuration-sets">"Configuration sets"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Account"</span>

@@ -60,6 +60,8 @@ pub struct Outgoing {
     pub from_arn: Option<String>,
     pub return_path_arn: Option<String>,
     pub recipients: Vec<String>,
+    /// The sender's configuration set whose event destinations get this message's events.
+    pub configuration_set: Option<String>,
     /// The complete message, X-SES headers already removed.
     pub message: Vec<u8>,
 }
@@ -107,6 +109,13 @@ pub async fn accept(
         &names_to_look_up(&out)?,
     )
     .await?;
+    if let Some(name) = &out.configuration_set {
+        if !db::configuration_set_exists(&mut *conn, &sender.account, &out.request.region, name)
+            .await?
+        {
+            return Err(SendError::ConfigurationSetDoesNotExist(name.clone()));
+        }
+    }
     let mut unverified: Vec<String> = Vec::new();
     let mut grant = async |address: &str, arn: Option<&str>| -> Result<Option<Grant>, SendError> {
         let found = resolve(&mut conn, sender, &own, &out, address, arn, &feedback).await?;
@@ -182,6 +191,7 @@ pub async fn accept(
         identity_owner: from.owner,
         raw: out.message,
         recipients: out.recipients,
+        configuration_set: out.configuration_set,
     };
     let decision = ctx
         .committer

@@ -81,6 +81,7 @@ pub async fn send_test_email(
         from_arn: None,
         return_path_arn: None,
         recipients: vec![to.address],
+        configuration_set: None,
         message,
     };
     Ok(accept(&ctx, &sender, outgoing).await?.message_id)

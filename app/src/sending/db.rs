@@ -47,11 +47,32 @@ pub async fn accept_messages(
         .flat_map(|(m, _)| m.recipients.iter().map(String::as_str))
         .collect();
     let keys: Vec<Option<&str>> = sends.iter().map(|(_, key)| *key).collect();
+    let sets: Vec<Option<&str>> = sends
+        .iter()
+        .map(|(m, _)| m.configuration_set.as_deref())
+        .collect();
+    // A message sent with a configuration set records the set, and its Send event (which
+    // the set's destinations may want), in the same statement as the message itself.
     let rows = sqlx::query!(
         // language=PostgreSQL
-        r#"select item as "item!", outcome as "outcome!", message_id, max_24_hour_send,
+        r#"with decided as (
+               select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)),
+           named as (
+               select d.message_id, s.account_id, s.region, s.name
+               from decided d
+               join unnest($1::text[], $2::text[], $14::text[]) with ordinality
+                   as s(account_id, region, name, item) on s.item = d.item
+               where d.outcome = 'Accepted' and s.name is not null),
+           recorded as (
+               insert into message_configuration_set (message_id, account_id, region, name)
+               select message_id, account_id, region, name from named),
+           sent as (
+               insert into message_event (event_id, message_id, event_type, detail)
+               select gen_random_uuid(), message_id, 'Send', 'Accepted and queued for delivery.'
+               from named)
+           select item as "item!", outcome as "outcome!", message_id, max_24_hour_send,
                   max_send_rate, sent_24_hours
-           from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"#,
+           from decided"#,
         &column(|m| m.account.as_str()) as &[&str],
         &column(|m| &m.region) as &[&str],
         &column(|m| &m.message_id) as &[&str],
@@ -64,7 +85,8 @@ pub async fn accept_messages(
         &raws as &[&[u8]],
         &counts,
         &recipients as &[&str],
-        &keys as &[Option<&str>]
+        &keys as &[Option<&str>],
+        &sets as &[Option<&str>]
     )
     .fetch_all(db)
     .await?;
@@ -130,6 +152,25 @@ pub async fn sender_standing(
     .await
 }
 
+/// Whether the sender has the configuration set in the region.
+pub async fn configuration_set_exists(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    name: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select exists (select 1 from configuration_set
+                          where account_id = $1 and region = $2 and name = $3) as "exists!""#,
+        account.as_str(),
+        region,
+        name
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Whether the owner's region is in the sandbox (None: the owner does not use the region).
 pub async fn in_sandbox(
     db: impl PgExecutor<'_>,
@@ -185,6 +226,8 @@ pub struct NewMessage {
     pub identity_owner: AccountId,
     pub raw: Vec<u8>,
     pub recipients: Vec<String>,
+    /// The sender's configuration set named on the send, checked to exist.
+    pub configuration_set: Option<String>,
 }
 
 /// The account's latest accepted messages, newest first.

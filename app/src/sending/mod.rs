@@ -68,6 +68,8 @@ pub enum SendError {
     },
     Rejected(String),
     InvalidParameter(String),
+    /// The send named a configuration set the sender does not have.
+    ConfigurationSetDoesNotExist(String),
     Throttled(String),
     Internal(AppError),
 }
@@ -89,6 +91,9 @@ impl SendError {
                 region.to_uppercase(),
                 identities.join(", ")
             ),
+            Self::ConfigurationSetDoesNotExist(name) => {
+                format!("Configuration set <{name}> does not exist.")
+            }
             Self::Rejected(m) | Self::InvalidParameter(m) | Self::Throttled(m) => m.clone(),
             Self::Internal(e) => e.to_string(),
         }

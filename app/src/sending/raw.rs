@@ -28,6 +28,8 @@ pub struct RawMessage {
     pub source_arn: Option<String>,
     pub from_arn: Option<String>,
     pub return_path_arn: Option<String>,
+    /// `X-SES-CONFIGURATION-SET`: the sender's configuration set for this message.
+    pub configuration_set: Option<String>,
     /// The message with every `X-SES-*` header removed.
     pub message: Vec<u8>,
 }
@@ -77,6 +79,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
         return Err("The raw message has no headers.".to_owned());
     }
     let (mut source_arn, mut from_arn, mut return_path_arn) = (None, None, None);
+    let mut configuration_set = None;
     let mut message = Vec::with_capacity(raw.len());
     for field in fields {
         match name_and_value(field) {
@@ -85,6 +88,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
                     "x-ses-source-arn" => Some(&mut source_arn),
                     "x-ses-from-arn" => Some(&mut from_arn),
                     "x-ses-return-path-arn" => Some(&mut return_path_arn),
+                    "x-ses-configuration-set" => Some(&mut configuration_set),
                     _ => None,
                 };
                 if let Some(slot) = slot {
@@ -141,6 +145,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
         source_arn,
         from_arn,
         return_path_arn,
+        configuration_set,
         message,
     })
 }
@@ -155,7 +160,8 @@ mod tests {
         To: ann@customer.example, Bob <bob@customer.example>\r\n\
         Cc: carol@customer.example\r\n\
         X-SES-FROM-ARN: arn:aws:ses:us-east-1:999999999999:identity/evil.example\r\n\
-        X-Ses-Configuration-Set: ignored\r\n\
+        X-Ses-Configuration-Set: marketing\r\n\
+        X-SES-CONFIGURATION-SET: second-is-ignored\r\n\
         Subject: Hello\r\n\
         \r\n\
         X-SES-FROM-ARN: in the body is just text\r\n";
@@ -173,6 +179,7 @@ mod tests {
             Some("arn:aws:ses:us-east-1:888888888888:identity/ example.com")
         );
         assert_eq!(raw.return_path_arn, None);
+        assert_eq!(raw.configuration_set.as_deref(), Some("marketing"));
         let text = String::from_utf8(raw.message).unwrap();
         assert!(
             !text.to_ascii_lowercase().contains("x-ses-from-arn: arn"),

@@ -12,6 +12,7 @@ use crate::{
     auth::password::PasswordHasher,
     error::AppError,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
+    notifications::guard::WebhookPolicy,
     sending::committer::Committer,
     smtp::SmtpEndpoint,
 };
@@ -35,6 +36,8 @@ pub struct AppContext {
     pub committer: Committer,
     /// Where the SMTP interface listens (the SMTP settings page shows it).
     pub smtp: Arc<SmtpEndpoint>,
+    /// Which webhook URLs may be called, and how long a call may take.
+    pub webhooks: WebhookPolicy,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

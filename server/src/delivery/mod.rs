@@ -5,7 +5,7 @@
 
 mod direct;
 mod relay;
-mod retry;
+pub(crate) mod retry;
 pub mod settings;
 mod simulator;
 mod sink;

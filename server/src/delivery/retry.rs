@@ -1,5 +1,5 @@
-//! When a deferred recipient is tried again: exponential backoff with jitter, until the
-//! message reaches its maximum age.
+//! When a deferred recipient (or a failed webhook delivery) is tried again: exponential
+//! backoff with jitter, until the message (or event) reaches its maximum age.
 
 use std::time::Duration;
 

@@ -93,6 +93,9 @@ fn send_error(error: SendError) -> SesError {
             SesError::sender("MessageRejected", message)
         }
         SendError::InvalidParameter(_) => SesError::invalid_parameter(message),
+        SendError::ConfigurationSetDoesNotExist(_) => {
+            SesError::sender("ConfigurationSetDoesNotExist", message)
+        }
         SendError::Throttled(_) => SesError::sender("Throttling", message),
         SendError::Internal(e) => e.into(),
     }

@@ -63,6 +63,7 @@ pub async fn submit(
         from_arn: raw.from_arn,
         return_path_arn: raw.return_path_arn,
         recipients: envelope.recipients,
+        configuration_set: raw.configuration_set,
         message: raw.message,
     };
     let sender = Sender {
@@ -83,7 +84,9 @@ fn refusal(error: SendError) -> Reply {
         SendError::NotVerified { .. } | SendError::Rejected(_) => {
             Reply::new(554, format!("Message rejected: {message}"))
         }
-        SendError::InvalidParameter(_) => Reply::new(554, format!("Transaction failed: {message}")),
+        SendError::InvalidParameter(_) | SendError::ConfigurationSetDoesNotExist(_) => {
+            Reply::new(554, format!("Transaction failed: {message}"))
+        }
         SendError::Throttled(_) => Reply::new(
             454,
             format!("Throttling failure: {}", message.trim_end_matches('.')),

@@ -17,6 +17,7 @@ mod helpers;
 mod identities;
 mod isolation;
 mod migrations;
+mod notifications;
 mod operator;
 mod policies;
 mod sending;

@@ -86,6 +86,7 @@ async fn structured(
         from_arn: None,
         return_path_arn: arn(params.get("ReturnPathArn")),
         recipients,
+        configuration_set: arn(params.get("ConfigurationSetName")),
         message,
         request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };
@@ -127,6 +128,7 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         from_arn: arn(params.get("FromArn")).or(raw.from_arn),
         return_path_arn: arn(params.get("ReturnPathArn")).or(raw.return_path_arn),
         recipients,
+        configuration_set: arn(params.get("ConfigurationSetName")).or(raw.configuration_set),
         message: raw.message,
         request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };

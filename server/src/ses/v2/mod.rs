@@ -79,6 +79,7 @@ fn v2_code(error: &SesError) -> (&str, StatusCode) {
         }
         "Throttling" => ("TooManyRequestsException", StatusCode::TOO_MANY_REQUESTS),
         "AccessDenied" => ("AccessDeniedException", StatusCode::FORBIDDEN),
+        "ConfigurationSetDoesNotExist" => ("NotFoundException", StatusCode::NOT_FOUND),
         code => (code, error.status),
     }
 }

@@ -55,6 +55,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
         .transpose()?;
     let from_arn = arn(text("/FromEmailAddressIdentityArn"));
     let return_path_arn = arn(text("/FeedbackForwardingEmailAddressIdentityArn"));
+    let configuration_set = arn(text("/ConfigurationSetName"));
     let outgoing = if let Some(raw) = text("/Content/Raw/Data") {
         caller.require(Permission::Send, "SendRawEmail")?;
         let data = STANDARD
@@ -86,6 +87,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             } else {
                 listed
             },
+            configuration_set: configuration_set.or(raw.configuration_set),
             message: raw.message,
         }
     } else if request.pointer("/Content/Simple").is_some() {
@@ -116,6 +118,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             from_arn: None,
             return_path_arn,
             recipients: listed,
+            configuration_set,
             message,
         }
     } else if request.pointer("/Content/Template").is_some() {

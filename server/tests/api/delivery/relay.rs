@@ -32,7 +32,7 @@ async fn a_delegated_send_arrives_signed_with_the_owners_key_and_without_x_ses_h
     );
     put_policy(&owner, &identity, "delegate", &policy).await;
     let raw = format!(
-        "X-SES-SOURCE-ARN: {arn}\r\nX-SES-CONFIGURATION-SET: ignored\r\nFrom: News <news@owner.example>\r\n\
+        "X-SES-SOURCE-ARN: {arn}\r\nX-SES-MESSAGE-TAGS: campaign=offers\r\nFrom: News <news@owner.example>\r\n\
          To: customer@elsewhere.example\r\nSubject: Offers\r\n\r\nThis week only.\r\n"
     );
     let key = ses_key(&delegate).await;

@@ -26,6 +26,7 @@ pub struct Delegation {
     pub user: String,
     pub password: String,
     pub owner_browser: crate::helpers::Browser,
+    pub delegate_browser: crate::helpers::Browser,
 }
 
 pub fn policy(delegate: &str, arn: &str, condition: &str) -> String {
@@ -62,6 +63,7 @@ pub async fn delegation(
         user,
         password,
         owner_browser,
+        delegate_browser,
     }
 }
 
@@ -77,8 +79,16 @@ impl Delegation {
     /// A message from the owner's domain, authorized by X-SES headers.
     pub fn message(&self, to: &str, subject: &str) -> String {
         format!(
-            "X-SES-SOURCE-ARN: {arn}\r\nX-SES-FROM-ARN: {arn}\r\nX-SES-CONFIGURATION-SET: marketing\r\nFrom: News <news@owner.example>\r\nTo: {to}\r\nSubject: {subject}\r\n\r\nHello over SMTP.\r\n.A line that starts with a dot.\r\n",
+            "X-SES-SOURCE-ARN: {arn}\r\nX-SES-FROM-ARN: {arn}\r\nFrom: News <news@owner.example>\r\nTo: {to}\r\nSubject: {subject}\r\n\r\nHello over SMTP.\r\n.A line that starts with a dot.\r\n",
             arn = self.identity_arn
+        )
+    }
+
+    /// `message`, sent with the delegate's configuration set `set`.
+    pub fn message_in_set(&self, to: &str, subject: &str, set: &str) -> String {
+        format!(
+            "X-SES-CONFIGURATION-SET: {set}\r\n{}",
+            self.message(to, subject)
         )
     }
 }

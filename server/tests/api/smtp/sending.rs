@@ -9,12 +9,19 @@ use crate::sending::{put_policy, set_quota, SIMULATOR};
 #[sqlx::test(migrations = "../migrations")]
 async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(pool: PgPool) {
     let d = delegation(pool, Some(""), |_| {}).await;
+    // The delegate's own configuration set, named by the X-SES-CONFIGURATION-SET header.
+    d.delegate_browser
+        .json(
+            "configuration-sets/create",
+            &[("region", "us-east-1"), ("name", "marketing")],
+        )
+        .await;
     let mut client = d.session().await;
     let (code, text) = client
         .send(
             "bounces@owner.example",
             &[SIMULATOR],
-            &d.message(SIMULATOR, "Over STARTTLS"),
+            &d.message_in_set(SIMULATOR, "Over STARTTLS", "marketing"),
         )
         .await;
     assert_eq!(code, 250, "{text}");
@@ -32,6 +39,13 @@ async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(p
     assert_eq!(from_arn, d.identity_arn);
     // MAIL FROM is the Source, and the bounce address.
     assert_eq!(envelope_from, "bounces@owner.example");
+    let set: String =
+        sqlx::query_scalar("select name from message_configuration_set where message_id = $1")
+            .bind(message_id)
+            .fetch_one(&d.app.pool)
+            .await
+            .unwrap();
+    assert_eq!(set, "marketing");
     let raw = String::from_utf8(raw).unwrap();
     assert!(!raw.to_ascii_lowercase().contains("x-ses-"), "{raw}");
     assert!(raw.contains("Subject: Over STARTTLS\r\n"), "{raw}");
@@ -54,6 +68,19 @@ async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(p
         assert_eq!(code, 250, "{text}");
     }
     assert_eq!(stored_messages(&d.app.pool).await, 3);
+
+    // A configuration set the delegate does not have is refused, in SES's words.
+    let unknown = d.message_in_set(SIMULATOR, "Unknown set", "missing");
+    let (code, text) = client
+        .send("bounces@owner.example", &[SIMULATOR], &unknown)
+        .await;
+    assert_eq!(
+        (code, text.as_str()),
+        (
+            554,
+            "Transaction failed: Configuration set <missing> does not exist."
+        )
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -1,0 +1,255 @@
+//! Server functions for configuration sets, their webhook destinations and deliveries.
+
+use leptos::prelude::*;
+
+use super::{ConfigurationSet, DestinationDetail, NewDestination, TestResult};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{db, guard, payload, valid_name, webhook, EVENT_TYPES},
+    crate::{
+        auth::{session::require_account, Permission},
+        server::{app_context, errors::internal, AppContext},
+    },
+    uuid::Uuid,
+};
+
+/// Deliveries shown on a destination's page.
+#[cfg(feature = "ssr")]
+const SHOWN_DELIVERIES: i64 = 50;
+
+#[server(prefix = "/api", endpoint = "configuration-sets/list")]
+pub async fn list_configuration_sets() -> Result<Vec<ConfigurationSet>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    Ok(db::list_sets(&app_context()?.pool, caller.account_id()).await?)
+}
+
+#[server(prefix = "/api", endpoint = "configuration-sets/create")]
+pub async fn create_configuration_set(region: String, name: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let ctx = app_context()?;
+    if !ctx.regions.contains(&region) {
+        return Err(AppError::field(
+            "region",
+            format!("Sesame does not serve region `{region}`."),
+        ));
+    }
+    if !valid_name(&name) {
+        return Err(AppError::field(
+            "name",
+            "Use 1 to 64 letters, digits, underscores and hyphens.",
+        ));
+    }
+    if !db::create_set(&ctx.pool, caller.account_id(), &region, &name).await? {
+        return Err(AppError::field(
+            "name",
+            format!("Configuration set <{name}> already exists."),
+        ));
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "configuration-sets/delete")]
+pub async fn delete_configuration_set(region: String, name: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let deleted = db::delete_set(&app_context()?.pool, caller.account_id(), &region, &name).await?;
+    deleted
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Configuration set"))
+}
+
+/// Adds a webhook to a set; the answer holds its signing key, once. A checked event type
+/// arrives as its own field (`Bounce=on`), as an HTML form sends checkboxes.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "configuration-sets/add-destination")]
+pub async fn add_destination(
+    region: String,
+    configuration_set: String,
+    name: String,
+    url: String,
+    #[server(default)] send: Option<String>,
+    #[server(default)] reject: Option<String>,
+    #[server(default)] delivery: Option<String>,
+    #[server(default)] bounce: Option<String>,
+    #[server(default)] complaint: Option<String>,
+    #[server(default)] delivery_delay: Option<String>,
+) -> Result<NewDestination, AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let ctx = app_context()?;
+    if !valid_name(&name) {
+        return Err(AppError::field(
+            "name",
+            "Use 1 to 64 letters, digits, underscores and hyphens.",
+        ));
+    }
+    let checked = [send, reject, delivery, bounce, complaint, delivery_delay];
+    let event_types: Vec<String> = EVENT_TYPES
+        .iter()
+        .zip(checked)
+        .filter(|(_, on)| on.is_some())
+        .map(|(t, _)| (*t).to_owned())
+        .collect();
+    if event_types.is_empty() {
+        return Err(AppError::field(
+            "event_types",
+            "Choose at least one event type.",
+        ));
+    }
+    guard::check(&ctx.webhooks, &ctx.dns, &url)
+        .await
+        .map_err(|reason| AppError::field("url", reason))?;
+    let destination_id = Uuid::new_v4();
+    let signing_key = format!(
+        "whsec_{}",
+        crate::access_keys::credentials::generate_secret()
+    );
+    let secret = ctx
+        .vault
+        .seal(signing_key.as_bytes(), &destination_id.to_string());
+    let row = db::NewDestinationRow {
+        destination_id,
+        region: &region,
+        configuration_set: &configuration_set,
+        name: &name,
+        url: url.trim(),
+        event_types: &event_types,
+        secret: &secret,
+    };
+    match db::insert_destination(&ctx.pool, caller.account_id(), &row).await {
+        Ok(true) => Ok(NewDestination {
+            destination_id: destination_id.to_string(),
+            signing_key,
+        }),
+        Ok(false) => Err(AppError::not_found("Configuration set")),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field(
+            "name",
+            format!("The set already has a destination named {name}."),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn destination_id(id: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id).map_err(|_| AppError::not_found("Event destination"))
+}
+
+#[server(prefix = "/api", endpoint = "event-destinations/get")]
+pub async fn get_destination(destination_id: String) -> Result<DestinationDetail, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let id = self::destination_id(&destination_id)?;
+    let pool = &app_context()?.pool;
+    let found = db::find_destination(pool, caller.account_id(), id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Event destination"))?;
+    Ok(DestinationDetail {
+        configuration_set: found.configuration_set,
+        region: found.region,
+        destination: found.destination,
+        deliveries: db::deliveries(pool, caller.account_id(), id, SHOWN_DELIVERIES).await?,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "event-destinations/set-enabled")]
+pub async fn set_destination_enabled(
+    destination_id: String,
+    enabled: bool,
+) -> Result<(), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let id = self::destination_id(&destination_id)?;
+    let found = db::set_enabled(&app_context()?.pool, caller.account_id(), id, enabled).await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Event destination"))
+}
+
+#[server(prefix = "/api", endpoint = "event-destinations/delete")]
+pub async fn delete_destination(destination_id: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let id = self::destination_id(&destination_id)?;
+    let found = db::delete_destination(&app_context()?.pool, caller.account_id(), id).await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Event destination"))
+}
+
+/// Queues one delivery again, now.
+#[server(prefix = "/api", endpoint = "event-destinations/redeliver")]
+pub async fn redeliver(notification_id: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let id = Uuid::parse_str(&notification_id).map_err(|_| AppError::not_found("Delivery"))?;
+    let found = db::redeliver(&app_context()?.pool, caller.account_id(), id).await?;
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Delivery"))
+}
+
+/// Calls the destination now with a sample Delivery event (not stored), and shows the
+/// answer.
+#[server(prefix = "/api", endpoint = "event-destinations/test")]
+pub async fn send_test_event(destination_id: String) -> Result<TestResult, AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let id = self::destination_id(&destination_id)?;
+    let ctx = app_context()?;
+    let found = db::find_destination(&ctx.pool, caller.account_id(), id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Event destination"))?;
+    let result = test_call(&ctx, caller.account_id().as_str(), &found).await?;
+    Ok(TestResult {
+        http_status: result.status,
+        latency_ms: result.latency_ms,
+        response: result.response,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn test_call(
+    ctx: &AppContext,
+    account: &str,
+    found: &db::DestinationRow,
+) -> Result<webhook::CallResult, AppError> {
+    let key = ctx
+        .vault
+        .open(&found.secret, &found.destination.destination_id)
+        .map_err(internal)?;
+    let now = time::OffsetDateTime::now_utc();
+    let event_id = Uuid::new_v4().to_string();
+    let facts = payload::EventFacts {
+        event_id: event_id.clone(),
+        event_type: "Delivery".into(),
+        at: now,
+        detail: "250 2.0.0 Ok: this is a test event from Sesame".into(),
+        recipient: Some("success@simulator.amazonses.com".into()),
+        bounce_type: None,
+        bounce_sub_type: None,
+        status: None,
+        feedback_type: None,
+        reporting_mta: Some("sesame".into()),
+        message_id: "test-event-000000".into(),
+        sent_at: now,
+        source: "test@sesame.invalid".into(),
+        source_arn: String::new(),
+        sending_account: account.to_owned(),
+        destination: vec!["success@simulator.amazonses.com".into()],
+        configuration_set: Some(found.configuration_set.clone()),
+        head: b"Subject: Sesame test event\r\n\r\n".to_vec(),
+    };
+    let body = payload::event_json(&facts).to_string();
+    Ok(
+        match guard::check(&ctx.webhooks, &ctx.dns, &found.destination.url).await {
+            Ok(target) => {
+                webhook::call(
+                    &ctx.webhooks,
+                    &target,
+                    &key,
+                    &event_id,
+                    "Delivery",
+                    body.as_bytes(),
+                )
+                .await
+            }
+            Err(reason) => webhook::CallResult::refused(reason),
+        },
+    )
+}

@@ -1,0 +1,105 @@
+//! Event destinations: a sender's configuration sets, named on a send, and their webhook
+//! destinations. Events are fanned out into a durable outbox (`notification`) in the
+//! transaction that records them; workers deliver each at least once with the same event
+//! id, signed, retried for over a day, through the SSRF guard — with a per-attempt log,
+//! redelivery, a test event and automatic disabling of endpoints that keep failing.
+
+mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod outbox;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod payload;
+#[cfg(feature = "ssr")]
+pub mod webhook;
+
+pub use api::*;
+pub use pages::{ConfigurationSetsPage, DestinationPage};
+
+use serde::{Deserialize, Serialize};
+
+/// The events a destination can ask for, in SES's names.
+pub const EVENT_TYPES: [&str; 6] = [
+    "Send",
+    "Reject",
+    "Delivery",
+    "Bounce",
+    "Complaint",
+    "DeliveryDelay",
+];
+
+/// SES's rule for configuration set and destination names.
+pub fn valid_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationSet {
+    pub region: String,
+    pub name: String,
+    pub destinations: Vec<Destination>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Destination {
+    pub destination_id: String,
+    pub name: String,
+    pub url: String,
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+    pub consecutive_failures: i32,
+    /// Why Sesame disabled it, when it did.
+    pub disabled_reason: Option<String>,
+}
+
+/// A destination just created: the only time its signing key is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDestination {
+    pub destination_id: String,
+    pub signing_key: String,
+}
+
+/// One event for one destination, with every attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub notification_id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub message_id: String,
+    /// Pending, Delivered or Failed.
+    pub status: String,
+    pub created: String,
+    pub attempts: Vec<DeliveryAttempt>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryAttempt {
+    pub at: String,
+    pub http_status: Option<i32>,
+    pub latency_ms: i32,
+    pub response: String,
+}
+
+/// A destination's page: the destination, its recent deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DestinationDetail {
+    pub configuration_set: String,
+    pub region: String,
+    pub destination: Destination,
+    pub deliveries: Vec<Delivery>,
+}
+
+/// What a test event came to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub http_status: Option<u16>,
+    pub latency_ms: i32,
+    pub response: String,
+}
