@@ -45,6 +45,7 @@ pub struct Settings {
     pub delivery: crate::delivery::DeliverySettings,
     pub smtp: crate::smtp::SmtpSettings,
     pub webhooks: crate::webhooks::WebhookSettings,
+    pub feedback: crate::feedback::FeedbackSettings,
 }
 
 /// The SES-compatible API.
@@ -149,6 +150,7 @@ struct Defaults {
     delivery: crate::delivery::DeliverySettings,
     smtp: crate::smtp::SmtpSettings,
     webhooks: crate::webhooks::WebhookSettings,
+    feedback: crate::feedback::FeedbackSettings,
 }
 
 impl Default for Defaults {
@@ -165,6 +167,7 @@ impl Default for Defaults {
             delivery: crate::delivery::DeliverySettings::default(),
             smtp: crate::smtp::SmtpSettings::default(),
             webhooks: crate::webhooks::WebhookSettings::default(),
+            feedback: crate::feedback::FeedbackSettings::default(),
         }
     }
 }

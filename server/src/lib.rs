@@ -8,6 +8,7 @@ mod csrf;
 pub mod database;
 pub mod delivery;
 pub mod dns;
+pub mod feedback;
 mod health;
 mod master_key;
 mod security_headers;

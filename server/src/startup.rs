@@ -41,11 +41,12 @@ pub struct Application {
     smtp: SmtpAddrs,
 }
 
-/// Where the SMTP submission listeners are bound.
+/// Where the SMTP listeners are bound: submission, and the feedback listener.
 #[derive(Debug, Clone, Default)]
 pub struct SmtpAddrs {
     pub starttls: Vec<SocketAddr>,
     pub tls: Vec<SocketAddr>,
+    pub feedback: Vec<SocketAddr>,
 }
 
 impl Application {
@@ -82,6 +83,7 @@ impl Application {
             .with_context(|| format!("binding {}", settings.http_addr))?;
         let origin = settings.public_origin(listener.local_addr()?);
         let submission = Submission::bind(&settings.smtp).await?;
+        let feedback = crate::feedback::bind(&settings.feedback).await?;
         let smtp_host = smtp_hostname(&settings, &origin);
         let dev_zone = match settings.dns.dev_zone {
             true => Some(DevZone::bind(settings.dns.dev_zone_addr).await?),
@@ -113,6 +115,7 @@ impl Application {
             context.vault.clone(),
             context.dns.clone(),
             &helo_name(&settings, &origin),
+            settings.feedback.domain.clone(),
         )?
         .spawn(settings.delivery.workers);
         crate::webhooks::Notifier::new(
@@ -122,7 +125,12 @@ impl Application {
             context.dns.clone(),
         )
         .spawn();
-        let smtp = submission.addrs();
+        let mut smtp = submission.addrs();
+        smtp.feedback = feedback
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
+        crate::feedback::spawn(feedback, &settings.feedback, context.pool.clone());
         submission.spawn(
             &settings.smtp,
             &settings.data_dir,

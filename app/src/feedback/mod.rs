@@ -9,6 +9,8 @@ pub mod classify;
 pub mod events;
 mod page;
 #[cfg(feature = "ssr")]
+pub mod return_path;
+#[cfg(feature = "ssr")]
 pub mod suppression;
 
 pub use api::*;
@@ -33,8 +35,11 @@ pub struct Bounce {
 impl Bounce {
     /// A refusal from a receiving server (`code` is the SMTP reply code).
     pub fn from_reply(code: u16, text: &str) -> Self {
+        Self::from_classified(classify::classify(code, None, text))
+    }
+
+    fn from_classified(classified: classify::Classified) -> Self {
         use classify::BounceClass::*;
-        let classified = classify::classify(code, None, text);
         Self {
             bounce_type: classified.bounce_type,
             sub_type: classified.bounce_sub_type,
@@ -48,6 +53,21 @@ impl Bounce {
             },
             status: classified.status,
         }
+    }
+
+    /// A failure reported later by a DSN: its enhanced status and the remote server's
+    /// words (which usually start with the SMTP reply code).
+    pub fn from_dsn(status: Option<&str>, diagnostic: &str) -> Self {
+        let code = diagnostic
+            .get(..3)
+            .and_then(|c| c.parse::<u16>().ok())
+            .filter(|c| (400..600).contains(c))
+            .unwrap_or(if status.is_some_and(|s| s.starts_with('4')) {
+                450
+            } else {
+                550
+            });
+        Self::from_classified(classify::classify(code, status, diagnostic))
     }
 
     /// Still deferred when the message reached its maximum age.

@@ -31,6 +31,7 @@ pub fn deliverer(
     vault: SecretVault,
     dns: DnsLookup,
     helo: &str,
+    feedback_domain: Option<String>,
 ) -> anyhow::Result<Arc<Deliverer>> {
     let timeout = Duration::from_secs(settings.timeout_secs.max(1));
     let route = match settings.mode {
@@ -55,6 +56,7 @@ pub fn deliverer(
         batch: settings.batch.max(1),
         lease: Duration::from_secs(settings.lease_secs.max(1)),
         poll: Duration::from_millis(settings.poll_ms.max(10)),
+        feedback_domain,
     }))
 }
 

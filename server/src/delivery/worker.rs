@@ -12,7 +12,7 @@ use std::{
 
 use app::{
     delivery::queue::{self, Attempt, Claimed, Outbound, Verdict},
-    feedback::{events, suppression, Bounce},
+    feedback::{events, return_path, suppression, Bounce},
     identities::DkimAlgorithm,
     server::vault::SecretVault,
 };
@@ -45,6 +45,8 @@ pub struct Deliverer {
     pub lease: Duration,
     /// How long an idle worker waits before looking again.
     pub poll: Duration,
+    /// Where DSNs and complaints should come back to (VERP bounce addresses), if set.
+    pub feedback_domain: Option<String>,
 }
 
 impl Deliverer {
@@ -174,11 +176,12 @@ impl Deliverer {
         queue::record_attempts(&self.pool, &message.message_id, started, &attempts).await?;
         for position in complaints {
             let detail = "A complaint (ARF, Feedback-Type: abuse) from the mailbox simulator.";
-            events::record_complaint(
+            let complaint = events::Feedback::Complaint(Some("abuse"));
+            events::record_feedback(
                 &self.pool,
                 &message.message_id,
                 position,
-                Some("abuse"),
+                complaint,
                 "simulator",
                 detail,
             )
@@ -194,8 +197,12 @@ impl Deliverer {
         claimed: &[&Claimed],
         outgoing: &[usize],
     ) -> Vec<(usize, String, RecipientResult)> {
-        let data = match self.prepare(message) {
-            Ok(data) => data,
+        let prepared = match self.prepare(message) {
+            Ok(data) => self.bounce_address(message).await.map(|from| (data, from)),
+            Err(problem) => Err(problem),
+        };
+        let (data, from) = match prepared {
+            Ok(prepared) => prepared,
             Err(problem) => {
                 tracing::error!(message_id = %message.message_id, %problem, "a message could not be prepared for sending");
                 let result = RecipientResult::Deferred(Reply::new(
@@ -214,7 +221,7 @@ impl Deliverer {
             .collect();
         let envelope = Envelope {
             message_id: &message.message_id,
-            from: &message.envelope_from,
+            from: &from,
             recipients: &recipients,
             data: &data,
         };
@@ -227,6 +234,18 @@ impl Deliverer {
             .into_iter()
             .map(|o| (outgoing[o.recipient], o.remote_host, o.result))
             .collect()
+    }
+
+    /// MAIL FROM: Sesame's bounce address for the message when a feedback domain is
+    /// configured (so DSNs and complaints come back to the feedback listener), else the
+    /// sender's.
+    async fn bounce_address(&self, message: &Outbound) -> Result<String, String> {
+        match &self.feedback_domain {
+            Some(domain) => return_path::bounce_address(&self.pool, &message.message_id, domain)
+                .await
+                .map_err(|e| format!("no bounce address: {e}")),
+            None => Ok(message.envelope_from.clone()),
+        }
     }
 
     /// The message as it goes out: CRLF line endings, DKIM-signed when the owner's domain

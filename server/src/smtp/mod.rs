@@ -4,8 +4,8 @@
 
 mod credentials;
 mod limits;
-mod lines;
-mod reply;
+pub(crate) mod lines;
+pub(crate) mod reply;
 mod session;
 pub mod settings;
 mod submit;
@@ -67,6 +67,7 @@ impl Submission {
         crate::startup::SmtpAddrs {
             starttls: addrs(&self.starttls),
             tls: addrs(&self.tls),
+            feedback: Vec::new(),
         }
     }
 

@@ -73,6 +73,7 @@ impl TestApp {
         settings.dns.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
         settings.smtp.starttls_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
         settings.smtp.tls_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
+        settings.feedback.listen_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
         configure(&mut settings);
         let app = Application::with_database(settings, Database::from_pool(pool.clone()))
             .await

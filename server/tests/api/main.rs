@@ -24,7 +24,7 @@ mod sending;
 mod ses_api;
 mod sessions;
 mod sign_in;
-mod smtp;
+pub mod smtp;
 #[path = "../support/mod.rs"]
 mod support;
 mod users;

@@ -35,6 +35,7 @@ impl Sesame {
             .env("SESAME_DNS__DEV_ZONE_ADDR", "127.0.0.1:0")
             .env("SESAME_SMTP__STARTTLS_ADDRS", r#"["127.0.0.1:0"]"#)
             .env("SESAME_SMTP__TLS_ADDRS", r#"["127.0.0.1:0"]"#)
+            .env("SESAME_FEEDBACK__LISTEN_ADDRS", r#"["127.0.0.1:0"]"#)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("creating the log file"))

@@ -208,6 +208,7 @@ async fn recipients_of_a_worker_that_died_are_delivered_when_its_lease_ends(pool
         vault,
         dns,
         "[127.0.0.1]",
+        None,
     )
     .unwrap();
 

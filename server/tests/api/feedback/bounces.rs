@@ -183,9 +183,17 @@ async fn the_same_complaint_twice_is_one_event(pool: PgPool) {
     let record = |kind: Option<&'static str>| {
         let (pool, id) = (app.pool.clone(), id.clone());
         async move {
-            app::feedback::events::record_complaint(&pool, &id, 0, kind, "mx.isp.example", "ARF")
-                .await
-                .unwrap()
+            let complaint = app::feedback::events::Feedback::Complaint(kind);
+            app::feedback::events::record_feedback(
+                &pool,
+                &id,
+                0,
+                complaint,
+                "mx.isp.example",
+                "ARF",
+            )
+            .await
+            .unwrap()
         }
     };
     // Not a complaint about the mail: recorded, but the address stays.

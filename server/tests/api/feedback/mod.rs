@@ -3,6 +3,7 @@
 //! delivery, complaints recorded once, and the list's page functions.
 
 mod bounces;
+mod mailed;
 mod suppression_list;
 
 use sqlx::PgPool;

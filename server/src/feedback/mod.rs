@@ -1,0 +1,77 @@
+//! Feedback that comes back by mail: the listener at Sesame's bounce addresses receives
+//! DSNs (RFC 3464) and complaint reports (ARF), reads them (`report`) and records their
+//! bounces and complaints against the message the address names (`apply`).
+
+mod apply;
+mod inbound;
+pub mod report;
+pub mod settings;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+pub use settings::FeedbackSettings;
+
+/// What every feedback connection shares.
+struct Listener {
+    pool: PgPool,
+    domain: String,
+    max_message_bytes: usize,
+    timeout: Duration,
+}
+
+/// Binds the listeners when a feedback domain is configured (none otherwise).
+pub async fn bind(settings: &FeedbackSettings) -> anyhow::Result<Vec<TcpListener>> {
+    if settings.domain.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut listeners = Vec::new();
+    for addr in &settings.listen_addrs {
+        listeners.push(
+            TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the feedback listener on {addr}"))?,
+        );
+    }
+    Ok(listeners)
+}
+
+/// Serves the bound listeners in the background.
+pub fn spawn(listeners: Vec<TcpListener>, settings: &FeedbackSettings, pool: PgPool) {
+    let Some(domain) = settings.domain.clone() else {
+        return;
+    };
+    let shared = Arc::new(Listener {
+        pool,
+        domain,
+        max_message_bytes: settings.max_message_bytes,
+        timeout: Duration::from_secs(settings.timeout_secs.max(1)),
+    });
+    for listener in listeners {
+        if let Ok(addr) = listener.local_addr() {
+            println!("Feedback listener (SMTP) on {addr}");
+        }
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            loop {
+                let (stream, peer): (_, SocketAddr) = match listener.accept().await {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "feedback accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let shared = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    if let Err(e) = inbound::serve(shared, peer.ip(), stream).await {
+                        tracing::warn!(error = %e, "feedback conversation failed");
+                    }
+                });
+            }
+        });
+    }
+}
