@@ -109,20 +109,28 @@ impl Application {
             context.verification,
             Duration::from_secs(settings.verification.poll_secs.max(1)),
         );
-        delivery::deliverer(
+        let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),
             context.vault.clone(),
             context.dns.clone(),
             &helo_name(&settings, &origin),
             settings.feedback.domain.clone(),
-        )?
-        .spawn(settings.delivery.workers);
+        )?;
+        Arc::clone(&deliverer).spawn(settings.delivery.workers);
+        // Notifications come from the feedback domain, else from the host users reach.
+        let mail_domain = settings
+            .feedback
+            .domain
+            .clone()
+            .unwrap_or_else(|| smtp_host.clone());
         crate::webhooks::Notifier::new(
             &settings.webhooks,
             context.pool.clone(),
             context.vault.clone(),
             context.dns.clone(),
+            deliverer,
+            mail_domain,
         )
         .spawn();
         let mut smtp = submission.addrs();

@@ -8,6 +8,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod outbox;

@@ -9,6 +9,17 @@ use uuid::Uuid;
 use super::{payload::EventFacts, webhook::CallResult};
 use crate::server::vault::Sealed;
 
+/// Where a notification goes.
+pub enum Target {
+    Webhook {
+        destination_id: Uuid,
+        url: String,
+        secret: Sealed,
+    },
+    /// Forwarded by email to the message's feedback address.
+    Email { to: String },
+}
+
 /// A notification a worker now holds until its lease ends.
 pub struct Due {
     pub notification_id: Uuid,
@@ -16,9 +27,7 @@ pub struct Due {
     /// Attempts so far, this one included.
     pub attempts: i32,
     pub created_at: OffsetDateTime,
-    pub destination_id: Uuid,
-    pub url: String,
-    pub secret: Sealed,
+    pub target: Target,
 }
 
 /// Claims the oldest due notification of up to `limit` enabled destinations that have
@@ -64,12 +73,51 @@ pub async fn claim_due(
             event_id: r.event_id,
             attempts: r.attempts,
             created_at: r.created_at,
-            destination_id: r.destination_id,
-            url: r.url,
-            secret: Sealed {
-                nonce: r.secret_nonce,
-                ciphertext: r.secret_ciphertext,
+            target: Target::Webhook {
+                destination_id: r.destination_id,
+                url: r.url,
+                secret: Sealed {
+                    nonce: r.secret_nonce,
+                    ciphertext: r.secret_ciphertext,
+                },
             },
+        })
+        .collect())
+}
+
+/// Claims up to `limit` due email notifications (forwarded feedback).
+pub async fn claim_due_emails(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+    lease_secs: f64,
+) -> Result<Vec<Due>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"with due as (
+               select notification_id from notification
+               where status = 'Pending' and email_to is not null and next_attempt_at <= now()
+                 and (leased_until is null or leased_until <= now())
+               order by next_attempt_at
+               limit $1
+               for update skip locked)
+           update notification n
+           set leased_until = now() + make_interval(secs => $2), attempts = n.attempts + 1
+           from due
+           where n.notification_id = due.notification_id
+           returning n.notification_id, n.event_id, n.attempts, n.created_at, n.email_to as "email_to!""#,
+        limit,
+        lease_secs
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Due {
+            notification_id: r.notification_id,
+            event_id: r.event_id,
+            attempts: r.attempts,
+            created_at: r.created_at,
+            target: Target::Email { to: r.email_to },
         })
         .collect())
 }
@@ -127,8 +175,9 @@ pub enum Next {
     GiveUp,
 }
 
-/// Records an attempt, the notification's next step, and the destination's failure count
-/// — disabling it once `disable_after` attempts in a row have failed.
+/// Records an attempt, the notification's next step, and (for a webhook) the
+/// destination's failure count — disabling it once `disable_after` attempts in a row have
+/// failed.
 pub async fn record(
     pool: &PgPool,
     due: &Due,
@@ -160,6 +209,9 @@ pub async fn record(
     )
     .execute(&mut *tx)
     .await?;
+    let Target::Webhook { destination_id, .. } = &due.target else {
+        return tx.commit().await;
+    };
     let reason = format!(
         "Disabled after {disable_after} failed deliveries in a row; the last: {}",
         result
@@ -174,7 +226,7 @@ pub async fn record(
                disabled_reason = case when not $2 and enabled and consecutive_failures + 1 >= $3 then $4
                                       else disabled_reason end
            where destination_id = $1"#,
-        due.destination_id,
+        destination_id,
         result.succeeded(),
         disable_after,
         reason

@@ -10,7 +10,7 @@ pub mod settings;
 mod simulator;
 mod sink;
 mod smtp;
-mod transport;
+pub mod transport;
 mod wire;
 mod worker;
 

@@ -24,7 +24,7 @@ use super::{
     relay::Relay,
     retry::RetryPolicy,
     simulator, sink,
-    transport::{Envelope, RecipientResult, Reply},
+    transport::{Envelope, Outcome, RecipientResult, Reply},
     wire::{self, DkimKey},
 };
 
@@ -225,15 +225,21 @@ impl Deliverer {
             recipients: &recipients,
             data: &data,
         };
-        let outcomes = match &self.route {
-            Route::Sink => sink::deliver_all(&self.pool, &envelope).await,
-            Route::Relay(relay) => relay.deliver(&envelope).await,
-            Route::Direct(direct) => direct.deliver(&envelope).await,
-        };
-        outcomes
+        self.transmit(&envelope)
+            .await
             .into_iter()
             .map(|o| (outgoing[o.recipient], o.remote_host, o.result))
             .collect()
+    }
+
+    /// Hands a ready message to the configured route (also used for Sesame's own
+    /// notification mail).
+    pub async fn transmit(&self, envelope: &Envelope<'_>) -> Vec<Outcome> {
+        match &self.route {
+            Route::Sink => sink::deliver_all(&self.pool, envelope).await,
+            Route::Relay(relay) => relay.deliver(envelope).await,
+            Route::Direct(direct) => direct.deliver(envelope).await,
+        }
     }
 
     /// MAIL FROM: Sesame's bounce address for the message when a feedback domain is

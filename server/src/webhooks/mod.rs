@@ -1,7 +1,8 @@
-//! Delivering events to webhooks: workers drain the outbox (`app::notifications::outbox`),
-//! build each event's SES-format payload, check the URL again through the SSRF guard,
-//! call it signed and pinned, and record the attempt — retrying with backoff for over a
-//! day, disabling destinations that keep failing.
+//! Delivering notifications: workers drain the outbox (`app::notifications::outbox`) and
+//! build each event's SES-format payload; a webhook's URL is checked again through the
+//! SSRF guard and called signed and pinned, a forwarded notification is mailed through the
+//! delivery route. Every attempt is recorded; failures are retried with backoff for over
+//! a day, and webhook destinations that keep failing are disabled.
 
 pub mod settings;
 
@@ -10,9 +11,11 @@ use std::{sync::Arc, time::Duration};
 use app::{
     identities::dns::DnsLookup,
     notifications::{
+        email,
         guard::{self, WebhookPolicy},
-        outbox::{self, Due, Next},
-        payload, webhook,
+        outbox::{self, Due, Next, Target},
+        payload::{self, EventFacts},
+        webhook::{self, CallResult},
     },
     server::vault::SecretVault,
 };
@@ -22,7 +25,11 @@ use tokio::sync::Semaphore;
 
 pub use settings::WebhookSettings;
 
-use crate::delivery::retry::RetryPolicy;
+use crate::delivery::{
+    retry::RetryPolicy,
+    transport::{Envelope, RecipientResult},
+    Deliverer,
+};
 
 /// The guard's rules, from the settings.
 pub fn policy(settings: &WebhookSettings) -> WebhookPolicy {
@@ -43,6 +50,9 @@ pub struct Notifier {
     pub disable_after: i32,
     pub workers: usize,
     pub poll: Duration,
+    /// Sends forwarded notifications by mail, from `no-reply@<mail_domain>`.
+    pub mailer: Arc<Deliverer>,
+    pub mail_domain: String,
 }
 
 impl Notifier {
@@ -51,8 +61,12 @@ impl Notifier {
         pool: PgPool,
         vault: SecretVault,
         dns: DnsLookup,
+        mailer: Arc<Deliverer>,
+        mail_domain: String,
     ) -> Self {
         Self {
+            mailer,
+            mail_domain,
             pool,
             vault,
             dns,
@@ -80,15 +94,10 @@ impl Notifier {
             loop {
                 let available = free.available_permits() as i64;
                 let lease = notifier.policy.timeout.as_secs_f64() + 30.0;
-                let claimed = match available {
-                    0 => Vec::new(),
-                    n => outbox::claim_due(&notifier.pool, n, lease)
-                        .await
-                        .unwrap_or_else(|e| {
-                            tracing::warn!(error = %e, "claiming webhook deliveries failed");
-                            Vec::new()
-                        }),
-                };
+                let claimed = notifier.claim(available, lease).await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "claiming notifications failed");
+                    Vec::new()
+                });
                 if claimed.is_empty() {
                     tokio::time::sleep(notifier.poll).await;
                     continue;
@@ -109,17 +118,60 @@ impl Notifier {
         });
     }
 
+    /// Due webhooks (one per destination) and forwarded emails, up to `free` in all.
+    async fn claim(&self, free: i64, lease: f64) -> Result<Vec<Due>, sqlx::Error> {
+        if free == 0 {
+            return Ok(Vec::new());
+        }
+        let mut claimed = outbox::claim_due(&self.pool, free, lease).await?;
+        let left = free - claimed.len() as i64;
+        if left > 0 {
+            claimed.extend(outbox::claim_due_emails(&self.pool, left, lease).await?);
+        }
+        Ok(claimed)
+    }
+
     /// One attempt at one delivery.
     pub async fn deliver(&self, due: &Due) -> Result<(), sqlx::Error> {
         let Some(facts) = outbox::event_facts(&self.pool, due.event_id).await? else {
-            let gone = webhook::CallResult::refused("the event no longer exists".into());
+            let gone = CallResult::refused("the event no longer exists".into());
             return outbox::record(&self.pool, due, &gone, Next::GiveUp, self.disable_after).await;
         };
-        let body = payload::event_json(&facts).to_string();
-        let result = match (
-            self.vault
-                .open(&due.secret, &due.destination_id.to_string()),
-            guard::check(&self.policy, &self.dns, &due.url).await,
+        let result = match &due.target {
+            Target::Webhook {
+                destination_id,
+                url,
+                secret,
+            } => {
+                self.call_webhook(&facts, *destination_id, url, secret)
+                    .await
+            }
+            Target::Email { to } => self.mail(&facts, to).await,
+        };
+        let age =
+            Duration::try_from(OffsetDateTime::now_utc() - due.created_at).unwrap_or_default();
+        let next = if result.succeeded() {
+            Next::Delivered
+        } else {
+            match self.retry.next_delay(due.attempts.max(1) as u32, age) {
+                Some(delay) => Next::RetryAt(OffsetDateTime::now_utc() + delay),
+                None => Next::GiveUp,
+            }
+        };
+        outbox::record(&self.pool, due, &result, next, self.disable_after).await
+    }
+
+    async fn call_webhook(
+        &self,
+        facts: &EventFacts,
+        destination_id: uuid::Uuid,
+        url: &str,
+        secret: &app::server::vault::Sealed,
+    ) -> CallResult {
+        let body = payload::event_json(facts).to_string();
+        match (
+            self.vault.open(secret, &destination_id.to_string()),
+            guard::check(&self.policy, &self.dns, url).await,
         ) {
             (Ok(key), Ok(target)) => {
                 webhook::call(
@@ -133,21 +185,43 @@ impl Notifier {
                 .await
             }
             // The guard's verdict first: a refused address is the thing to show.
-            (_, Err(reason)) => webhook::CallResult::refused(reason),
-            (Err(_), _) => {
-                webhook::CallResult::refused("the signing key could not be opened".into())
+            (_, Err(reason)) => CallResult::refused(reason),
+            (Err(_), _) => CallResult::refused("the signing key could not be opened".into()),
+        }
+    }
+
+    /// Mails the notification through the delivery route, from the null sender (a
+    /// notification about feedback must never cause feedback of its own).
+    async fn mail(&self, facts: &EventFacts, to: &str) -> CallResult {
+        let started = std::time::Instant::now();
+        let data = match email::compose(facts, to, &self.mail_domain) {
+            Ok(data) => data,
+            Err(e) => {
+                return CallResult::refused(format!("the notification could not be composed: {e}"))
             }
         };
-        let age =
-            Duration::try_from(OffsetDateTime::now_utc() - due.created_at).unwrap_or_default();
-        let next = if result.succeeded() {
-            Next::Delivered
-        } else {
-            match self.retry.next_delay(due.attempts.max(1) as u32, age) {
-                Some(delay) => Next::RetryAt(OffsetDateTime::now_utc() + delay),
-                None => Next::GiveUp,
-            }
+        let envelope = Envelope {
+            message_id: &facts.message_id,
+            from: "",
+            recipients: &[to],
+            data: &data,
         };
-        outbox::record(&self.pool, due, &result, next, self.disable_after).await
+        let outcome = self.mailer.transmit(&envelope).await.into_iter().next();
+        let latency_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);
+        match outcome {
+            Some(outcome) => {
+                let reply = outcome.result.reply();
+                let status = match outcome.result {
+                    RecipientResult::Delivered(_) => 250,
+                    _ => reply.code,
+                };
+                CallResult {
+                    status: Some(status),
+                    latency_ms,
+                    response: format!("{}: {reply}", outcome.remote_host),
+                }
+            }
+            None => CallResult::refused("the delivery route gave no answer".into()),
+        }
     }
 }

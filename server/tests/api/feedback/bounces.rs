@@ -210,3 +210,116 @@ async fn the_same_complaint_twice_is_one_event(pool: PgPool) {
     assert_eq!(complaints, 1);
     assert_eq!(suppressed(&app.pool, &account).await, []);
 }
+
+/// Subjects of the mail the sink delivered to `address`.
+async fn mailbox_subjects(pool: &PgPool, address: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "select subject from mailbox_message where recipient = $1 order by received_at",
+    )
+    .bind(address)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn wait_for_subjects(pool: &PgPool, address: &str, count: usize) -> Vec<String> {
+    for _ in 0..200 {
+        let subjects = mailbox_subjects(pool, address).await;
+        if subjects.len() >= count {
+            return subjects;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{address} got {:?}", mailbox_subjects(pool, address).await);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bounces_and_complaints_are_forwarded_by_email_unless_a_destination_takes_them(
+    pool: PgPool,
+) {
+    let receiver =
+        crate::notifications::receiver::WebhookReceiver::start(|_| axum::http::StatusCode::OK)
+            .await;
+    let app = TestApp::spawn_with_dns(pool, crate::notifications::loopback_webhooks).await;
+    let (browser, account, key) = sender(&app).await;
+    let feedback_address = "shop@owner.example";
+
+    // Forwarding on (the default): both notifications mailed to the Source.
+    let id = send_to(
+        &app,
+        &key,
+        &[
+            "bounce@simulator.amazonses.com",
+            "complaint@simulator.amazonses.com",
+        ],
+    )
+    .await;
+    let subjects = wait_for_subjects(&app.pool, feedback_address, 2).await;
+    let mut expected = vec![
+        format!("Bounce notification for message {id}"),
+        format!("Complaint notification for message {id}"),
+    ];
+    let mut got = subjects.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    let raw: Vec<u8> =
+        sqlx::query_scalar("select raw from mailbox_message where recipient = $1 limit 1")
+            .bind(feedback_address)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(
+        raw.contains(&format!(
+            "arn:aws:ses:us-east-1:{account}:identity/owner.example"
+        )),
+        "{raw}"
+    );
+
+    // Forwarding off, and the sender's configuration set takes bounces: a bounce goes to
+    // the webhook only; a complaint, which no destination takes, is still mailed.
+    let (status, _) = crate::helpers::ses_call(
+        &app,
+        &key,
+        &crate::helpers::ses_form(&[
+            ("Action", "SetIdentityFeedbackForwardingEnabled"),
+            ("Identity", "owner.example"),
+            ("ForwardingEnabled", "false"),
+        ]),
+        time::OffsetDateTime::now_utc(),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    crate::notifications::webhook(&browser, "orders", &receiver.url(), &["bounce"]).await;
+    let form = crate::helpers::ses_form(&[
+        ("Action", "SendEmail"),
+        ("Source", feedback_address),
+        (
+            "Destination.ToAddresses.member.1",
+            "bounce+2@simulator.amazonses.com",
+        ),
+        (
+            "Destination.ToAddresses.member.2",
+            "complaint+2@simulator.amazonses.com",
+        ),
+        ("Message.Subject.Data", "Again"),
+        ("Message.Body.Text.Data", "Again"),
+        ("ConfigurationSetName", "orders"),
+    ]);
+    let (status, xml) =
+        crate::helpers::ses_call(&app, &key, &form, time::OffsetDateTime::now_utc()).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{xml}");
+    let second = crate::sending::element(&xml, "MessageId")
+        .unwrap()
+        .to_owned();
+    receiver.wait_for(|calls| !calls.is_empty()).await;
+    let subjects = wait_for_subjects(&app.pool, feedback_address, 3).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let subjects_now = mailbox_subjects(&app.pool, feedback_address).await;
+    assert_eq!(subjects_now.len(), 3, "{subjects_now:?}");
+    assert_eq!(
+        subjects[2],
+        format!("Complaint notification for message {second}")
+    );
+}

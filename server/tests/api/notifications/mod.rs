@@ -2,7 +2,7 @@
 //! events fanned out to signed webhooks with retries and the same event id, the SSRF
 //! guard at save and at call, automatic disabling, redelivery and test events.
 
-mod receiver;
+pub mod receiver;
 mod webhooks;
 
 use sesame::config::Settings;
