@@ -48,9 +48,13 @@ def test_identities_round_trip(new_account, unique):
 
     notifications = ses.get_identity_notification_attributes(Identities=[domain])
     assert notifications["NotificationAttributes"][domain]["ForwardingEnabled"] is True
-    ses.set_identity_feedback_forwarding_enabled(Identity=domain, ForwardingEnabled=False)
+    # Off only once the identity's own destinations take bounces and complaints (SES: SNS topics).
+    code, message, status = error_of(ses.set_identity_feedback_forwarding_enabled, Identity=domain, ForwardingEnabled=False)
+    assert (code, status) == ("InvalidParameterValue", 400)
+    assert "notification destinations for both bounces and complaints" in message
+    ses.set_identity_feedback_forwarding_enabled(Identity=domain, ForwardingEnabled=True)
     notifications = ses.get_identity_notification_attributes(Identities=[domain])
-    assert notifications["NotificationAttributes"][domain]["ForwardingEnabled"] is False
+    assert notifications["NotificationAttributes"][domain]["ForwardingEnabled"] is True
 
     ses.delete_identity(Identity=f"sender@{domain}")
     ses.delete_identity(Identity=f"sender@{domain}")  # idempotent, as in SES

@@ -126,17 +126,32 @@ pub async fn delete_identity(identity_id: Uuid) -> Result<(), AppError> {
         .ok_or_else(|| AppError::not_found("Identity"))
 }
 
-/// Turns forwarding of bounce and complaint notifications by email on or off.
+/// Why forwarding cannot be turned off yet.
+pub const FORWARDING_NEEDS_DESTINATIONS: &str = "Feedback forwarding can be turned off only when the identity has notification destinations for both bounces and complaints.";
+
+/// Turns forwarding of bounce and complaint notifications by email on or off (off only
+/// when the identity's own destinations take both bounces and complaints, as in SES).
 #[server(prefix = "/api", endpoint = "identities/set-feedback-forwarding")]
 pub async fn set_feedback_forwarding(identity_id: Uuid, enabled: bool) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let found = db::set_feedback_forwarding(
-        &app_context()?.pool,
-        caller.account_id(),
-        identity_id,
-        enabled,
-    )
-    .await?;
+    let pool = &app_context()?.pool;
+    db::find_identity(pool, caller.account_id(), identity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Identity"))?;
+    if !enabled
+        && !crate::notifications::db::identity_covers_feedback(
+            pool,
+            caller.account_id(),
+            identity_id,
+        )
+        .await?
+    {
+        return Err(AppError::Conflict {
+            message: FORWARDING_NEEDS_DESTINATIONS.to_owned(),
+        });
+    }
+    let found =
+        db::set_feedback_forwarding(pool, caller.account_id(), identity_id, enabled).await?;
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("Identity"))

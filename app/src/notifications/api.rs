@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{ConfigurationSet, DestinationDetail, NewDestination, TestResult};
+use super::{ConfigurationSet, Destination, DestinationDetail, NewDestination, TestResult};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -59,15 +59,17 @@ pub async fn delete_configuration_set(region: String, name: String) -> Result<()
         .ok_or_else(|| AppError::not_found("Configuration set"))
 }
 
-/// Adds a webhook to a set; the answer holds its signing key, once. A checked event type
-/// arrives as its own field (`Bounce=on`), as an HTML form sends checkboxes.
+/// Adds a webhook (`url`) or an email destination (`email`) to a set; for a webhook the
+/// answer holds its signing key, once. A checked event type arrives as its own field
+/// (`bounce=on`), as an HTML form sends checkboxes.
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "configuration-sets/add-destination")]
 pub async fn add_destination(
     region: String,
     configuration_set: String,
     name: String,
-    url: String,
+    #[server(default)] url: String,
+    #[server(default)] email: String,
     #[server(default)] send: Option<String>,
     #[server(default)] reject: Option<String>,
     #[server(default)] delivery: Option<String>,
@@ -76,14 +78,65 @@ pub async fn add_destination(
     #[server(default)] delivery_delay: Option<String>,
 ) -> Result<NewDestination, AppError> {
     let caller = require_account(Permission::Send).await?;
+    let checked = [send, reject, delivery, bounce, complaint, delivery_delay];
+    let scope = db::Scope::ConfigurationSet {
+        region: &region,
+        name: &configuration_set,
+    };
+    add(caller.account_id(), scope, &name, &url, &email, &checked).await
+}
+
+/// Adds a destination to one of the owner's identities: bounces, complaints and
+/// deliveries of every send from it (delegates' too).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "identities/add-destination")]
+pub async fn add_identity_destination(
+    identity_id: Uuid,
+    name: String,
+    #[server(default)] url: String,
+    #[server(default)] email: String,
+    #[server(default)] bounce: Option<String>,
+    #[server(default)] complaint: Option<String>,
+    #[server(default)] delivery: Option<String>,
+) -> Result<NewDestination, AppError> {
+    let caller = require_account(Permission::ManageIdentities).await?;
+    // Identity notifications carry these three types only (SES's topics).
+    let checked = [None, None, delivery, bounce, complaint, None];
+    add(
+        caller.account_id(),
+        db::Scope::Identity(identity_id),
+        &name,
+        &url,
+        &email,
+        &checked,
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "identities/destinations")]
+pub async fn list_identity_destinations(identity_id: Uuid) -> Result<Vec<Destination>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    Ok(db::identity_destinations(&app_context()?.pool, caller.account_id(), identity_id).await?)
+}
+
+/// The shared part of adding a destination: names, types, the endpoint (a webhook URL
+/// through the SSRF guard, or an email address), and a fresh signing key.
+#[cfg(feature = "ssr")]
+async fn add(
+    account: &crate::ids::AccountId,
+    scope: db::Scope<'_>,
+    name: &str,
+    url: &str,
+    email: &str,
+    checked: &[Option<String>; 6],
+) -> Result<NewDestination, AppError> {
     let ctx = app_context()?;
-    if !valid_name(&name) {
+    if !valid_name(name) {
         return Err(AppError::field(
             "name",
             "Use 1 to 64 letters, digits, underscores and hyphens.",
         ));
     }
-    let checked = [send, reject, delivery, bounce, complaint, delivery_delay];
     let event_types: Vec<String> = EVENT_TYPES
         .iter()
         .zip(checked)
@@ -96,9 +149,28 @@ pub async fn add_destination(
             "Choose at least one event type.",
         ));
     }
-    guard::check(&ctx.webhooks, &ctx.dns, &url)
-        .await
-        .map_err(|reason| AppError::field("url", reason))?;
+    let (url, email) = (url.trim(), email.trim());
+    let email = match (url.is_empty(), email.is_empty()) {
+        (false, true) => None,
+        (true, false) => Some(
+            crate::email::EmailAddress::parse(email).map_err(|e| AppError::field("email", e))?,
+        ),
+        _ => {
+            return Err(AppError::field(
+                "url",
+                "Give either a webhook URL or an email address.",
+            ))
+        }
+    };
+    let endpoint = match &email {
+        Some(address) => db::Endpoint::Email(address.as_str()),
+        None => {
+            guard::check(&ctx.webhooks, &ctx.dns, url)
+                .await
+                .map_err(|reason| AppError::field("url", reason))?;
+            db::Endpoint::Webhook(url)
+        }
+    };
     let destination_id = Uuid::new_v4();
     let signing_key = format!(
         "whsec_{}",
@@ -109,22 +181,26 @@ pub async fn add_destination(
         .seal(signing_key.as_bytes(), &destination_id.to_string());
     let row = db::NewDestinationRow {
         destination_id,
-        region: &region,
-        configuration_set: &configuration_set,
-        name: &name,
-        url: url.trim(),
+        scope,
+        name,
+        endpoint,
         event_types: &event_types,
         secret: &secret,
     };
-    match db::insert_destination(&ctx.pool, caller.account_id(), &row).await {
+    match db::insert_destination(&ctx.pool, account, &row).await {
         Ok(true) => Ok(NewDestination {
             destination_id: destination_id.to_string(),
-            signing_key,
+            // Only a webhook signs; an email destination has no key to show.
+            signing_key: if email.is_some() {
+                String::new()
+            } else {
+                signing_key
+            },
         }),
-        Ok(false) => Err(AppError::not_found("Configuration set")),
+        Ok(false) => Err(AppError::not_found("Configuration set or identity")),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::field(
             "name",
-            format!("The set already has a destination named {name}."),
+            format!("There is already a destination named {name}."),
         )),
         Err(e) => Err(e.into()),
     }
@@ -144,8 +220,7 @@ pub async fn get_destination(destination_id: String) -> Result<DestinationDetail
         .await?
         .ok_or_else(|| AppError::not_found("Event destination"))?;
     Ok(DestinationDetail {
-        configuration_set: found.configuration_set,
-        region: found.region,
+        scope: found.scope,
         destination: found.destination,
         deliveries: db::deliveries(pool, caller.account_id(), id, SHOWN_DELIVERIES).await?,
     })
@@ -232,12 +307,18 @@ async fn test_call(
         source_arn: String::new(),
         sending_account: account.to_owned(),
         destination: vec!["success@simulator.amazonses.com".into()],
-        configuration_set: Some(found.configuration_set.clone()),
+        configuration_set: found.configuration_set.clone(),
         head: b"Subject: Sesame test event\r\n\r\n".to_vec(),
     };
     let body = payload::event_json(&facts).to_string();
+    if found.destination.email {
+        return Err(AppError::Conflict {
+            message: "Test events are for webhooks; an email destination gets the next real event."
+                .into(),
+        });
+    }
     Ok(
-        match guard::check(&ctx.webhooks, &ctx.dns, &found.destination.url).await {
+        match guard::check(&ctx.webhooks, &ctx.dns, &found.destination.target).await {
             Ok(target) => {
                 webhook::call(
                     &ctx.webhooks,

@@ -18,7 +18,8 @@ pub async fn list_sets(
     let rows = sqlx::query!(
         // language=PostgreSQL
         r#"select c.region, c.name, d.destination_id as "destination_id?", d.name as "destination?",
-                  d.url as "url?", d.event_types as "event_types?", d.enabled as "enabled?",
+                  coalesce(d.url, d.email) as "target?", d.email is not null as "email?",
+                  d.event_types as "event_types?", d.enabled as "enabled?",
                   d.consecutive_failures as "consecutive_failures?", d.disabled_reason
            from configuration_set c
            left join event_destination d
@@ -31,19 +32,29 @@ pub async fn list_sets(
     .await?;
     let mut sets: Vec<ConfigurationSet> = Vec::new();
     for row in rows {
-        if sets.last().is_none_or(|s| {
-            (s.region.as_str(), s.name.as_str()) != (row.region.as_str(), row.name.as_str())
-        }) {
+        let same_set = sets.last().is_some_and(|s| {
+            (s.region.as_str(), s.name.as_str()) == (row.region.as_str(), row.name.as_str())
+        });
+        if !same_set {
             sets.push(ConfigurationSet {
                 region: row.region.clone(),
                 name: row.name.clone(),
                 destinations: Vec::new(),
             });
         }
-        if let (Some(id), Some(name), Some(url), Some(types), Some(enabled), Some(failures)) = (
+        if let (
+            Some(id),
+            Some(name),
+            Some(target),
+            Some(email),
+            Some(types),
+            Some(enabled),
+            Some(failures),
+        ) = (
             row.destination_id,
             row.destination,
-            row.url,
+            row.target,
+            row.email,
             row.event_types,
             row.enabled,
             row.consecutive_failures,
@@ -52,7 +63,8 @@ pub async fn list_sets(
                 set.destinations.push(Destination {
                     destination_id: id.to_string(),
                     name,
-                    url,
+                    target,
+                    email,
                     event_types: types,
                     enabled,
                     consecutive_failures: failures,
@@ -102,38 +114,68 @@ pub async fn delete_set(
     Ok(deleted.rows_affected() == 1)
 }
 
+/// What a destination belongs to.
+pub enum Scope<'a> {
+    ConfigurationSet {
+        region: &'a str,
+        name: &'a str,
+    },
+    /// One of the account's identities (by id).
+    Identity(Uuid),
+}
+
+/// Where a destination sends.
+pub enum Endpoint<'a> {
+    Webhook(&'a str),
+    Email(&'a str),
+}
+
 pub struct NewDestinationRow<'a> {
     pub destination_id: Uuid,
-    pub region: &'a str,
-    pub configuration_set: &'a str,
+    pub scope: Scope<'a>,
     pub name: &'a str,
-    pub url: &'a str,
+    pub endpoint: Endpoint<'a>,
     pub event_types: &'a [String],
     pub secret: &'a Sealed,
 }
 
-/// Adds a destination to one of the account's sets. Err(unique violation) when the name
-/// is taken; Ok(false) when the set does not exist.
+/// Adds a destination to one of the account's sets or identities. Err(unique violation)
+/// when the name is taken; Ok(false) when the set or identity does not exist.
 pub async fn insert_destination(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     d: &NewDestinationRow<'_>,
 ) -> Result<bool, sqlx::Error> {
+    let (region, set, identity) = match d.scope {
+        Scope::ConfigurationSet { region, name } => (Some(region), Some(name), None),
+        Scope::Identity(id) => (None, None, Some(id)),
+    };
+    let (url, email) = match d.endpoint {
+        Endpoint::Webhook(url) => (Some(url), None),
+        Endpoint::Email(address) => (None, Some(address)),
+    };
     let inserted = sqlx::query!(
         // language=PostgreSQL
-        r#"insert into event_destination (destination_id, account_id, region, configuration_set, name, url,
-                                          event_types, secret_nonce, secret_ciphertext)
-           select $1, account_id, region, name, $4, $5, $6, $7, $8 from configuration_set
-           where account_id = $2 and region = $3 and name = $9"#,
+        r#"insert into event_destination (destination_id, account_id, region, configuration_set,
+                                          identity_id, name, url, email, event_types,
+                                          secret_nonce, secret_ciphertext)
+           select $1, $2, s.region, s.set, s.identity_id, $5, $6, $7, $8, $9, $10
+           from (select region, name as set, null::uuid as identity_id from configuration_set
+                 where account_id = $2 and region = $3 and name = $4
+                 union all
+                 select region, null, identity_id from identity
+                 where account_id = $2 and identity_id = $11) s"#,
         d.destination_id,
         account.as_str(),
-        d.region,
+        region,
+        set,
         d.name,
-        d.url,
+        url,
+        email,
         d.event_types,
         d.secret.nonce,
         d.secret.ciphertext,
-        d.configuration_set
+        identity
     )
     .execute(db)
     .await?;
@@ -143,8 +185,9 @@ pub async fn insert_destination(
 /// A destination of the account, with what calling it needs.
 pub struct DestinationRow {
     pub destination: Destination,
-    pub region: String,
-    pub configuration_set: String,
+    /// `configuration set orders (us-east-1)` or `identity example.com (us-east-1)`.
+    pub scope: String,
+    pub configuration_set: Option<String>,
     pub secret: Sealed,
 }
 
@@ -155,31 +198,90 @@ pub async fn find_destination(
 ) -> Result<Option<DestinationRow>, sqlx::Error> {
     let row = sqlx::query!(
         // language=PostgreSQL
-        r#"select destination_id, region, configuration_set, name, url, event_types, enabled,
-                  consecutive_failures, disabled_reason, secret_nonce, secret_ciphertext
-           from event_destination where account_id = $1 and destination_id = $2"#,
+        r#"select d.destination_id, d.region, d.configuration_set, i.name as "identity?", d.name,
+                  coalesce(d.url, d.email) as "target!", d.email is not null as "email!",
+                  d.event_types, d.enabled, d.consecutive_failures, d.disabled_reason,
+                  d.secret_nonce, d.secret_ciphertext
+           from event_destination d
+           left join identity i on i.identity_id = d.identity_id
+           where d.account_id = $1 and d.destination_id = $2"#,
         account.as_str(),
         id
     )
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| DestinationRow {
+        scope: match (&r.configuration_set, &r.identity) {
+            (Some(set), _) => format!("configuration set {set} ({})", r.region),
+            (None, Some(identity)) => format!("identity {identity} ({})", r.region),
+            (None, None) => r.region.clone(),
+        },
+        configuration_set: r.configuration_set,
         destination: Destination {
             destination_id: r.destination_id.to_string(),
             name: r.name,
-            url: r.url,
+            target: r.target,
+            email: r.email,
             event_types: r.event_types,
             enabled: r.enabled,
             consecutive_failures: r.consecutive_failures,
             disabled_reason: r.disabled_reason,
         },
-        region: r.region,
-        configuration_set: r.configuration_set,
         secret: Sealed {
             nonce: r.secret_nonce,
             ciphertext: r.secret_ciphertext,
         },
     }))
+}
+
+/// The destinations an owner attached to one of its identities.
+pub async fn identity_destinations(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    identity: Uuid,
+) -> Result<Vec<Destination>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select destination_id, name, coalesce(url, email) as "target!", email is not null as "email!",
+                  event_types, enabled, consecutive_failures, disabled_reason
+           from event_destination where account_id = $1 and identity_id = $2 order by name"#,
+        account.as_str(),
+        identity
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Destination {
+            destination_id: r.destination_id.to_string(),
+            name: r.name,
+            target: r.target,
+            email: r.email,
+            event_types: r.event_types,
+            enabled: r.enabled,
+            consecutive_failures: r.consecutive_failures,
+            disabled_reason: r.disabled_reason,
+        })
+        .collect())
+}
+
+/// Whether the identity's own destinations take both bounces and complaints (SES lets
+/// forwarding be turned off only then).
+pub async fn identity_covers_feedback(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    identity: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select coalesce(bool_or('Bounce' = any(event_types)) and bool_or('Complaint' = any(event_types)), false)
+                  as "covers!"
+           from event_destination where account_id = $1 and identity_id = $2 and enabled"#,
+        account.as_str(),
+        identity
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Enables (clearing the failure count and reason) or disables a destination.

@@ -1,5 +1,6 @@
-//! A bounce or complaint notification as forwarded by email: a readable summary and the
-//! event's JSON (as a webhook would get it), from Sesame rather than from the sender.
+//! An event notification by email (forwarded feedback, or an email destination): a
+//! readable summary and the event's JSON (as a webhook would get it), from Sesame rather
+//! than from the sender.
 
 use mail_builder::MessageBuilder;
 
@@ -13,12 +14,15 @@ pub fn compose(facts: &EventFacts, to: &str, domain: &str) -> Result<Vec<u8>, St
             "{recipient} complained about this message (feedback type: {}).",
             facts.feedback_type.as_deref().unwrap_or("unknown")
         ),
-        _ => format!(
+        "Bounce" => format!(
             "The message to {recipient} bounced ({} / {}): {}",
             facts.bounce_type.as_deref().unwrap_or("Undetermined"),
             facts.bounce_sub_type.as_deref().unwrap_or("Undetermined"),
             facts.detail
         ),
+        "Delivery" => format!("The message was delivered to {recipient}: {}", facts.detail),
+        "DeliveryDelay" => format!("Delivery to {recipient} is delayed: {}", facts.detail),
+        other => format!("{other}: {}", facts.detail),
     };
     let body =
         format!(

@@ -1,8 +1,9 @@
-//! Event destinations: a sender's configuration sets, named on a send, and their webhook
-//! destinations. Events are fanned out into a durable outbox (`notification`) in the
-//! transaction that records them; workers deliver each at least once with the same event
-//! id, signed, retried for over a day, through the SSRF guard — with a per-attempt log,
-//! redelivery, a test event and automatic disabling of endpoints that keep failing.
+//! Event destinations: a sender's configuration sets (named on a send) and an owner's
+//! identities (every send from them), each with webhook or email destinations. Events are
+//! fanned out into a durable outbox (`notification`) in the transaction that records
+//! them; workers deliver each at least once with the same event id — webhooks signed,
+//! through the SSRF guard — retried for over a day, with a per-attempt log, redelivery, a
+//! test event and automatic disabling of endpoints that keep failing.
 
 mod api;
 #[cfg(feature = "ssr")]
@@ -20,7 +21,7 @@ pub mod payload;
 pub mod webhook;
 
 pub use api::*;
-pub use pages::{ConfigurationSetsPage, DestinationPage};
+pub use pages::{ConfigurationSetsPage, DestinationPage, IdentityDestinations};
 
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +54,9 @@ pub struct ConfigurationSet {
 pub struct Destination {
     pub destination_id: String,
     pub name: String,
-    pub url: String,
+    /// The webhook's URL, or the email address.
+    pub target: String,
+    pub email: bool,
     pub event_types: Vec<String>,
     pub enabled: bool,
     pub consecutive_failures: i32,
@@ -92,8 +95,8 @@ pub struct DeliveryAttempt {
 /// A destination's page: the destination, its recent deliveries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DestinationDetail {
-    pub configuration_set: String,
-    pub region: String,
+    /// What it belongs to, in words.
+    pub scope: String,
     pub destination: Destination,
     pub deliveries: Vec<Delivery>,
 }

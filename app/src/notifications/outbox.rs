@@ -16,8 +16,20 @@ pub enum Target {
         url: String,
         secret: Sealed,
     },
-    /// Forwarded by email to the message's feedback address.
-    Email { to: String },
+    /// By email: a destination's address, or (no destination) forwarded feedback.
+    Email {
+        to: String,
+        destination_id: Option<Uuid>,
+    },
+}
+
+impl Target {
+    pub fn destination_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Webhook { destination_id, .. } => Some(*destination_id),
+            Self::Email { destination_id, .. } => *destination_id,
+        }
+    }
 }
 
 /// A notification a worker now holds until its lease ends.
@@ -59,8 +71,8 @@ pub async fn claim_due(
            from picked p, event_destination d
            where n.notification_id = p.notification_id and d.destination_id = n.destination_id
              and (n.leased_until is null or n.leased_until <= now())
-           returning n.notification_id, n.event_id, n.attempts, n.created_at, d.destination_id, d.url,
-                     d.secret_nonce, d.secret_ciphertext"#,
+           returning n.notification_id, n.event_id, n.attempts, n.created_at, d.destination_id,
+                     d.url, d.email, d.secret_nonce, d.secret_ciphertext"#,
         limit,
         lease_secs
     )
@@ -73,12 +85,18 @@ pub async fn claim_due(
             event_id: r.event_id,
             attempts: r.attempts,
             created_at: r.created_at,
-            target: Target::Webhook {
-                destination_id: r.destination_id,
-                url: r.url,
-                secret: Sealed {
-                    nonce: r.secret_nonce,
-                    ciphertext: r.secret_ciphertext,
+            target: match (r.url, r.email) {
+                (Some(url), _) => Target::Webhook {
+                    destination_id: r.destination_id,
+                    url,
+                    secret: Sealed {
+                        nonce: r.secret_nonce,
+                        ciphertext: r.secret_ciphertext,
+                    },
+                },
+                (None, email) => Target::Email {
+                    to: email.unwrap_or_default(),
+                    destination_id: Some(r.destination_id),
                 },
             },
         })
@@ -117,7 +135,10 @@ pub async fn claim_due_emails(
             event_id: r.event_id,
             attempts: r.attempts,
             created_at: r.created_at,
-            target: Target::Email { to: r.email_to },
+            target: Target::Email {
+                to: r.email_to,
+                destination_id: None,
+            },
         })
         .collect())
 }
@@ -209,7 +230,7 @@ pub async fn record(
     )
     .execute(&mut *tx)
     .await?;
-    let Target::Webhook { destination_id, .. } = &due.target else {
+    let Some(destination_id) = due.target.destination_id() else {
         return tx.commit().await;
     };
     let reason = format!(

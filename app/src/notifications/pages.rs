@@ -2,9 +2,10 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{
-    get_destination, list_configuration_sets, AddDestination, ConfigurationSet,
-    CreateConfigurationSet, DeleteConfigurationSet, DeleteDestination, Delivery, DestinationDetail,
-    Redeliver, SendTestEvent, SetDestinationEnabled, EVENT_TYPES,
+    get_destination, list_configuration_sets, list_identity_destinations, AddDestination,
+    AddIdentityDestination, ConfigurationSet, CreateConfigurationSet, DeleteConfigurationSet,
+    DeleteDestination, Delivery, Destination, DestinationDetail, Redeliver, SendTestEvent,
+    SetDestinationEnabled, EVENT_TYPES,
 };
 use crate::{
     accounts::{account_regions, RegionOptions},
@@ -31,7 +32,7 @@ pub fn ConfigurationSetsPage() -> impl IntoView {
     view! {
         <h1>"Configuration sets"</h1>
         <p class="muted">"Name a configuration set on a send (ConfigurationSetName, or an X-SES-CONFIGURATION-SET header over SMTP) and its event destinations receive that message's events — also when you send from an identity another account shared with you. Webhooks are signed (HMAC-SHA256 over timestamp and body) and retried for over a day with the same event id."</p>
-        {move || add.value().get().and_then(Result::ok).map(|new| view! {
+        {move || add.value().get().and_then(Result::ok).filter(|n| !n.signing_key.is_empty()).map(|new| view! {
             <section class="card secret" role="status">
                 <h2>"Webhook added"</h2>
                 <p><strong>"This is the only time the signing key is shown."</strong>" Receivers check X-Sesame-Signature (v1=HMAC-SHA256 of `<X-Sesame-Timestamp>.<body>` with this key)."</p>
@@ -74,54 +75,18 @@ fn SetCard(
 ) -> impl IntoView {
     let (region, name) = (set.region.clone(), set.name.clone());
     let (delete_region, delete_name) = (region.clone(), name.clone());
-    let (name_field, url_field) = (format!("dest-name-{name}"), format!("dest-url-{name}"));
     view! {
         <section class="card" data-testid="configuration-set">
             <h2>{set.name.clone()}" "<span class="muted">{set.region.clone()}</span></h2>
-            {if set.destinations.is_empty() {
-                view! { <p>"No destinations."</p> }.into_any()
-            } else {
-                view! {
-                    <table>
-                        <thead><tr><th>"Destination"</th><th>"URL"</th><th>"Events"</th><th>"State"</th></tr></thead>
-                        <tbody>
-                            {set.destinations.into_iter().map(|d| view! {
-                                <tr data-testid="destination">
-                                    <td><A href=format!("/event-destinations/{}", d.destination_id)>{d.name}</A></td>
-                                    <td><code>{d.url}</code></td>
-                                    <td>{d.event_types.join(", ")}</td>
-                                    <td>{if d.enabled { "Enabled".to_owned() } else { "Disabled".to_owned() }}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+            <DestinationsTable destinations=set.destinations/>
             <details>
-                <summary>"Add a webhook"</summary>
+                <summary>"Add a destination"</summary>
                 <ActionForm action=add>
                     <input type="hidden" name="region" value=region/>
-                    <input type="hidden" name="configuration_set" value=name/>
-                    <div class="field">
-                        <label for=name_field.clone()>"Destination name"</label>
-                        <input id=name_field name="name" required/>
-                        <p class="field-error">{move || field_error(add, "name").get()}</p>
-                    </div>
-                    <div class="field">
-                        <label for=url_field.clone()>"Webhook URL"</label>
-                        <input id=url_field name="url" type="url" required placeholder="https://hooks.example.com/ses"/>
-                        <p class="field-error">{move || field_error(add, "url").get()}</p>
-                    </div>
-                    <fieldset>
-                        <legend>"Events"</legend>
-                        {EVENT_TYPES.iter().map(|t| {
-                            let field = field_name(t);
-                            view! { <label class="check"><input type="checkbox" name=field checked=*t != "Send"/>" "{*t}</label> }
-                        }).collect_view()}
-                        <p class="field-error">{move || field_error(add, "event_types").get()}</p>
-                    </fieldset>
+                    <input type="hidden" name="configuration_set" value=name.clone()/>
+                    <EndpointFields id_prefix=format!("set-{name}") event_types=&EVENT_TYPES error=move |f| field_error(add, f).get()/>
                     <FormError action=add/>
-                    <button type="submit" disabled=move || add.pending().get()>"Add webhook"</button>
+                    <button type="submit" disabled=move || add.pending().get()>"Add destination"</button>
                 </ActionForm>
             </details>
             <ActionForm action=delete>
@@ -132,6 +97,110 @@ fn SetCard(
         </section>
     }
 }
+
+/// Destinations, each linking to its page.
+#[component]
+fn DestinationsTable(destinations: Vec<Destination>) -> impl IntoView {
+    if destinations.is_empty() {
+        return view! { <p>"No destinations."</p> }.into_any();
+    }
+    view! {
+        <table>
+            <thead><tr><th>"Destination"</th><th>"Sends to"</th><th>"Events"</th><th>"State"</th></tr></thead>
+            <tbody>
+                {destinations.into_iter().map(|d| view! {
+                    <tr data-testid="destination">
+                        <td><A href=format!("/event-destinations/{}", d.destination_id)>{d.name}</A></td>
+                        <td><code>{d.target}</code></td>
+                        <td>{d.event_types.join(", ")}</td>
+                        <td>{if d.enabled { "Enabled" } else { "Disabled" }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A destination's name, its webhook URL or email address, and the events it wants.
+#[component]
+fn EndpointFields(
+    id_prefix: String,
+    event_types: &'static [&'static str],
+    error: impl Fn(&'static str) -> Option<String> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (name_id, url_id, email_id) = (
+        format!("{id_prefix}-name"),
+        format!("{id_prefix}-url"),
+        format!("{id_prefix}-email"),
+    );
+    view! {
+        <div class="field">
+            <label for=name_id.clone()>"Destination name"</label>
+            <input id=name_id name="name" required/>
+            <p class="field-error">{move || error("name")}</p>
+        </div>
+        <div class="field">
+            <label for=url_id.clone()>"Webhook URL"</label>
+            <input id=url_id name="url" type="url" placeholder="https://hooks.example.com/ses"/>
+            <p class="field-error">{move || error("url")}</p>
+        </div>
+        <div class="field">
+            <label for=email_id.clone()>"or email address"</label>
+            <input id=email_id name="email" type="email"/>
+            <p class="field-error">{move || error("email")}</p>
+        </div>
+        <fieldset>
+            <legend>"Events"</legend>
+            {event_types.iter().map(|t| {
+                let field = field_name(t);
+                view! { <label class="check"><input type="checkbox" name=field checked=*t != "Send"/>" "{*t}</label> }
+            }).collect_view()}
+            <p class="field-error">{move || error("event_types")}</p>
+        </fieldset>
+    }
+}
+
+/// An identity's own destinations (the owner's Notifications tab).
+#[component]
+pub fn IdentityDestinations(identity_id: String) -> impl IntoView {
+    let add = ServerAction::<AddIdentityDestination>::new();
+    let id = identity_id.clone();
+    let destinations = Resource::new(
+        move || (id.clone(), add.version().get()),
+        |(id, _)| async move {
+            match uuid::Uuid::parse_str(&id) {
+                Ok(id) => list_identity_destinations(id).await,
+                Err(_) => Ok(Vec::new()),
+            }
+        },
+    );
+    view! {
+        <section class="card">
+            <h2>"Notification destinations"</h2>
+            <p>"Bounces, complaints and deliveries of every message sent from this identity — yours and your delegates' — go to these webhooks and addresses (one of your delegates' endpoints, if you like). With destinations for both bounces and complaints, feedback forwarding can be turned off."</p>
+            {loaded(destinations, |list: Vec<Destination>| view! { <DestinationsTable destinations=list/> })}
+            {move || add.value().get().and_then(Result::ok).filter(|n| !n.signing_key.is_empty()).map(|new| view! {
+                <div class="secret" role="status">
+                    <p><strong>"This is the only time the signing key is shown."</strong></p>
+                    <CopyValue label="Signing key" value=new.signing_key test_id="new-identity-signing-key"/>
+                </div>
+            })}
+            <details>
+                <summary>"Add a destination"</summary>
+                <ActionForm action=add>
+                    <input type="hidden" name="identity_id" value=identity_id/>
+                    <EndpointFields id_prefix="identity".to_owned() event_types=&IDENTITY_EVENT_TYPES error=move |f| field_error(add, f).get()/>
+                    <FormError action=add/>
+                    <button type="submit" disabled=move || add.pending().get()>"Add destination"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+/// What an identity's notifications carry (SES's identity topics).
+const IDENTITY_EVENT_TYPES: [&str; 3] = ["Bounce", "Complaint", "Delivery"];
 
 /// `DeliveryDelay` → `delivery_delay`, the server function's field.
 fn field_name(event_type: &str) -> String {
@@ -171,13 +240,13 @@ pub fn DestinationPage() -> impl IntoView {
             let (id_toggle, id_test, id_delete) = (id.clone(), id.clone(), id.clone());
             let enabled = d.destination.enabled;
             view! {
-                <h1>"Webhook " {d.destination.name.clone()}</h1>
+                <h1>"Destination " {d.destination.name.clone()}</h1>
                 {d.destination.disabled_reason.clone().map(|reason| view! {
                     <p class="form-error" role="alert" data-testid="disabled-notice">{reason}</p>
                 })}
                 <dl class="facts">
-                    <dt>"Configuration set"</dt><dd>{d.configuration_set.clone()}" ("{d.region.clone()}")"</dd>
-                    <dt>"URL"</dt><dd><code>{d.destination.url.clone()}</code></dd>
+                    <dt>"Belongs to"</dt><dd>{d.scope.clone()}</dd>
+                    <dt>{if d.destination.email { "Email address" } else { "Webhook URL" }}</dt><dd><code>{d.destination.target.clone()}</code></dd>
                     <dt>"Events"</dt><dd>{d.destination.event_types.join(", ")}</dd>
                     <dt>"State"</dt><dd data-testid="destination-state">{if enabled { "Enabled" } else { "Disabled" }}</dd>
                     <dt>"Failures in a row"</dt><dd>{d.destination.consecutive_failures}</dd>

@@ -146,7 +146,7 @@ impl Notifier {
                 self.call_webhook(&facts, *destination_id, url, secret)
                     .await
             }
-            Target::Email { to } => self.mail(&facts, to).await,
+            Target::Email { to, .. } => self.mail(&facts, to).await,
         };
         let age =
             Duration::try_from(OffsetDateTime::now_utc() - due.created_at).unwrap_or_default();

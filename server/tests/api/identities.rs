@@ -307,6 +307,30 @@ async fn identities_filter_toggle_forwarding_and_delete(pool: PgPool) {
     assert_eq!(names(list("Success").await), ["a.example"]);
     assert_eq!(names(list("Pending").await), ["b.example"]);
 
+    // Forwarding goes off only when the identity's destinations take bounces and complaints.
+    let refused = admin
+        .error(
+            "identities/set-feedback-forwarding",
+            &[("identity_id", &b), ("enabled", "false")],
+            StatusCode::CONFLICT,
+        )
+        .await;
+    assert!(
+        refused.to_string().contains("both bounces and complaints"),
+        "{refused}"
+    );
+    admin
+        .json(
+            "identities/add-destination",
+            &[
+                ("identity_id", &b),
+                ("name", "ops"),
+                ("email", "ops@b.example"),
+                ("bounce", "on"),
+                ("complaint", "on"),
+            ],
+        )
+        .await;
     admin
         .json(
             "identities/set-feedback-forwarding",

@@ -9,6 +9,7 @@ use crate::{
         ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
         VerificationStatus,
     },
+    notifications::IdentityDestinations,
     policies::AuthorizationTab,
     sending::DelegateActivityTab,
 };
@@ -250,5 +251,6 @@ fn NotificationsTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
             </ActionForm>
             <FormError action=actions.forwarding/>
         </section>
+        <IdentityDestinations identity_id=detail.summary.identity_id.to_string()/>
     }
 }

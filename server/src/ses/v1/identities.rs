@@ -237,7 +237,15 @@ pub async fn set_feedback_forwarding(call: &Call<'_>) -> Result<XmlWriter, SesEr
     let name = identity_name(&call.caller, call.params.required("Identity")?)?;
     let enabled = call.params.boolean("ForwardingEnabled")?;
     let id = find_existing(call, &name).await?;
-    db::set_feedback_forwarding(&call.api.context.pool, &call.caller.account, id, enabled).await?;
+    let pool = &call.api.context.pool;
+    if !enabled
+        && !app::notifications::db::identity_covers_feedback(pool, &call.caller.account, id).await?
+    {
+        return Err(SesError::invalid_parameter(
+            app::identities::FORWARDING_NEEDS_DESTINATIONS,
+        ));
+    }
+    db::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
     Ok(XmlWriter::default())
 }
 

@@ -34,6 +34,9 @@ type DataScript = dyn Fn(usize) -> DataReply + Send + Sync;
 struct Log {
     received: Vec<Received>,
     data_commands: usize,
+    /// Mail from the null sender (Sesame's bounce and complaint notifications), taken
+    /// aside so that the scripts count only the messages under test.
+    notifications: Vec<Received>,
 }
 
 pub struct Receiver {
@@ -82,6 +85,11 @@ impl Receiver {
     pub fn data_commands(&self) -> usize {
         self.log.lock().unwrap().data_commands
     }
+
+    /// Sesame's notifications (null sender) that arrived.
+    pub fn notifications(&self) -> Vec<Received> {
+        self.log.lock().unwrap().notifications.clone()
+    }
 }
 
 async fn converse(
@@ -121,6 +129,15 @@ async fn converse(
                     .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
                     .await?;
                 let body = read_data(&mut lines).await?;
+                if mail_from.is_empty() {
+                    log.lock().unwrap().notifications.push(Received {
+                        mail_from: String::new(),
+                        recipients: recipients.clone(),
+                        data: body,
+                    });
+                    write.write_all(b"250 2.0.0 Ok: noted\r\n").await?;
+                    continue;
+                }
                 let nth = {
                     let mut log = log.lock().unwrap();
                     log.data_commands += 1;

@@ -178,6 +178,22 @@ async fn outcomes_are_per_recipient_and_accepted_recipients_get_one_copy(pool: P
         .map(|r| r.recipients)
         .collect();
     assert_eq!(copies, [["ann@elsewhere.example"]]);
+    // The bounce of later@ was forwarded to the sender (feedback forwarding is on).
+    for _ in 0..100 {
+        if !receiver.notifications().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let notification = &receiver.notifications()[0];
+    assert_eq!(notification.recipients, ["shop@owner.example"]);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(notification.data.as_bytes())
+        .unwrap();
+    assert_eq!(
+        parsed.subject(),
+        Some(format!("Bounce notification for message {message_id}").as_str())
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -234,13 +234,8 @@ async fn wait_for_subjects(pool: &PgPool, address: &str, count: usize) -> Vec<St
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn bounces_and_complaints_are_forwarded_by_email_unless_a_destination_takes_them(
-    pool: PgPool,
-) {
-    let receiver =
-        crate::notifications::receiver::WebhookReceiver::start(|_| axum::http::StatusCode::OK)
-            .await;
-    let app = TestApp::spawn_with_dns(pool, crate::notifications::loopback_webhooks).await;
+async fn bounces_and_complaints_are_forwarded_by_email_unless_destinations_take_them(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |s| s.delivery.poll_ms = 50).await;
     let (browser, account, key) = sender(&app).await;
     let feedback_address = "shop@owner.example";
 
@@ -254,15 +249,15 @@ async fn bounces_and_complaints_are_forwarded_by_email_unless_a_destination_take
         ],
     )
     .await;
-    let subjects = wait_for_subjects(&app.pool, feedback_address, 2).await;
-    let mut expected = vec![
-        format!("Bounce notification for message {id}"),
-        format!("Complaint notification for message {id}"),
-    ];
-    let mut got = subjects.clone();
+    let mut got = wait_for_subjects(&app.pool, feedback_address, 2).await;
     got.sort();
-    expected.sort();
-    assert_eq!(got, expected);
+    assert_eq!(
+        got,
+        [
+            format!("Bounce notification for message {id}"),
+            format!("Complaint notification for message {id}")
+        ]
+    );
     let raw: Vec<u8> =
         sqlx::query_scalar("select raw from mailbox_message where recipient = $1 limit 1")
             .bind(feedback_address)
@@ -277,9 +272,28 @@ async fn bounces_and_complaints_are_forwarded_by_email_unless_a_destination_take
         "{raw}"
     );
 
-    // Forwarding off, and the sender's configuration set takes bounces: a bounce goes to
-    // the webhook only; a complaint, which no destination takes, is still mailed.
-    let (status, _) = crate::helpers::ses_call(
+    // The owner's own destination takes bounces and complaints; forwarding off.
+    let identity: uuid::Uuid = sqlx::query_scalar(
+        "select identity_id from identity where account_id = $1 and name = 'owner.example'",
+    )
+    .bind(&account)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let identity = identity.to_string();
+    let added = browser
+        .json(
+            "identities/add-destination",
+            &[
+                ("identity_id", &identity),
+                ("name", "ops"),
+                ("email", "ops@owner.example"),
+                ("bounce", "on"),
+                ("complaint", "on"),
+            ],
+        )
+        .await;
+    let (status, xml) = crate::helpers::ses_call(
         &app,
         &key,
         &crate::helpers::ses_form(&[
@@ -290,36 +304,43 @@ async fn bounces_and_complaints_are_forwarded_by_email_unless_a_destination_take
         time::OffsetDateTime::now_utc(),
     )
     .await;
-    assert_eq!(status, reqwest::StatusCode::OK);
-    crate::notifications::webhook(&browser, "orders", &receiver.url(), &["bounce"]).await;
-    let form = crate::helpers::ses_form(&[
-        ("Action", "SendEmail"),
-        ("Source", feedback_address),
-        (
-            "Destination.ToAddresses.member.1",
-            "bounce+2@simulator.amazonses.com",
-        ),
-        (
-            "Destination.ToAddresses.member.2",
-            "complaint+2@simulator.amazonses.com",
-        ),
-        ("Message.Subject.Data", "Again"),
-        ("Message.Body.Text.Data", "Again"),
-        ("ConfigurationSetName", "orders"),
-    ]);
-    let (status, xml) =
-        crate::helpers::ses_call(&app, &key, &form, time::OffsetDateTime::now_utc()).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{xml}");
-    let second = crate::sending::element(&xml, "MessageId")
-        .unwrap()
-        .to_owned();
-    receiver.wait_for(|calls| !calls.is_empty()).await;
+    let second = send_to(
+        &app,
+        &key,
+        &[
+            "bounce+2@simulator.amazonses.com",
+            "complaint+2@simulator.amazonses.com",
+        ],
+    )
+    .await;
+    let mut ops = wait_for_subjects(&app.pool, "ops@owner.example", 2).await;
+    ops.sort();
+    assert_eq!(
+        ops,
+        [
+            format!("Bounce notification for message {second}"),
+            format!("Complaint notification for message {second}")
+        ]
+    );
+
+    // With no destination left, notifications are mailed to the Source whatever the
+    // forwarding setting (SES's fallback).
+    browser
+        .json(
+            "event-destinations/delete",
+            &[("destination_id", added["destination_id"].as_str().unwrap())],
+        )
+        .await;
+    let third = send_to(&app, &key, &["bounce+3@simulator.amazonses.com"]).await;
     let subjects = wait_for_subjects(&app.pool, feedback_address, 3).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let subjects_now = mailbox_subjects(&app.pool, feedback_address).await;
-    assert_eq!(subjects_now.len(), 3, "{subjects_now:?}");
+    assert_eq!(
+        subjects.len(),
+        3,
+        "nothing for the second message: {subjects:?}"
+    );
     assert_eq!(
         subjects[2],
-        format!("Complaint notification for message {second}")
+        format!("Bounce notification for message {third}")
     );
 }
