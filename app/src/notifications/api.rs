@@ -91,7 +91,7 @@ pub async fn add_destination(
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "identities/add-destination")]
 pub async fn add_identity_destination(
-    identity_id: Uuid,
+    identity_id: uuid::Uuid,
     name: String,
     #[server(default)] url: String,
     #[server(default)] email: String,
@@ -114,7 +114,7 @@ pub async fn add_identity_destination(
 }
 
 #[server(prefix = "/api", endpoint = "identities/destinations")]
-pub async fn list_identity_destinations(identity_id: Uuid) -> Result<Vec<Destination>, AppError> {
+pub async fn list_identity_destinations(identity_id: uuid::Uuid) -> Result<Vec<Destination>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
     Ok(db::identity_destinations(&app_context()?.pool, caller.account_id(), identity_id).await?)
 }
