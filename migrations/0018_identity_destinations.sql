@@ -61,3 +61,6 @@ begin
     return null;
 end
 $$;
+
+-- The message tags of a send with a configuration set, for its events (`mail.tags`).
+alter table message_configuration_set add column tags jsonb not null default '{}';

@@ -114,7 +114,9 @@ pub async fn add_identity_destination(
 }
 
 #[server(prefix = "/api", endpoint = "identities/destinations")]
-pub async fn list_identity_destinations(identity_id: uuid::Uuid) -> Result<Vec<Destination>, AppError> {
+pub async fn list_identity_destinations(
+    identity_id: uuid::Uuid,
+) -> Result<Vec<Destination>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
     Ok(db::identity_destinations(&app_context()?.pool, caller.account_id(), identity_id).await?)
 }
@@ -308,6 +310,7 @@ async fn test_call(
         sending_account: account.to_owned(),
         destination: vec!["success@simulator.amazonses.com".into()],
         configuration_set: found.configuration_set.clone(),
+        message_tags: serde_json::json!({}),
         head: b"Subject: Sesame test event\r\n\r\n".to_vec(),
     };
     let body = payload::event_json(&facts).to_string();

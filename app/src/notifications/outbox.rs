@@ -156,7 +156,7 @@ pub async fn event_facts(
                   substring(m.raw from 1 for 65536) as "head!",
                   array(select address from message_recipient where message_id = m.message_id
                         order by position) as "destination!",
-                  c.name as "configuration_set?"
+                  c.name as "configuration_set?", c.tags as "message_tags?"
            from message_event e
            join message m on m.message_id = e.message_id
            left join message_recipient r on r.message_id = e.message_id and r.position = e.position
@@ -184,6 +184,7 @@ pub async fn event_facts(
         sending_account: r.account_id,
         destination: r.destination,
         configuration_set: r.configuration_set,
+        message_tags: r.message_tags.unwrap_or_default(),
         head: r.head,
     }))
 }

@@ -26,6 +26,8 @@ pub struct EventFacts {
     pub sending_account: String,
     pub destination: Vec<String>,
     pub configuration_set: Option<String>,
+    /// The sender's message tags, `{"name": ["value", …]}`.
+    pub message_tags: serde_json::Value,
     /// The start of the message (its header section, at least).
     pub head: Vec<u8>,
 }
@@ -78,7 +80,7 @@ pub fn event_json(facts: &EventFacts) -> Value {
         .as_str()
         .and_then(|f| f.rsplit_once('@'))
         .map(|(_, d)| d.trim_end_matches('>').to_owned());
-    let mut tags = Map::new();
+    let mut tags = facts.message_tags.as_object().cloned().unwrap_or_default();
     if let Some(set) = &facts.configuration_set {
         tags.insert("ses:configuration-set".into(), json!([set]));
     }
@@ -186,6 +188,7 @@ mod tests {
             sending_account: "123456789012".into(),
             destination: vec!["jane@example.com".into()],
             configuration_set: Some("marketing".into()),
+            message_tags: json!({"campaign": ["weekly"]}),
             head: b"From: News <news@owner.example>\r\nTo: jane@example.com\r\nSubject: Hello\r\n\r\nbody".to_vec(),
         }
     }
@@ -206,6 +209,7 @@ mod tests {
             "marketing"
         );
         assert_eq!(json["mail"]["tags"]["ses:from-domain"][0], "owner.example");
+        assert_eq!(json["mail"]["tags"]["campaign"][0], "weekly");
         let bounce = &json["bounce"];
         assert_eq!(
             (

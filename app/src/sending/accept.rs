@@ -62,6 +62,8 @@ pub struct Outgoing {
     pub recipients: Vec<String>,
     /// The sender's configuration set whose event destinations get this message's events.
     pub configuration_set: Option<String>,
+    /// Message tags for those events (checked here).
+    pub tags: Vec<(String, String)>,
     /// The complete message, X-SES headers already removed.
     pub message: Vec<u8>,
 }
@@ -109,6 +111,7 @@ pub async fn accept(
         &names_to_look_up(&out)?,
     )
     .await?;
+    super::tags::check_all(&out.tags).map_err(SendError::InvalidParameter)?;
     if let Some(name) = &out.configuration_set {
         if !db::configuration_set_exists(&mut *conn, &sender.account, &out.request.region, name)
             .await?
@@ -192,6 +195,7 @@ pub async fn accept(
         raw: out.message,
         recipients: out.recipients,
         configuration_set: out.configuration_set,
+        tags: out.tags,
     };
     let decision = ctx
         .committer

@@ -82,6 +82,7 @@ pub async fn send_test_email(
         return_path_arn: None,
         recipients: vec![to.address],
         configuration_set: None,
+        tags: Vec::new(),
         message,
     };
     Ok(accept(&ctx, &sender, outgoing).await?.message_id)

@@ -51,6 +51,10 @@ pub async fn accept_messages(
         .iter()
         .map(|(m, _)| m.configuration_set.as_deref())
         .collect();
+    let tags: Vec<serde_json::Value> = sends
+        .iter()
+        .map(|(m, _)| super::tags::to_json(&m.tags))
+        .collect();
     // A message sent with a configuration set records the set, and its Send event (which
     // the set's destinations may want), in the same statement as the message itself.
     let rows = sqlx::query!(
@@ -58,14 +62,14 @@ pub async fn accept_messages(
         r#"with decided as (
                select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)),
            named as (
-               select d.message_id, s.account_id, s.region, s.name
+               select d.message_id, s.account_id, s.region, s.name, s.tags
                from decided d
-               join unnest($1::text[], $2::text[], $14::text[]) with ordinality
-                   as s(account_id, region, name, item) on s.item = d.item
+               join unnest($1::text[], $2::text[], $14::text[], $15::jsonb[]) with ordinality
+                   as s(account_id, region, name, tags, item) on s.item = d.item
                where d.outcome = 'Accepted' and s.name is not null),
            recorded as (
-               insert into message_configuration_set (message_id, account_id, region, name)
-               select message_id, account_id, region, name from named),
+               insert into message_configuration_set (message_id, account_id, region, name, tags)
+               select message_id, account_id, region, name, tags from named),
            sent as (
                insert into message_event (event_id, message_id, event_type, detail)
                select gen_random_uuid(), message_id, 'Send', 'Accepted and queued for delivery.'
@@ -86,7 +90,8 @@ pub async fn accept_messages(
         &counts,
         &recipients as &[&str],
         &keys as &[Option<&str>],
-        &sets as &[Option<&str>]
+        &sets as &[Option<&str>],
+        &tags as &[serde_json::Value]
     )
     .fetch_all(db)
     .await?;
@@ -228,6 +233,8 @@ pub struct NewMessage {
     pub recipients: Vec<String>,
     /// The sender's configuration set named on the send, checked to exist.
     pub configuration_set: Option<String>,
+    /// Its message tags (kept with the configuration set: only events carry them).
+    pub tags: Vec<(String, String)>,
 }
 
 /// The account's latest accepted messages, newest first.

@@ -16,6 +16,8 @@ pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod raw;
+#[cfg(feature = "ssr")]
+pub mod tags;
 
 pub use api::*;
 pub use pages::{DelegateActivityTab, MessagesPage, SendTestPage};

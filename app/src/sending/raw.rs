@@ -30,6 +30,8 @@ pub struct RawMessage {
     pub return_path_arn: Option<String>,
     /// `X-SES-CONFIGURATION-SET`: the sender's configuration set for this message.
     pub configuration_set: Option<String>,
+    /// `X-SES-MESSAGE-TAGS`, as written (`name=value, …`; checked by `tags`).
+    pub message_tags: Option<String>,
     /// The message with every `X-SES-*` header removed.
     pub message: Vec<u8>,
 }
@@ -80,6 +82,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
     }
     let (mut source_arn, mut from_arn, mut return_path_arn) = (None, None, None);
     let mut configuration_set = None;
+    let mut message_tags = None;
     let mut message = Vec::with_capacity(raw.len());
     for field in fields {
         match name_and_value(field) {
@@ -89,6 +92,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
                     "x-ses-from-arn" => Some(&mut from_arn),
                     "x-ses-return-path-arn" => Some(&mut return_path_arn),
                     "x-ses-configuration-set" => Some(&mut configuration_set),
+                    "x-ses-message-tags" => Some(&mut message_tags),
                     _ => None,
                 };
                 if let Some(slot) = slot {
@@ -146,6 +150,7 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
         from_arn,
         return_path_arn,
         configuration_set,
+        message_tags,
         message,
     })
 }

@@ -68,6 +68,39 @@ impl Params {
         Ok(items.into_iter().map(|(_, v)| v).collect())
     }
 
+    /// `Tags.member.N.Name` / `Tags.member.N.Value` pairs, in index order.
+    pub fn tags(&self) -> Result<Vec<(String, String)>, SesError> {
+        let mut tags: std::collections::BTreeMap<usize, (Option<&str>, Option<&str>)> =
+            std::collections::BTreeMap::new();
+        for (key, value) in &self.pairs {
+            let Some(rest) = key.strip_prefix("Tags.member.") else {
+                continue;
+            };
+            let (index, field) = rest
+                .split_once('.')
+                .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
+                .ok_or_else(|| SesError::invalid_parameter(format!("{key} is not a valid tag.")))?;
+            let entry = tags.entry(index).or_default();
+            match field {
+                "Name" => entry.0 = Some(value),
+                "Value" => entry.1 = Some(value),
+                _ => {
+                    return Err(SesError::invalid_parameter(format!(
+                        "{key} is not a valid tag."
+                    )))
+                }
+            }
+        }
+        tags.into_values()
+            .map(|(name, value)| match (name, value) {
+                (Some(name), Some(value)) => Ok((name.to_owned(), value.to_owned())),
+                _ => Err(SesError::invalid_parameter(
+                    "Every tag needs a Name and a Value.",
+                )),
+            })
+            .collect()
+    }
+
     /// A boolean parameter (`true`/`false`).
     pub fn boolean(&self, name: &str) -> Result<bool, SesError> {
         match self.required(name)? {

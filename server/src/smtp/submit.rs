@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use app::sending::{
     accept::{accept, Outgoing, RequestFacts, Sender},
     raw::{parse_raw, Mailbox},
-    SendError,
+    tags, SendError,
 };
 
 use super::{credentials::SmtpUser, reply::Reply};
@@ -41,6 +41,15 @@ pub async fn submit(
         Ok(raw) => raw,
         Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
     };
+    let tags = match raw
+        .message_tags
+        .as_deref()
+        .map(tags::parse_header)
+        .transpose()
+    {
+        Ok(tags) => tags.unwrap_or_default(),
+        Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
+    };
     let outgoing = Outgoing {
         request: RequestFacts {
             region: user.region.clone(),
@@ -64,6 +73,7 @@ pub async fn submit(
         return_path_arn: raw.return_path_arn,
         recipients: envelope.recipients,
         configuration_set: raw.configuration_set,
+        tags,
         message: raw.message,
     };
     let sender = Sender {

@@ -7,6 +7,7 @@ use app::{
         accept::Outgoing,
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
+        tags,
     },
     templates::{self, Rendered},
 };
@@ -87,6 +88,7 @@ async fn structured(
         return_path_arn: arn(params.get("ReturnPathArn")),
         recipients,
         configuration_set: arn(params.get("ConfigurationSetName")),
+        tags: params.tags()?,
         message,
         request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };
@@ -129,6 +131,12 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         return_path_arn: arn(params.get("ReturnPathArn")).or(raw.return_path_arn),
         recipients,
         configuration_set: arn(params.get("ConfigurationSetName")).or(raw.configuration_set),
+        tags: match (params.tags()?, &raw.message_tags) {
+            (given, Some(header)) if given.is_empty() => {
+                tags::parse_header(header).map_err(SesError::invalid_parameter)?
+            }
+            (given, _) => given,
+        },
         message: raw.message,
         request: request_facts(call.api, &call.caller, &call.parts, "1"),
     };

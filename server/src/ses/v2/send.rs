@@ -6,6 +6,7 @@ use app::{
         accept::Outgoing,
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
+        tags,
     },
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
@@ -56,6 +57,22 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
     let from_arn = arn(text("/FromEmailAddressIdentityArn"));
     let return_path_arn = arn(text("/FeedbackForwardingEmailAddressIdentityArn"));
     let configuration_set = arn(text("/ConfigurationSetName"));
+    // EmailTags: [{"Name": …, "Value": …}].
+    let email_tags: Vec<(String, String)> = request
+        .pointer("/EmailTags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .map(|t| match (t["Name"].as_str(), t["Value"].as_str()) {
+                    (Some(name), Some(value)) => Ok((name.to_owned(), value.to_owned())),
+                    _ => Err(SesError::invalid_parameter(
+                        "Every EmailTag needs a Name and a Value.",
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
     let outgoing = if let Some(raw) = text("/Content/Raw/Data") {
         caller.require(Permission::Send, "SendRawEmail")?;
         let data = STANDARD
@@ -88,6 +105,12 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
                 listed
             },
             configuration_set: configuration_set.or(raw.configuration_set),
+            tags: match &raw.message_tags {
+                Some(header) if email_tags.is_empty() => {
+                    tags::parse_header(header).map_err(SesError::invalid_parameter)?
+                }
+                _ => email_tags,
+            },
             message: raw.message,
         }
     } else if request.pointer("/Content/Simple").is_some() {
@@ -119,6 +142,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             return_path_arn,
             recipients: listed,
             configuration_set,
+            tags: email_tags,
             message,
         }
     } else if request.pointer("/Content/Template").is_some() {

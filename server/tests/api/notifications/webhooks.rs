@@ -42,6 +42,8 @@ async fn send_with_set(
         ("Message.Subject.Data", "Order"),
         ("Message.Body.Text.Data", "Shipped"),
         ("ConfigurationSetName", set),
+        ("Tags.member.1.Name", "campaign"),
+        ("Tags.member.1.Value", "spring"),
     ]);
     ses_call(app, key, &form, time::OffsetDateTime::now_utc()).await
 }
@@ -98,6 +100,7 @@ async fn events_arrive_signed_and_failures_are_retried_with_the_same_event_id(po
         format!("arn:aws:ses:us-east-1:{account}:identity/owner.example")
     );
     assert_eq!(event["mail"]["tags"]["ses:configuration-set"][0], "orders");
+    assert_eq!(event["mail"]["tags"]["campaign"][0], "spring");
     assert_eq!(event["bounce"]["bounceType"], "Permanent");
     assert_eq!(
         event["bounce"]["bouncedRecipients"][0]["emailAddress"],

@@ -84,10 +84,10 @@ impl Delegation {
         )
     }
 
-    /// `message`, sent with the delegate's configuration set `set`.
+    /// `message`, sent with the delegate's configuration set `set` and two message tags.
     pub fn message_in_set(&self, to: &str, subject: &str, set: &str) -> String {
         format!(
-            "X-SES-CONFIGURATION-SET: {set}\r\n{}",
+            "X-SES-CONFIGURATION-SET: {set}\r\nX-SES-MESSAGE-TAGS: campaign=weekly, segment=b\r\n{}",
             self.message(to, subject)
         )
     }

@@ -39,13 +39,17 @@ async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(p
     assert_eq!(from_arn, d.identity_arn);
     // MAIL FROM is the Source, and the bounce address.
     assert_eq!(envelope_from, "bounces@owner.example");
-    let set: String =
-        sqlx::query_scalar("select name from message_configuration_set where message_id = $1")
+    let (set, tags): (String, serde_json::Value) =
+        sqlx::query_as("select name, tags from message_configuration_set where message_id = $1")
             .bind(message_id)
             .fetch_one(&d.app.pool)
             .await
             .unwrap();
     assert_eq!(set, "marketing");
+    assert_eq!(
+        tags,
+        serde_json::json!({"campaign": ["weekly"], "segment": ["b"]})
+    );
     let raw = String::from_utf8(raw).unwrap();
     assert!(!raw.to_ascii_lowercase().contains("x-ses-"), "{raw}");
     assert!(raw.contains("Subject: Over STARTTLS\r\n"), "{raw}");
@@ -69,6 +73,18 @@ async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(p
     }
     assert_eq!(stored_messages(&d.app.pool).await, 3);
 
+    // Tags are checked as SES checks them.
+    let bad_tags = d
+        .message_in_set(SIMULATOR, "Bad tags", "marketing")
+        .replace("segment=b", "seg ment=b");
+    let (code, text) = client
+        .send("bounces@owner.example", &[SIMULATOR], &bad_tags)
+        .await;
+    assert_eq!(code, 554, "{text}");
+    assert!(
+        text.starts_with("Transaction failed: Invalid tag name <seg ment>"),
+        "{text}"
+    );
     // A configuration set the delegate does not have is refused, in SES's words.
     let unknown = d.message_in_set(SIMULATOR, "Unknown set", "missing");
     let (code, text) = client
