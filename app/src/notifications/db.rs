@@ -76,6 +76,22 @@ pub async fn list_sets(
     Ok(sets)
 }
 
+/// The account's set names in `region`.
+pub async fn set_names(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select name from configuration_set where account_id = $1 and region = $2 order by name"#,
+        account.as_str(),
+        region
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// Creates a set; false if the account already has one by that name in the region.
 pub async fn create_set(
     db: impl PgExecutor<'_>,

@@ -1,6 +1,7 @@
 //! The v1 Query API: `POST /` with `Action=…&Version=2010-12-01`, XML answers.
 
 mod account;
+mod configuration_sets;
 mod identities;
 mod policies;
 mod send;
@@ -23,7 +24,7 @@ use super::{
 };
 
 /// The actions this API answers (each name is also its response element's prefix).
-const ACTIONS: [&str; 24] = [
+const ACTIONS: [&str; 27] = [
     "GetSendStatistics",
     "SendEmail",
     "SendRawEmail",
@@ -33,6 +34,9 @@ const ACTIONS: [&str; 24] = [
     "UpdateTemplate",
     "DeleteTemplate",
     "ListTemplates",
+    "CreateConfigurationSet",
+    "DeleteConfigurationSet",
+    "ListConfigurationSets",
     "GetSendQuota",
     "VerifyDomainIdentity",
     "VerifyDomainDkim",
@@ -131,6 +135,9 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         "UpdateTemplate" => templates::update(&call).await,
         "DeleteTemplate" => templates::delete(&call).await,
         "ListTemplates" => templates::list(&call).await,
+        "CreateConfigurationSet" => configuration_sets::create(&call).await,
+        "DeleteConfigurationSet" => configuration_sets::delete(&call).await,
+        "ListConfigurationSets" => configuration_sets::list(&call).await,
         "GetSendQuota" => account::get_send_quota(&call).await,
         "GetSendStatistics" => account::get_send_statistics(&call).await,
         "VerifyDomainIdentity" => identities::verify_domain(&call).await,

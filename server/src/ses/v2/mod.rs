@@ -2,6 +2,7 @@
 //! identities with their policies — v2's error names in `x-amzn-ErrorType`, JSON bodies both ways.
 
 mod account;
+mod configuration_sets;
 mod identities;
 mod send;
 mod suppression;
@@ -134,6 +135,15 @@ async fn answer(
     }
     let answer = match (&method, segments.as_slice()) {
         (&Method::GET, ["account"]) => account::get_account(&call).await,
+        (&Method::POST, ["configuration-sets"]) => configuration_sets::create(&call).await,
+        // Current SDKs list with POST list-configuration-sets; older ones with GET.
+        (&Method::POST, ["list-configuration-sets"]) | (&Method::GET, ["configuration-sets"]) => {
+            configuration_sets::list(&call).await
+        }
+        (&Method::GET, ["configuration-sets", name]) => configuration_sets::get(&call, name).await,
+        (&Method::DELETE, ["configuration-sets", name]) => {
+            configuration_sets::delete(&call, name).await
+        }
         (&Method::PUT, ["suppression", "addresses"]) => suppression::put(&call).await,
         (&Method::GET, ["suppression", "addresses"]) => suppression::list(&call).await,
         (&Method::GET, ["suppression", "addresses", address]) => {

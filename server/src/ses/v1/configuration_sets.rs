@@ -1,0 +1,65 @@
+//! `CreateConfigurationSet`, `DeleteConfigurationSet`, `ListConfigurationSets`: the
+//! caller's sets in the request's region (their destinations are managed in the console).
+
+use app::{
+    auth::Permission,
+    notifications::{db, valid_name},
+};
+
+use super::{Call, SesError, XmlWriter};
+
+fn checked_name(name: &str) -> Result<&str, SesError> {
+    valid_name(name).then_some(name).ok_or_else(|| {
+        SesError::invalid_parameter(format!(
+            "Configuration set name <{name}> is invalid: use 1 to 64 letters, digits, underscores and hyphens."
+        ))
+    })
+}
+
+pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::Send, "CreateConfigurationSet")?;
+    let name = checked_name(call.params.required("ConfigurationSet.Name")?)?;
+    let (pool, caller) = (&call.api.context.pool, &call.caller);
+    if !db::create_set(pool, &caller.account, &caller.region, name).await? {
+        return Err(SesError::sender(
+            "ConfigurationSetAlreadyExists",
+            format!("Configuration set <{name}> already exists."),
+        ));
+    }
+    Ok(XmlWriter::default())
+}
+
+pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::Send, "DeleteConfigurationSet")?;
+    let name = call.params.required("ConfigurationSetName")?;
+    let (pool, caller) = (&call.api.context.pool, &call.caller);
+    if !db::delete_set(pool, &caller.account, &caller.region, name).await? {
+        return Err(SesError::sender(
+            "ConfigurationSetDoesNotExist",
+            format!("Configuration set <{name}> does not exist."),
+        ));
+    }
+    Ok(XmlWriter::default())
+}
+
+pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "ListConfigurationSets")?;
+    let names = db::set_names(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+    )
+    .await?;
+    let mut xml = XmlWriter::default();
+    xml.element("ConfigurationSets", |w| {
+        for name in &names {
+            w.element("member", |w| {
+                w.leaf("Name", name);
+            });
+        }
+    });
+    Ok(xml)
+}

@@ -1,0 +1,80 @@
+//! v2's `CreateConfigurationSet`, `GetConfigurationSet`, `ListConfigurationSets` and
+//! `DeleteConfigurationSet`, over the same sets as the console and v1.
+
+use app::{
+    auth::Permission,
+    notifications::{db, valid_name},
+};
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::{error, Call};
+use crate::ses::error::SesError;
+
+fn not_found(name: &str) -> SesError {
+    error(
+        "NotFoundException",
+        StatusCode::NOT_FOUND,
+        format!("Configuration set <{name}> does not exist."),
+    )
+}
+
+pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
+    call.caller
+        .require(Permission::Send, "CreateConfigurationSet")?;
+    let name = call.body["ConfigurationSetName"]
+        .as_str()
+        .ok_or_else(|| SesError::missing("ConfigurationSetName"))?;
+    if !valid_name(name) {
+        return Err(SesError::invalid_parameter(format!(
+            "Configuration set name <{name}> is invalid: use 1 to 64 letters, digits, underscores and hyphens."
+        )));
+    }
+    let (pool, caller) = (&call.api.context.pool, &call.caller);
+    if !db::create_set(pool, &caller.account, &caller.region, name).await? {
+        return Err(error(
+            "AlreadyExistsException",
+            StatusCode::BAD_REQUEST,
+            format!("Configuration set <{name}> already exists."),
+        ));
+    }
+    Ok(json!({}))
+}
+
+pub async fn get(call: &Call<'_>, name: &str) -> Result<Value, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "GetConfigurationSet")?;
+    let names = db::set_names(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+    )
+    .await?;
+    if !names.iter().any(|n| n == name) {
+        return Err(not_found(name));
+    }
+    Ok(json!({ "ConfigurationSetName": name, "Tags": [] }))
+}
+
+pub async fn list(call: &Call<'_>) -> Result<Value, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "ListConfigurationSets")?;
+    let names = db::set_names(
+        &call.api.context.pool,
+        &call.caller.account,
+        &call.caller.region,
+    )
+    .await?;
+    Ok(json!({ "ConfigurationSets": names }))
+}
+
+pub async fn delete(call: &Call<'_>, name: &str) -> Result<Value, SesError> {
+    call.caller
+        .require(Permission::Send, "DeleteConfigurationSet")?;
+    let (pool, caller) = (&call.api.context.pool, &call.caller);
+    if db::delete_set(pool, &caller.account, &caller.region, name).await? {
+        Ok(json!({}))
+    } else {
+        Err(not_found(name))
+    }
+}
