@@ -256,29 +256,17 @@ pub async fn identity_destinations(
     account: &AccountId,
     identity: Uuid,
 ) -> Result<Vec<Destination>, sqlx::Error> {
-    let rows = sqlx::query!(
+    sqlx::query_as!(
+        Destination,
         // language=PostgreSQL
-        r#"select destination_id, name, coalesce(url, email) as "target!", email is not null as "email!",
-                  event_types, enabled, consecutive_failures, disabled_reason
+        r#"select destination_id::text as "destination_id!", name, coalesce(url, email) as "target!",
+                  email is not null as "email!", event_types, enabled, consecutive_failures, disabled_reason
            from event_destination where account_id = $1 and identity_id = $2 order by name"#,
         account.as_str(),
         identity
     )
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Destination {
-            destination_id: r.destination_id.to_string(),
-            name: r.name,
-            target: r.target,
-            email: r.email,
-            event_types: r.event_types,
-            enabled: r.enabled,
-            consecutive_failures: r.consecutive_failures,
-            disabled_reason: r.disabled_reason,
-        })
-        .collect())
+    .await
 }
 
 /// Whether the identity's own destinations take both bounces and complaints (SES lets

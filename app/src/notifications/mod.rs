@@ -43,6 +43,13 @@ pub fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// A configuration set name, or why it is not one.
+pub fn check_set_name(name: &str) -> Result<&str, String> {
+    valid_name(name).then_some(name).ok_or_else(|| {
+        format!("Configuration set name <{name}> is invalid: use 1 to 64 letters, digits, underscores and hyphens.")
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigurationSet {
     pub region: String,

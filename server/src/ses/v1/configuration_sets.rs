@@ -3,23 +3,16 @@
 
 use app::{
     auth::Permission,
-    notifications::{db, valid_name},
+    notifications::{check_set_name, db},
 };
 
 use super::{Call, SesError, XmlWriter};
 
-fn checked_name(name: &str) -> Result<&str, SesError> {
-    valid_name(name).then_some(name).ok_or_else(|| {
-        SesError::invalid_parameter(format!(
-            "Configuration set name <{name}> is invalid: use 1 to 64 letters, digits, underscores and hyphens."
-        ))
-    })
-}
-
 pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller
         .require(Permission::Send, "CreateConfigurationSet")?;
-    let name = checked_name(call.params.required("ConfigurationSet.Name")?)?;
+    let name = check_set_name(call.params.required("ConfigurationSet.Name")?)
+        .map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
     if !db::create_set(pool, &caller.account, &caller.region, name).await? {
         return Err(SesError::sender(

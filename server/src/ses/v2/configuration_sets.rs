@@ -3,7 +3,7 @@
 
 use app::{
     auth::Permission,
-    notifications::{db, valid_name},
+    notifications::{check_set_name, db},
 };
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -25,11 +25,7 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
     let name = call.body["ConfigurationSetName"]
         .as_str()
         .ok_or_else(|| SesError::missing("ConfigurationSetName"))?;
-    if !valid_name(name) {
-        return Err(SesError::invalid_parameter(format!(
-            "Configuration set name <{name}> is invalid: use 1 to 64 letters, digits, underscores and hyphens."
-        )));
-    }
+    let name = check_set_name(name).map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
     if !db::create_set(pool, &caller.account, &caller.region, name).await? {
         return Err(error(
