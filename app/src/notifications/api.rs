@@ -1,5 +1,9 @@
 //! Server functions for configuration sets, their webhook destinations and deliveries.
 
+// A form's checkboxes arrive as fields of their own, one argument each (also in the
+// client-side functions the `server` macro generates, hence module-wide).
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::{ConfigurationSet, Destination, DestinationDetail, NewDestination, TestResult};
@@ -62,7 +66,6 @@ pub async fn delete_configuration_set(region: String, name: String) -> Result<()
 /// Adds a webhook (`url`) or an email destination (`email`) to a set; for a webhook the
 /// answer holds its signing key, once. A checked event type arrives as its own field
 /// (`bounce=on`), as an HTML form sends checkboxes.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "configuration-sets/add-destination")]
 pub async fn add_destination(
     region: String,
@@ -88,7 +91,6 @@ pub async fn add_destination(
 
 /// Adds a destination to one of the owner's identities: bounces, complaints and
 /// deliveries of every send from it (delegates' too).
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "identities/add-destination")]
 pub async fn add_identity_destination(
     identity_id: uuid::Uuid,
