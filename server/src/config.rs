@@ -54,12 +54,16 @@ pub struct ApiSettings {
     /// How far (seconds) a request's SigV4 signing time may be from the server's clock;
     /// SES allows five minutes.
     pub clock_skew_secs: i64,
+    /// How long a signing key once looked up is remembered (milliseconds; 0: never). A
+    /// key or user change made in another Sesame process takes effect within this time.
+    pub key_cache_ms: u64,
 }
 
 impl Default for ApiSettings {
     fn default() -> Self {
         Self {
             clock_skew_secs: 300,
+            key_cache_ms: 1000,
         }
     }
 }

@@ -212,6 +212,9 @@ async fn app_context(
         committer,
         smtp: smtp.into(),
         webhooks: crate::webhooks::policy(&settings.webhooks),
+        keys: app::access_keys::cache::KeyCache::new(Duration::from_millis(
+            settings.api.key_cache_ms,
+        )),
     })
 }
 

@@ -69,19 +69,22 @@ pub async fn set_access_key_active(access_key_id: String, active: bool) -> Resul
     )
     .await?;
     tx.commit().await?;
+    app_context()?.keys.clear();
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "access-keys/delete")]
 pub async fn delete_access_key(access_key_id: String) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageOwnAccessKeys).await?;
+    let ctx = app_context()?;
     let found = db::delete_access_key(
-        &app_context()?.pool,
+        &ctx.pool,
         caller.account_id(),
         caller.user_id(),
         &access_key_id,
     )
     .await?;
+    ctx.keys.clear();
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("Access key"))

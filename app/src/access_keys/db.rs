@@ -136,6 +136,7 @@ pub async fn delete_access_key(
 }
 
 /// The key an API request is signed with, and the standing of its user and account.
+#[derive(Clone)]
 pub struct SigningKey {
     pub account_id: AccountId,
     pub user_id: UserId,

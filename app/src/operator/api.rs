@@ -33,7 +33,9 @@ pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "operator/set-account-disabled")]
 pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Result<(), AppError> {
     let operator = require_operator().await?;
-    let found = db::set_account_disabled(&app_context()?.pool, &account_id, disabled).await?;
+    let ctx = app_context()?;
+    let found = db::set_account_disabled(&ctx.pool, &account_id, disabled).await?;
+    ctx.keys.clear();
     tracing::info!(operator = %operator.operator_id(), account = %account_id, disabled, "operator changed an account");
     found
         .then_some(())

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 
 use super::vault::SecretVault;
 use crate::{
+    access_keys::cache::KeyCache,
     auth::password::PasswordHasher,
     error::AppError,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
@@ -38,6 +39,9 @@ pub struct AppContext {
     pub smtp: Arc<SmtpEndpoint>,
     /// Which webhook URLs may be called, and how long a call may take.
     pub webhooks: WebhookPolicy,
+    /// Recently used signing keys (the API's hot path); cleared when keys, users or
+    /// accounts change.
+    pub keys: KeyCache,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

@@ -14,6 +14,7 @@ use chacha20poly1305::{
 use rand::RngCore;
 
 /// A sealed secret: what is stored.
+#[derive(Clone)]
 pub struct Sealed {
     pub nonce: Vec<u8>,
     pub ciphertext: Vec<u8>,

@@ -62,8 +62,9 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
             message: "You cannot disable yourself.".to_owned(),
         });
     }
-    let found =
-        db::set_user_disabled(&app_context()?.pool, caller.account_id(), user_id, disabled).await?;
+    let ctx = app_context()?;
+    let found = db::set_user_disabled(&ctx.pool, caller.account_id(), user_id, disabled).await?;
+    ctx.keys.clear();
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("User"))
@@ -78,7 +79,9 @@ pub async fn delete_user(user_id: UserId) -> Result<(), AppError> {
             message: "You cannot delete yourself.".to_owned(),
         });
     }
-    let found = db::delete_user(&app_context()?.pool, caller.account_id(), user_id).await?;
+    let ctx = app_context()?;
+    let found = db::delete_user(&ctx.pool, caller.account_id(), user_id).await?;
+    ctx.keys.clear();
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("User"))

@@ -1,8 +1,10 @@
 //! Who is calling: the access key named in a SigV4 signature, verified against its secret,
 //! with its user's role and the region the request was signed for.
 
+use std::sync::Arc;
+
 use app::{
-    access_keys::db as keys,
+    access_keys::{cache::CachedKey, db as keys},
     auth::{user_arn, Permission, Role},
     ids::AccountId,
     server::{errors::internal, AppContext},
@@ -47,8 +49,7 @@ impl ApiCaller {
 /// read: unsigned requests and unknown keys are refused without buffering anything.
 pub struct Credential {
     auth: Authorization,
-    key: keys::SigningKey,
-    secret: String,
+    key: Arc<CachedKey>,
 }
 
 /// Parses the signature header and finds the (active) access key it names.
@@ -70,6 +71,9 @@ pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential,
             ),
         ));
     }
+    if let Some(key) = context.keys.get(&auth.access_key_id) {
+        return Ok(Credential { auth, key });
+    }
     let key = keys::find_signing_key(&context.pool, &auth.access_key_id)
         .await?
         .filter(|k| k.active && !k.user_disabled)
@@ -85,7 +89,18 @@ pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential,
         .open(&key.secret, &auth.access_key_id)
         .map_err(internal)?;
     let secret = String::from_utf8(secret).map_err(internal)?;
-    Ok(Credential { auth, key, secret })
+    if !key.used_recently {
+        keys::touch_last_used(&context.pool, &auth.access_key_id).await?;
+    }
+    // Remembered as used: a later request from the memory has nothing to record.
+    let key = keys::SigningKey {
+        used_recently: true,
+        ..key
+    };
+    let key = context
+        .keys
+        .put(&auth.access_key_id, CachedKey { key, secret });
+    Ok(Credential { auth, key })
 }
 
 impl Credential {
@@ -119,11 +134,12 @@ impl Credential {
         sigv4::verify(
             &request,
             &self.auth,
-            &self.secret,
+            &self.key.secret,
             OffsetDateTime::now_utc(),
             clock_skew_secs,
         )?;
-        if self.key.account_disabled {
+        let key = &self.key.key;
+        if key.account_disabled {
             return Err(SesError::access_denied(
                 "This account has been disabled by the operator of this Sesame.",
             ));
@@ -134,13 +150,10 @@ impl Credential {
                 self.auth.region
             )));
         }
-        if !self.key.used_recently {
-            keys::touch_last_used(&context.pool, &self.auth.access_key_id).await?;
-        }
         Ok(ApiCaller {
-            account: self.key.account_id,
-            user_name: self.key.user_name,
-            role: self.key.role.parse().map_err(internal)?,
+            account: key.account_id.clone(),
+            user_name: key.user_name.clone(),
+            role: key.role.parse().map_err(internal)?,
             region: self.auth.region,
         })
     }
