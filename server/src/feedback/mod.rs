@@ -11,9 +11,11 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use sqlx::PgPool;
-use tokio::net::TcpListener;
+use tokio::{io::AsyncWriteExt, net::TcpListener};
 
 pub use settings::FeedbackSettings;
+
+use crate::smtp::limits::Connections;
 
 /// What every feedback connection shares.
 struct Listener {
@@ -50,11 +52,14 @@ pub fn spawn(listeners: Vec<TcpListener>, settings: &FeedbackSettings, pool: PgP
         max_message_bytes: settings.max_message_bytes,
         timeout: Duration::from_secs(settings.timeout_secs.max(1)),
     });
+    // The listener faces the Internet (port 25): the same caps as submission.
+    let connections = Connections::new(settings.max_connections, settings.max_connections_per_ip);
     for listener in listeners {
         if let Ok(addr) = listener.local_addr() {
             println!("Feedback listener (SMTP) on {addr}");
         }
         let shared = Arc::clone(&shared);
+        let connections = Arc::clone(&connections);
         tokio::spawn(async move {
             loop {
                 let (stream, peer): (_, SocketAddr) = match listener.accept().await {
@@ -65,8 +70,17 @@ pub fn spawn(listeners: Vec<TcpListener>, settings: &FeedbackSettings, pool: PgP
                         continue;
                     }
                 };
+                let Some(slot) = connections.admit(peer.ip()) else {
+                    // Refused with a word, not a silent close, so the MTA retries later.
+                    let mut stream = stream;
+                    let refusal =
+                        stream.write_all(b"421 Too many connections, try again later\r\n");
+                    let _ = tokio::time::timeout(shared.timeout, refusal).await;
+                    continue;
+                };
                 let shared = Arc::clone(&shared);
                 tokio::spawn(async move {
+                    let _slot = slot;
                     if let Err(e) = inbound::serve(shared, peer.ip(), stream).await {
                         tracing::warn!(error = %e, "feedback conversation failed");
                     }

@@ -14,6 +14,9 @@ pub struct FeedbackSettings {
     pub listen_addrs: Vec<SocketAddr>,
     pub max_message_bytes: usize,
     pub timeout_secs: u64,
+    /// Connections open at once, in all and from one client address.
+    pub max_connections: usize,
+    pub max_connections_per_ip: usize,
 }
 
 impl Default for FeedbackSettings {
@@ -23,6 +26,8 @@ impl Default for FeedbackSettings {
             listen_addrs: vec![SocketAddr::from(([127, 0, 0, 1], 2525))],
             max_message_bytes: 10 * 1024 * 1024,
             timeout_secs: 60,
+            max_connections: 200,
+            max_connections_per_ip: 10,
         }
     }
 }

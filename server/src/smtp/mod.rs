@@ -3,7 +3,7 @@
 //! same send path as the API (`app::sending::accept`).
 
 mod credentials;
-mod limits;
+pub(crate) mod limits;
 pub(crate) mod lines;
 pub(crate) mod reply;
 mod session;
