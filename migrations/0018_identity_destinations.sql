@@ -16,14 +16,15 @@ create unique index event_destination_identity_name_idx on event_destination (id
     where identity_id is not null;
 
 -- Which destinations get an event of a message: its configuration set's and the Source
--- identity's, each when it wants the event's type.
+-- identity's, each when enabled and wanting the event's type. (A disabled destination
+-- takes nothing, so the forwarding fallback below mails what it would have had.)
 create function destinations_for(p_message_id text, p_event_type text)
 returns table (destination_id uuid) language sql stable as $$
     select d.destination_id
     from message_configuration_set c
     join event_destination d
       on d.account_id = c.account_id and d.region = c.region and d.configuration_set = c.name
-    where c.message_id = p_message_id and p_event_type = any(d.event_types)
+    where c.message_id = p_message_id and p_event_type = any(d.event_types) and d.enabled
     union
     select d.destination_id
     from message m
@@ -32,7 +33,7 @@ returns table (destination_id uuid) language sql stable as $$
      and i.region = split_part(m.source_arn, ':', 4)
      and i.name = substr(split_part(m.source_arn, ':', 6), length('identity/') + 1)
     join event_destination d on d.identity_id = i.identity_id
-    where m.message_id = p_message_id and p_event_type = any(d.event_types)
+    where m.message_id = p_message_id and p_event_type = any(d.event_types) and d.enabled
 $$;
 
 create or replace function fan_out_event() returns trigger language plpgsql as $$
@@ -64,3 +65,7 @@ $$;
 
 -- The message tags of a send with a configuration set, for its events (`mail.tags`).
 alter table message_configuration_set add column tags jsonb not null default '{}';
+
+-- Due notifications per destination, for the claim (which runs every poll).
+create index notification_pending_idx on notification (destination_id, next_attempt_at)
+    where status = 'Pending';

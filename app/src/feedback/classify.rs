@@ -104,7 +104,11 @@ fn mentions(text: &str, words: &[&str]) -> bool {
 /// `text` the reply or the DSN's diagnostic (which may carry the enhanced status).
 pub fn classify(code: u16, status: Option<&str>, text: &str) -> Classified {
     let lower = text.to_ascii_lowercase();
-    let status = status.map(str::to_owned).or_else(|| enhanced_status(text));
+    // A reported status is used only when well-formed (a DSN's `Status:` is the sender's
+    // words, not ours); otherwise the text's own code, if any.
+    let status = status
+        .and_then(enhanced_status)
+        .or_else(|| enhanced_status(text));
     let (class, sub_type) = match status.as_deref().map(|s| s.split('.').collect::<Vec<_>>()) {
         // X.1.x: addressing. 1.2 (no such system) and 1.10 (null MX): the domain takes no mail.
         Some(p) if p[1] == "1" && matches!(p[2], "2" | "10") => {
@@ -230,6 +234,15 @@ mod tests {
         );
         assert!(!classify(452, None, "452 4.2.2 mailbox full").suppresses());
         assert!(!classify(550, None, "550 nope").suppresses());
+    }
+
+    #[test]
+    fn malformed_statuses_are_ignored_not_trusted() {
+        for status in ["", "5", "5.1", "x.y.z", "5.1.1.1"] {
+            let got = classify(550, Some(status), "550 user unknown");
+            assert_eq!(got.class, BounceClass::RecipientPermanent, "{status:?}");
+            assert_eq!(got.status, None, "{status:?}");
+        }
     }
 
     #[test]

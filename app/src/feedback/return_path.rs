@@ -15,9 +15,14 @@ pub async fn bounce_address(
     let fresh = uuid::Uuid::new_v4().simple().to_string();
     let token = sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"insert into feedback_address (token, message_id) values ($1, $2)
-           on conflict (message_id) do update set message_id = excluded.message_id
-           returning token"#,
+        r#"with made as (
+               insert into feedback_address (token, message_id) values ($1, $2)
+               on conflict (message_id) do nothing
+               returning token)
+           select token as "token!" from made
+           union all
+           select token from feedback_address where message_id = $2
+           limit 1"#,
         fresh,
         message_id
     )
@@ -36,13 +41,14 @@ pub fn token_of<'a>(address: &'a str, domain: &str) -> Option<&'a str> {
     .then_some(token)
 }
 
+/// The message a token names (tokens are lower-case hex; an MTA may change the case).
 pub async fn message_of(
     db: impl PgExecutor<'_>,
     token: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"select message_id from feedback_address where token = $1"#,
+        r#"select message_id from feedback_address where token = lower($1)"#,
         token
     )
     .fetch_optional(db)

@@ -166,6 +166,17 @@ async fn add(
             ))
         }
     };
+    // Mail only to the account's own verified addresses and domains: a destination must
+    // not turn events (whose headers the sender wrote) into mail to strangers.
+    if let Some(address) = &email {
+        let names = crate::sending::coverage::covering_names(address.as_str());
+        if !db::owns_verified(&ctx.pool, account, &names).await? {
+            return Err(AppError::field(
+                "email",
+                "Use an address of one of your verified identities (a webhook can reach anyone else).",
+            ));
+        }
+    }
     let endpoint = match &email {
         Some(address) => db::Endpoint::Email(address.as_str()),
         None => {
@@ -215,6 +226,23 @@ fn destination_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::not_found("Event destination"))
 }
 
+/// A destination the caller may change: a configuration set's needs `Send`, an
+/// identity's (the owner's notifications) `ManageIdentities`.
+#[cfg(feature = "ssr")]
+async fn changeable(
+    destination_id: &str,
+) -> Result<(crate::auth::session::AccountCtx, Uuid), AppError> {
+    let caller = require_account(Permission::Send).await?;
+    let id = self::destination_id(destination_id)?;
+    let found = db::find_destination(&app_context()?.pool, caller.account_id(), id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Event destination"))?;
+    if found.configuration_set.is_none() && !caller.role().allows(Permission::ManageIdentities) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((caller, id))
+}
+
 #[server(prefix = "/api", endpoint = "event-destinations/get")]
 pub async fn get_destination(destination_id: String) -> Result<DestinationDetail, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
@@ -235,8 +263,7 @@ pub async fn set_destination_enabled(
     destination_id: String,
     enabled: bool,
 ) -> Result<(), AppError> {
-    let caller = require_account(Permission::Send).await?;
-    let id = self::destination_id(&destination_id)?;
+    let (caller, id) = changeable(&destination_id).await?;
     let found = db::set_enabled(&app_context()?.pool, caller.account_id(), id, enabled).await?;
     found
         .then_some(())
@@ -245,8 +272,7 @@ pub async fn set_destination_enabled(
 
 #[server(prefix = "/api", endpoint = "event-destinations/delete")]
 pub async fn delete_destination(destination_id: String) -> Result<(), AppError> {
-    let caller = require_account(Permission::Send).await?;
-    let id = self::destination_id(&destination_id)?;
+    let (caller, id) = changeable(&destination_id).await?;
     let found = db::delete_destination(&app_context()?.pool, caller.account_id(), id).await?;
     found
         .then_some(())

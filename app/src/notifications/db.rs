@@ -269,6 +269,24 @@ pub async fn identity_destinations(
     .await
 }
 
+/// Whether one of the account's verified identities (in any region) is among `names`.
+pub async fn owns_verified(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    names: &[String],
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select exists (select 1 from identity
+                          where account_id = $1 and name = any($2)
+                            and verification_status in ('Success', 'TemporaryFailure')) as "owns!""#,
+        account.as_str(),
+        names
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Whether the identity's own destinations take both bounces and complaints (SES lets
 /// forwarding be turned off only then).
 pub async fn identity_covers_feedback(

@@ -88,16 +88,24 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     match segments {
         // ::/96 (IPv4-compatible, including :: and ::1).
         [0, 0, 0, 0, 0, 0, _, _] => false,
-        // 64:ff9b::/96 NAT64.
-        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => is_public_v4(embedded_v4(6)),
+        // 64:ff9b::/96 NAT64, and ::ffff:0:a.b.c.d (IPv4-translated): the IPv4 decides.
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => {
+            is_public_v4(embedded_v4(6))
+        }
+        // 64:ff9b:1::/48, NAT64 for local use (RFC 8215): reaches whatever the operator's
+        // translator reaches.
+        [0x64, 0xff9b, 1, ..] => false,
         // 2002::/16 6to4: the IPv4 address follows the prefix.
         [0x2002, ..] => is_public_v4(embedded_v4(1)),
         // 2001::/32 Teredo, 2001:db8::/32 documentation, 100::/64 discard.
         [0x2001, 0, ..] | [0x2001, 0xdb8, ..] | [0x100, 0, 0, 0, ..] => false,
         // fc00::/7 unique local (fd00:ec2::254, the EC2 metadata service, is one),
-        // fe80::/10 link-local, ff00::/8 multicast.
+        // fe80::/10 link-local, fec0::/10 the old site-local, ff00::/8 multicast.
         [first, ..]
-            if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80 || first & 0xff00 == 0xff00 =>
+            if first & 0xfe00 == 0xfc00
+                || first & 0xffc0 == 0xfe80
+                || first & 0xffc0 == 0xfec0
+                || first & 0xff00 == 0xff00 =>
         {
             false
         }
@@ -229,6 +237,9 @@ mod tests {
             "https://[64:ff9b::7f00:1]/hook",
             "https://[2002:7f00:1::]/hook",
             "https://[fe80::1]/hook",
+            "https://[fec0::1]/hook",
+            "https://[64:ff9b:1::a00:1]/hook",
+            "https://[::ffff:0:7f00:1]/hook",
             "https://2130706433/hook",
             "https://0177.0.0.1/hook",
             "https://0x7f.1/hook",

@@ -10,7 +10,7 @@ pub mod committer;
 #[cfg(feature = "ssr")]
 pub mod compose;
 #[cfg(feature = "ssr")]
-mod coverage;
+pub mod coverage;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod pages;

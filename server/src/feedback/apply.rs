@@ -6,6 +6,7 @@ use app::feedback::{
     events::{record_feedback, Feedback},
     return_path, Bounce,
 };
+use mail_parser::MessageParser;
 use sqlx::PgPool;
 
 use super::report::Report;
@@ -27,7 +28,9 @@ pub async fn apply(pool: &PgPool, message_id: &str, report: &Report) -> Result<u
         } => {
             let mta = reporting_mta.as_deref().unwrap_or("unknown");
             for status in statuses.iter().filter(|s| s.action == "failed") {
-                let Some(position) = position_of(&status.recipient) else {
+                let position = position_of(&status.recipient)
+                    .or_else(|| status.original_recipient.as_deref().and_then(position_of));
+                let Some(position) = position else {
                     tracing::info!(message_id, recipient = %status.recipient, "a DSN about an address the message was not sent to");
                     continue;
                 };
@@ -61,15 +64,11 @@ pub async fn apply(pool: &PgPool, message_id: &str, report: &Report) -> Result<u
         } => {
             // The report names the recipient, or the reported copy does, or the message had
             // only one.
+            let reported = reported_recipients(original);
             let position = recipient
                 .as_deref()
                 .and_then(position_of)
-                .or_else(|| {
-                    recipients
-                        .iter()
-                        .find(|(_, a)| original.to_lowercase().contains(a.as_str()))
-                        .map(|(p, _)| *p)
-                })
+                .or_else(|| reported.iter().find_map(|a| position_of(a)))
                 .or_else(|| (recipients.len() == 1).then(|| recipients[0].0));
             let Some(position) = position else {
                 tracing::info!(message_id, "a complaint naming no recipient of the message");
@@ -99,4 +98,17 @@ pub async fn apply(pool: &PgPool, message_id: &str, report: &Report) -> Result<u
         Report::NotFeedback => {}
     }
     Ok(recorded)
+}
+
+/// The To and Cc addresses of the reported message (or its headers), lower-cased.
+fn reported_recipients(original: &str) -> Vec<String> {
+    let Some(parsed) = MessageParser::default().parse_headers(original.as_bytes()) else {
+        return Vec::new();
+    };
+    [parsed.to(), parsed.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|list| list.iter())
+        .filter_map(|a| a.address().map(str::to_lowercase))
+        .collect()
 }

@@ -112,10 +112,11 @@ pub async fn serve(
                     Err(_) => return Ok(()),
                 };
                 in_transaction = false;
+                let targets = std::mem::take(&mut messages);
                 match outcome {
                     Data::Message(raw) => {
                         let parsed = report::parse(&raw);
-                        for message_id in messages.drain(..) {
+                        for message_id in targets {
                             apply(&listener.pool, &message_id, &parsed)
                                 .await
                                 .map_err(std::io::Error::other)?;

@@ -10,6 +10,9 @@ use mail_parser::{MessageParser, MimeHeaders, PartType};
 pub struct RecipientStatus {
     /// The address the report is about (Final-Recipient, else Original-Recipient).
     pub recipient: String,
+    /// Original-Recipient, when given: the address as first sent to, before any alias
+    /// or forwarding rewrote it into the Final-Recipient.
+    pub original_recipient: Option<String>,
     /// `failed`, `delayed`, `delivered`, `relayed` or `expanded`.
     pub action: String,
     /// The enhanced status code (`5.1.1`).
@@ -145,6 +148,7 @@ fn dsn(text: &str) -> Report {
                 field(group, "final-recipient").or_else(|| field(group, "original-recipient"))?;
             Some(RecipientStatus {
                 recipient: bare_address(&recipient),
+                original_recipient: field(group, "original-recipient").map(|r| bare_address(&r)),
                 action: field(group, "action")
                     .unwrap_or_default()
                     .to_ascii_lowercase(),
@@ -190,6 +194,7 @@ mod tests {
             recipients,
             [RecipientStatus {
                 recipient: "jane@customer.example".into(),
+                original_recipient: Some("jane@customer.example".into()),
                 action: "failed".into(),
                 status: Some("5.1.1".into()),
                 diagnostic: Some("550 5.1.1 <jane@customer.example>: Recipient address rejected: User unknown in virtual mailbox table".into()),

@@ -15,6 +15,7 @@ use subtle::ConstantTimeEq;
 /// Who a session authenticated as.
 #[derive(Debug, Clone)]
 pub struct SmtpUser {
+    pub access_key_id: String,
     pub account: AccountId,
     pub user_name: String,
     pub role: Role,
@@ -37,6 +38,17 @@ pub enum Verdict {
     Invalid,
     /// Valid credentials of an account the operator disabled.
     AccountDisabled,
+}
+
+/// Whether the session's key, user and account still may send (a session outlives the
+/// AUTH that opened it; a key deactivated since must stop it). The API's memory of keys
+/// answers when it can.
+pub async fn still_allowed(context: &AppContext, user: &SmtpUser) -> Result<bool, AppError> {
+    if let Some(cached) = context.keys.get(&user.access_key_id) {
+        return Ok(!cached.key.account_disabled);
+    }
+    let key = keys::find_signing_key(&context.pool, &user.access_key_id).await?;
+    Ok(key.is_some_and(|k| k.active && !k.user_disabled && !k.account_disabled))
 }
 
 pub async fn authenticate(
@@ -73,6 +85,7 @@ pub async fn authenticate(
         keys::touch_last_used(&context.pool, access_key_id).await?;
     }
     Ok(Verdict::Authenticated(SmtpUser {
+        access_key_id: access_key_id.to_owned(),
         account: key.account_id,
         user_name: key.user_name,
         role: key.role.parse().map_err(internal)?,

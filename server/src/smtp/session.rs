@@ -27,6 +27,9 @@ const MAX_RECIPIENTS: usize = app::sending::accept::MAX_RECIPIENTS;
 const MAX_ERRORS: u32 = 10;
 /// Failed AUTH attempts on one connection before it is closed.
 const MAX_AUTH_FAILURES: u32 = 3;
+/// Commands a client may give before authenticating (greeting, TLS and AUTH need a
+/// handful): an unauthenticated client must not hold a connection slot for ever.
+const MAX_UNAUTHENTICATED_COMMANDS: u32 = 20;
 
 /// What the connection does after a command.
 enum Next {
@@ -45,6 +48,8 @@ struct Session {
     recipients: Vec<String>,
     errors: u32,
     auth_failures: u32,
+    /// Commands so far.
+    commands: u32,
 }
 
 /// Serves one connection until QUIT, an error, a timeout or the client leaving.
@@ -61,6 +66,7 @@ pub async fn serve(shared: Arc<Shared>, client: IpAddr, stream: Box<dyn Stream>,
         recipients: Vec::new(),
         errors: 0,
         auth_failures: 0,
+        commands: 0,
     };
     let greeting = Reply::new(220, format!("{} ESMTP Sesame", session.shared.hostname));
     if write(&mut io, &greeting.to_string()).await.is_err() {
@@ -126,6 +132,15 @@ impl Session {
     }
 
     async fn command(&mut self, io: &mut Io, line: &[u8]) -> Answer {
+        self.commands += 1;
+        if self.user.is_none() && self.commands > MAX_UNAUTHENTICATED_COMMANDS {
+            write(
+                io,
+                "421 4.7.0 Too many commands without authentication, closing connection\r\n",
+            )
+            .await?;
+            return Ok(Next::Close);
+        }
         if line.contains(&b'\r') {
             return self.error(io, 500, "5.5.2 Bare CR in command").await;
         }

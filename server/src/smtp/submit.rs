@@ -11,7 +11,10 @@ use app::sending::{
     tags, SendError,
 };
 
-use super::{credentials::SmtpUser, reply::Reply};
+use super::{
+    credentials::{still_allowed, SmtpUser},
+    reply::Reply,
+};
 use app::server::AppContext;
 
 /// What the client gave before DATA.
@@ -28,6 +31,14 @@ pub async fn submit(
     envelope: Envelope,
     data: Vec<u8>,
 ) -> Reply {
+    match still_allowed(context, user).await {
+        Ok(true) => {}
+        Ok(false) => return Reply::new(535, "Authentication Credentials Invalid"),
+        Err(e) => {
+            tracing::error!(error = %e, "SMTP could not re-check credentials");
+            return Reply::new(454, "Temporary authentication failure");
+        }
+    }
     if !user.may_send() {
         return Reply::new(
             554,

@@ -41,6 +41,9 @@ pub fn policy(settings: &WebhookSettings) -> WebhookPolicy {
     }
 }
 
+/// How long a claimed notification stays the worker's (as delivery's lease).
+const LEASE: Duration = Duration::from_secs(15 * 60);
+
 pub struct Notifier {
     pub pool: PgPool,
     pub vault: SecretVault,
@@ -93,7 +96,9 @@ impl Notifier {
         tokio::spawn(async move {
             loop {
                 let available = free.available_permits() as i64;
-                let lease = notifier.policy.timeout.as_secs_f64() + 30.0;
+                // Longer than any one attempt (a mailed notification may take the delivery
+                // route's SMTP timeouts); only a crashed worker's claims wait it out.
+                let lease = LEASE.as_secs_f64();
                 let claimed = notifier.claim(available, lease).await.unwrap_or_else(|e| {
                     tracing::warn!(error = %e, "claiming notifications failed");
                     Vec::new()
@@ -150,8 +155,13 @@ impl Notifier {
         };
         let age =
             Duration::try_from(OffsetDateTime::now_utc() - due.created_at).unwrap_or_default();
+        // A mail server's 5xx is final; trying again would not change it.
+        let refused_for_good =
+            matches!(due.target, Target::Email { .. }) && result.status.is_some_and(|s| s >= 500);
         let next = if result.succeeded() {
             Next::Delivered
+        } else if refused_for_good {
+            Next::GiveUp
         } else {
             match self.retry.next_delay(due.attempts.max(1) as u32, age) {
                 Some(delay) => Next::RetryAt(OffsetDateTime::now_utc() + delay),

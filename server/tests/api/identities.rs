@@ -319,13 +319,28 @@ async fn identities_filter_toggle_forwarding_and_delete(pool: PgPool) {
         refused.to_string().contains("both bounces and complaints"),
         "{refused}"
     );
+    // Email destinations only at the account's own verified identities.
+    let stranger = admin
+        .error(
+            "identities/add-destination",
+            &[
+                ("identity_id", &b),
+                ("name", "ops"),
+                ("email", "victim@elsewhere.example"),
+                ("bounce", "on"),
+                ("complaint", "on"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert!(stranger.to_string().contains("email"), "{stranger}");
     admin
         .json(
             "identities/add-destination",
             &[
                 ("identity_id", &b),
                 ("name", "ops"),
-                ("email", "ops@b.example"),
+                ("email", "ops@a.example"),
                 ("bounce", "on"),
                 ("complaint", "on"),
             ],

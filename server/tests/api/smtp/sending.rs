@@ -191,3 +191,35 @@ async fn unverified_addresses_are_rejected_and_the_quota_throttles(pool: PgPool)
     );
     assert_eq!(stored_messages(&d.app.pool).await, 1);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_key_deactivated_mid_session_stops_sending(pool: PgPool) {
+    let d = delegation(pool, Some(""), |_| {}).await;
+    let mut client = d.session().await;
+    let (code, _) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "Before"),
+        )
+        .await;
+    assert_eq!(code, 250);
+    d.delegate_browser
+        .json(
+            "access-keys/set-active",
+            &[("access_key_id", &d.user), ("active", "false")],
+        )
+        .await;
+    let (code, text) = client
+        .send(
+            "news@owner.example",
+            &[SIMULATOR],
+            &d.message(SIMULATOR, "After"),
+        )
+        .await;
+    assert_eq!(
+        (code, text.as_str()),
+        (535, "Authentication Credentials Invalid")
+    );
+    assert_eq!(stored_messages(&d.app.pool).await, 1);
+}
