@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, guard, payload, valid_name, webhook, EVENT_TYPES},
+    super::{db, deliveries, guard, payload, valid_name, webhook, EVENT_TYPES},
     crate::{
         auth::{session::require_account, Permission},
         server::{app_context, errors::internal, AppContext},
@@ -254,7 +254,7 @@ pub async fn get_destination(destination_id: String) -> Result<DestinationDetail
     Ok(DestinationDetail {
         scope: found.scope,
         destination: found.destination,
-        deliveries: db::deliveries(pool, caller.account_id(), id, SHOWN_DELIVERIES).await?,
+        deliveries: deliveries::deliveries(pool, caller.account_id(), id, SHOWN_DELIVERIES).await?,
     })
 }
 
@@ -284,7 +284,7 @@ pub async fn delete_destination(destination_id: String) -> Result<(), AppError> 
 pub async fn redeliver(notification_id: String) -> Result<(), AppError> {
     let caller = require_account(Permission::Send).await?;
     let id = Uuid::parse_str(&notification_id).map_err(|_| AppError::not_found("Delivery"))?;
-    let found = db::redeliver(&app_context()?.pool, caller.account_id(), id).await?;
+    let found = deliveries::redeliver(&app_context()?.pool, caller.account_id(), id).await?;
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("Delivery"))
