@@ -9,8 +9,9 @@ use leptos_router::{
 
 use crate::{
     access_keys::AccessKeysPage,
-    accounts::AccountPage,
+    accounts::{AccountPage, QuotaPage},
     auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
+    billing::BillingPage,
     components::{Layout, NotFound},
     delivery::MessageDetailPage,
     feedback::SuppressionListPage,
@@ -20,8 +21,10 @@ use crate::{
     notifications::{ConfigurationSetsPage, DestinationPage},
     operator::OperatorConsolePage,
     policies::SharedWithMePage,
+    reputation::ReputationPage,
     sending::{MessagesPage, SendTestPage},
     smtp::SmtpSettingsPage,
+    statistics::StatisticsPage,
     users::UsersPage,
 };
 
@@ -77,6 +80,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/configuration-sets") view=ConfigurationSetsPage ssr=SsrMode::Async/>
                     <Route path=path!("/event-destinations/:id") view=DestinationPage ssr=SsrMode::Async/>
                     <Route path=path!("/suppression") view=SuppressionListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reputation") view=ReputationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/statistics") view=StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/quota") view=QuotaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/billing") view=BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>

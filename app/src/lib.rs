@@ -8,7 +8,9 @@ pub mod access_keys;
 pub mod accounts;
 mod app;
 pub mod auth;
+pub mod billing;
 pub mod components;
+pub mod delegates;
 pub mod delivery;
 pub mod email;
 pub mod error;
@@ -20,10 +22,12 @@ pub mod mailbox;
 pub mod notifications;
 pub mod operator;
 pub mod policies;
+pub mod reputation;
 pub mod sending;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod smtp;
+pub mod statistics;
 #[cfg(feature = "ssr")]
 pub mod templates;
 pub mod users;

@@ -46,6 +46,9 @@ pub struct Settings {
     pub smtp: crate::smtp::SmtpSettings,
     pub webhooks: crate::webhooks::WebhookSettings,
     pub feedback: crate::feedback::FeedbackSettings,
+    pub reputation: crate::workers::reputation::ReputationSettings,
+    /// The price list billing statements use.
+    pub billing: app::billing::prices::PriceList,
 }
 
 /// The SES-compatible API.
@@ -155,6 +158,8 @@ struct Defaults {
     smtp: crate::smtp::SmtpSettings,
     webhooks: crate::webhooks::WebhookSettings,
     feedback: crate::feedback::FeedbackSettings,
+    reputation: crate::workers::reputation::ReputationSettings,
+    billing: app::billing::prices::PriceList,
 }
 
 impl Default for Defaults {
@@ -172,6 +177,8 @@ impl Default for Defaults {
             smtp: crate::smtp::SmtpSettings::default(),
             webhooks: crate::webhooks::WebhookSettings::default(),
             feedback: crate::feedback::FeedbackSettings::default(),
+            reputation: crate::workers::reputation::ReputationSettings::default(),
+            billing: app::billing::prices::PriceList::default(),
         }
     }
 }

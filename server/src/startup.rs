@@ -109,6 +109,11 @@ impl Application {
             context.verification,
             Duration::from_secs(settings.verification.poll_secs.max(1)),
         );
+        workers::reputation::spawn(
+            context.pool.clone(),
+            Arc::clone(&context.public_origin),
+            &settings.reputation,
+        );
         let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),
@@ -215,6 +220,8 @@ async fn app_context(
         keys: app::access_keys::cache::KeyCache::new(Duration::from_millis(
             settings.api.key_cache_ms,
         )),
+        reputation: Arc::new(settings.reputation.thresholds.clone()),
+        prices: Arc::new(settings.billing.clone()),
     })
 }
 

@@ -14,6 +14,7 @@ mod generate;
 mod glob;
 mod grants;
 mod parse;
+mod revoke;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use evaluate::{authorize, evaluate, governing, Decision, NamedPolicy};
 pub use generate::{split_list, PolicyDraft};
 pub use grants::Grant;
 pub use parse::{parse_policy, Policy, Principals, Statement};
+pub use revoke::{revoke_account, Revoked};
 
 use serde::{Deserialize, Serialize};
 

@@ -28,12 +28,49 @@ pub async fn get_account_overview() -> Result<AccountOverview, AppError> {
     })
 }
 
-/// Asks the operator to take the account out of the sandbox in `region`.
+/// Asks the operator to take the account out of the sandbox in `region`, saying what it
+/// sends and the quotas it needs.
 #[server(prefix = "/api", endpoint = "account/request-production-access")]
-pub async fn request_production_access(region: String) -> Result<(), AppError> {
+pub async fn request_production_access(
+    region: String,
+    use_case: String,
+    max_24_hour_send: f64,
+    max_send_rate: f64,
+) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
+    let use_case = use_case.trim();
+    if use_case.chars().count() < 20 {
+        return Err(AppError::field(
+            "use_case",
+            "Describe what you send, to whom, and how recipients sign up (at least 20 characters).",
+        ));
+    }
+    if use_case.chars().count() > super::MAX_USE_CASE_CHARS {
+        return Err(AppError::field(
+            "use_case",
+            format!("Use at most {} characters.", super::MAX_USE_CASE_CHARS),
+        ));
+    }
+    if !(1.0..=1e9).contains(&max_24_hour_send) {
+        return Err(AppError::field(
+            "max_24_hour_send",
+            "Ask for 1 to 1,000,000,000 recipients a day.",
+        ));
+    }
+    if !(1.0..=1e5).contains(&max_send_rate) {
+        return Err(AppError::field(
+            "max_send_rate",
+            "Ask for 1 to 100,000 recipients a second.",
+        ));
+    }
+    let request = db::AccessRequest {
+        use_case,
+        max_24_hour_send,
+        max_send_rate,
+    };
     let requested =
-        db::request_production_access(&app_context()?.pool, caller.account_id(), &region).await?;
+        db::request_production_access(&app_context()?.pool, caller.account_id(), &region, &request)
+            .await?;
     requested.then_some(()).ok_or_else(|| AppError::Conflict {
         message: format!("Your account is not in the sandbox in {region}."),
     })

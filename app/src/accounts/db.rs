@@ -88,7 +88,8 @@ pub async fn list_region_limits(
         // language=PostgreSQL
         r#"select r.region, r.sandbox, r.max_24_hour_send, r.max_send_rate,
                   sent_last_24_hours(r.account_id, r.region) as "sent_last_24_hours!",
-                  r.production_access_requested_at is not null as "production_access_requested!"
+                  r.production_access_requested_at is not null as "production_access_requested!",
+                  r.production_access_use_case, r.enforcement_status
            from account_region r where r.account_id = $1 order by r.region"#,
         account.as_str()
     )
@@ -96,19 +97,32 @@ pub async fn list_region_limits(
     .await
 }
 
-/// Records a request to leave the sandbox in a region; false unless the account is in the
-/// sandbox there.
+/// What an admin asks for when it asks to leave the sandbox.
+pub struct AccessRequest<'a> {
+    pub use_case: &'a str,
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
+}
+
+/// Records (or restates) a request to leave the sandbox in a region; false unless the
+/// account is in the sandbox there.
 pub async fn request_production_access(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     region: &str,
+    request: &AccessRequest<'_>,
 ) -> Result<bool, sqlx::Error> {
     let updated = sqlx::query!(
         // language=PostgreSQL
-        r#"update account_region set production_access_requested_at = coalesce(production_access_requested_at, now())
+        r#"update account_region
+           set production_access_requested_at = now(), production_access_use_case = $3,
+               production_access_max_24_hour_send = $4, production_access_max_send_rate = $5
            where account_id = $1 and region = $2 and sandbox"#,
         account.as_str(),
-        region
+        region,
+        request.use_case,
+        request.max_24_hour_send,
+        request.max_send_rate
     )
     .execute(db)
     .await?;
@@ -130,6 +144,49 @@ pub async fn set_sandbox(
         account.as_str(),
         region,
         sandbox
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Grants production access in a region with new quotas (settling the request); false if
+/// the account has no such region.
+pub async fn grant_production_access(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    max_24_hour_send: f64,
+    max_send_rate: f64,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account_region
+           set sandbox = false, max_24_hour_send = $3, max_send_rate = $4,
+               production_access_requested_at = null
+           where account_id = $1 and region = $2"#,
+        account.as_str(),
+        region,
+        max_24_hour_send,
+        max_send_rate
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Turns a pending request down; false if there was none.
+pub async fn decline_production_access(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update account_region set production_access_requested_at = null
+           where account_id = $1 and region = $2 and production_access_requested_at is not null"#,
+        account.as_str(),
+        region
     )
     .execute(db)
     .await?;

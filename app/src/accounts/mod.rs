@@ -7,12 +7,14 @@ mod create;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod page;
+mod quota_page;
 mod region_options;
 
 pub use api::*;
 #[cfg(feature = "ssr")]
 pub use create::{create_account, CreatedAccount};
 pub use page::AccountPage;
+pub use quota_page::QuotaPage;
 pub use region_options::{account_regions, RegionOptions};
 
 use serde::{Deserialize, Serialize};
@@ -50,7 +52,14 @@ pub struct RegionLimits {
     pub sent_last_24_hours: i64,
     /// An admin asked to leave the sandbox; an operator has yet to decide.
     pub production_access_requested: bool,
+    /// What the admin said the account sends, with the request.
+    pub production_access_use_case: Option<String>,
+    /// Reputation: `Healthy`, `UnderReview` or `Paused`.
+    pub enforcement_status: String,
 }
+
+/// The longest use-case description a production-access request takes.
+pub const MAX_USE_CASE_CHARS: usize = 5_000;
 
 /// What the account overview shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,22 +1,20 @@
 use leptos::prelude::*;
 
-use super::{get_account_overview, RegionLimits, RequestProductionAccess};
+use super::{get_account_overview, RegionLimits};
 use crate::{
-    auth::{AuthState, Principal, Role},
-    components::{FormError, LoadError},
+    auth::{AuthState, Principal},
+    components::LoadError,
 };
 
 /// `/account`: the account's id, name and sending limits per region, and who I am in it.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let request = ServerAction::<RequestProductionAccess>::new();
-    let overview = Resource::new(move || request.version().get(), |_| get_account_overview());
+    let overview = Resource::new(|| (), |_| get_account_overview());
     let auth = AuthState::get();
     let me = move || match auth.principal.get() {
         Some(Ok(Some(Principal::User(user)))) => Some(user),
         _ => None,
     };
-    let is_admin = move || me().is_some_and(|u| u.role == Role::Admin);
     view! {
         <h1>"Account"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -40,11 +38,10 @@ pub fn AccountPage() -> impl IntoView {
                             <table>
                                 <thead><tr><th>"Region"</th><th>"Status"</th><th>"Sent, last 24 hours"</th><th>"Max 24-hour send"</th><th>"Max send rate"</th></tr></thead>
                                 <tbody>
-                                    {o.regions.into_iter().map(|r| view! { <QuotaRow limits=r request is_admin=is_admin()/> }).collect_view()}
+                                    {o.regions.into_iter().map(|r| view! { <QuotaRow limits=r/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
-                        <FormError action=request/>
                     }.into_any(),
                 }
             })}
@@ -53,24 +50,13 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn QuotaRow(
-    limits: RegionLimits,
-    request: ServerAction<RequestProductionAccess>,
-    is_admin: bool,
-) -> impl IntoView {
-    let region = limits.region.clone();
+fn QuotaRow(limits: RegionLimits) -> impl IntoView {
     let status = match (limits.sandbox, limits.production_access_requested) {
         (false, _) => view! { "Production" }.into_any(),
         (true, true) => view! { "Sandbox — production access requested" }.into_any(),
-        (true, false) if is_admin => view! {
-            "Sandbox "
-            <ActionForm action=request>
-                <input type="hidden" name="region" value=region/>
-                <button type="submit" class="secondary">"Request production access"</button>
-            </ActionForm>
+        (true, false) => {
+            view! { "Sandbox " <a href="/quota">"Request production access"</a> }.into_any()
         }
-        .into_any(),
-        (true, false) => view! { "Sandbox" }.into_any(),
     };
     view! {
         <tr data-testid=format!("quota-{}", limits.region)>

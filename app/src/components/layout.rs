@@ -55,6 +55,10 @@ fn Navigation(principal: Option<Principal>) -> impl IntoView {
                     <A href="/messages">"Messages"</A>
                     <A href="/suppression">"Suppression list"</A>
                     <A href="/configuration-sets">"Configuration sets"</A>
+                    <A href="/reputation">"Reputation"</A>
+                    <A href="/statistics">"Statistics"</A>
+                    <A href="/quota">"Quota"</A>
+                    <A href="/billing">"Billing"</A>
                 </li>
                 <li class="nav-group">
                     <span class="nav-title">"Account"</span>

@@ -1,9 +1,11 @@
 //! The design system: layout and reusable pieces used by every feature's pages.
 
+mod chart;
 mod form;
 mod layout;
 mod loaded;
 
+pub use chart::{LineChart, Series};
 pub use form::{field_error, CopyValue, Field, FormError, LoadError};
 pub use layout::{Layout, NotFound};
 pub use loaded::loaded;

@@ -73,6 +73,7 @@ pub async fn send_verification(
             subject: &subject,
             raw: &raw,
             message_id: None,
+            account: None,
         },
     )
     .await?;

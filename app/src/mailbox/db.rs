@@ -14,20 +14,23 @@ pub struct Arrival<'a> {
     pub raw: &'a [u8],
     /// The accepted message it delivers (sink mode); None for Sesame's own mail.
     pub message_id: Option<&'a str>,
+    /// Sesame's own mail to an account (its admins): shown in that account's mailbox.
+    pub account: Option<&'a AccountId>,
 }
 
 /// Delivers a message into the mailbox.
 pub async fn deliver(db: impl PgExecutor<'_>, arrival: &Arrival<'_>) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"insert into mailbox_message (mailbox_message_id, recipient, sender, subject, raw, message_id)
-           values ($1, $2, $3, $4, $5, $6) returning mailbox_message_id"#,
+        r#"insert into mailbox_message (mailbox_message_id, recipient, sender, subject, raw, message_id, account_id)
+           values ($1, $2, $3, $4, $5, $6, $7) returning mailbox_message_id"#,
         Uuid::new_v4(),
         arrival.recipient,
         arrival.sender,
         arrival.subject,
         arrival.raw,
-        arrival.message_id
+        arrival.message_id,
+        arrival.account.map(AccountId::as_str)
     )
     .fetch_one(db)
     .await
@@ -66,6 +69,7 @@ pub async fn list_for_account(
            from mailbox_message m
            where m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
               or m.message_id in (select message_id from message where account_id = $1)
+              or m.account_id = $1
            order by m.received_at desc
            limit 200"#,
         account.as_str()
@@ -87,7 +91,8 @@ pub async fn find_for_account(
            from mailbox_message m
            where m.mailbox_message_id = $2
              and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
-                  or m.message_id in (select message_id from message where account_id = $1))"#,
+                  or m.message_id in (select message_id from message where account_id = $1)
+                  or m.account_id = $1)"#,
         account.as_str(),
         id
     )

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{AccountSummary, DeliveryOverview};
+use super::{AccessRequest, AccountSummary, DeliveryOverview};
 use crate::{error::AppError, ids::AccountId};
 
 #[cfg(feature = "ssr")]
@@ -42,16 +42,62 @@ pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Resu
         .ok_or_else(|| AppError::not_found("Account"))
 }
 
-/// Takes an account out of the sandbox in a region (granting its request, if it made one).
+/// Pending production-access requests with their use cases.
+#[server(prefix = "/api", endpoint = "operator/access-requests")]
+pub async fn access_requests() -> Result<Vec<AccessRequest>, AppError> {
+    require_operator().await?;
+    Ok(db::access_requests(&app_context()?.pool).await?)
+}
+
+/// Takes an account out of the sandbox in a region with new quotas (granting its request,
+/// if it made one).
 #[server(prefix = "/api", endpoint = "operator/grant-production-access")]
 pub async fn grant_production_access(
     account_id: AccountId,
     region: String,
+    max_24_hour_send: f64,
+    max_send_rate: f64,
 ) -> Result<(), AppError> {
     let operator = require_operator().await?;
-    let found = accounts::set_sandbox(&app_context()?.pool, &account_id, &region, false).await?;
-    tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, "operator granted production access");
+    // SES's -1 means unlimited; otherwise a positive count.
+    if !(max_24_hour_send == -1.0 || max_24_hour_send >= 1.0) || !max_24_hour_send.is_finite() {
+        return Err(AppError::field(
+            "max_24_hour_send",
+            "Give at least 1 recipient a day, or -1 for no limit.",
+        ));
+    }
+    if !(max_send_rate >= 1.0 && max_send_rate.is_finite()) {
+        return Err(AppError::field(
+            "max_send_rate",
+            "Give at least 1 recipient a second.",
+        ));
+    }
+    let found = accounts::grant_production_access(
+        &app_context()?.pool,
+        &account_id,
+        &region,
+        max_24_hour_send,
+        max_send_rate,
+    )
+    .await?;
+    tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, max_24_hour_send, max_send_rate, "operator granted production access");
     found
         .then_some(())
         .ok_or_else(|| AppError::not_found("Account region"))
+}
+
+/// Turns a production-access request down (the account stays in the sandbox and may ask
+/// again).
+#[server(prefix = "/api", endpoint = "operator/decline-production-access")]
+pub async fn decline_production_access(
+    account_id: AccountId,
+    region: String,
+) -> Result<(), AppError> {
+    let operator = require_operator().await?;
+    let found =
+        accounts::decline_production_access(&app_context()?.pool, &account_id, &region).await?;
+    tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, "operator declined production access");
+    found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Production access request"))
 }

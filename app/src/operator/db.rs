@@ -3,7 +3,7 @@
 use sqlx::PgExecutor;
 use time::macros::format_description;
 
-use super::AccountSummary;
+use super::{AccessRequest, AccountSummary};
 use crate::ids::AccountId;
 
 pub async fn list_accounts(db: impl PgExecutor<'_>) -> Result<Vec<AccountSummary>, sqlx::Error> {
@@ -34,6 +34,35 @@ pub async fn list_accounts(db: impl PgExecutor<'_>) -> Result<Vec<AccountSummary
             disabled: r.disabled,
             sandbox_regions: r.sandbox_regions,
             production_access_requests: r.production_access_requests,
+        })
+        .collect())
+}
+
+/// Pending production-access requests, oldest first.
+pub async fn access_requests(db: impl PgExecutor<'_>) -> Result<Vec<AccessRequest>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select r.account_id as "account_id: AccountId", a.name, r.region,
+                  r.production_access_requested_at as "requested_at!",
+                  coalesce(r.production_access_use_case, '') as "use_case!",
+                  coalesce(r.production_access_max_24_hour_send, 50000) as "max_24_hour_send!",
+                  coalesce(r.production_access_max_send_rate, 14) as "max_send_rate!"
+           from account_region r join account a on a.account_id = r.account_id
+           where r.sandbox and r.production_access_requested_at is not null
+           order by r.production_access_requested_at"#
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessRequest {
+            account_id: r.account_id,
+            account_name: r.name,
+            region: r.region,
+            requested: crate::server::shown(r.requested_at),
+            use_case: r.use_case,
+            max_24_hour_send: r.max_24_hour_send,
+            max_send_rate: r.max_send_rate,
         })
         .collect())
 }

@@ -1,11 +1,13 @@
-//! The operator console: every account on the platform, disabling an account, granting
-//! production access, and how mail is delivered.
+//! The operator console: every account on the platform, disabling an account, production
+//! access requests (granted with new quotas, or declined), accounts under review or paused
+//! (reputation), and how mail is delivered.
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod page;
+mod requests;
 
 pub use api::*;
 pub use page::OperatorConsolePage;
@@ -34,4 +36,16 @@ pub struct AccountSummary {
     pub sandbox_regions: Vec<String>,
     /// Regions where it asked for production access.
     pub production_access_requests: Vec<String>,
+}
+
+/// A pending request to leave the sandbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessRequest {
+    pub account_id: AccountId,
+    pub account_name: String,
+    pub region: String,
+    pub requested: String,
+    pub use_case: String,
+    pub max_24_hour_send: f64,
+    pub max_send_rate: f64,
 }

@@ -1,20 +1,19 @@
 use leptos::prelude::*;
 
 use super::{
-    delivery_status, list_accounts, AccountSummary, DeliveryOverview, GrantProductionAccess,
+    delivery_status, list_accounts, requests::AccessRequests, AccountSummary, DeliveryOverview,
     SetAccountDisabled,
 };
-use crate::components::{loaded, FormError, LoadError};
+use crate::{
+    components::{loaded, FormError, LoadError},
+    reputation::ReviewQueue,
+};
 
 /// `/operator`: every account on the platform.
 #[component]
 pub fn OperatorConsolePage() -> impl IntoView {
     let set_disabled = ServerAction::<SetAccountDisabled>::new();
-    let grant = ServerAction::<GrantProductionAccess>::new();
-    let accounts = Resource::new(
-        move || (set_disabled.version().get(), grant.version().get()),
-        |_| list_accounts(),
-    );
+    let accounts = Resource::new(move || set_disabled.version().get(), |_| list_accounts());
     let delivery = Resource::new(|| (), |_| delivery_status());
     view! {
         <h1>"Operator console"</h1>
@@ -26,9 +25,10 @@ pub fn OperatorConsolePage() -> impl IntoView {
                 <dt>"Oldest queued message"</dt><dd>{d.oldest_queued.unwrap_or_else(|| "—".to_owned())}</dd>
             </dl>
         })}
+        <AccessRequests/>
+        <ReviewQueue/>
         <h2>"Accounts"</h2>
         <FormError action=set_disabled/>
-        <FormError action=grant/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
@@ -41,7 +41,7 @@ pub fn OperatorConsolePage() -> impl IntoView {
                                     <th>"Sandbox in"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {accounts.into_iter().map(|a| view! { <AccountRow account=a set_disabled grant/> }).collect_view()}
+                                    {accounts.into_iter().map(|a| view! { <AccountRow account=a set_disabled/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -56,24 +56,7 @@ pub fn OperatorConsolePage() -> impl IntoView {
 fn AccountRow(
     account: AccountSummary,
     set_disabled: ServerAction<SetAccountDisabled>,
-    grant: ServerAction<GrantProductionAccess>,
 ) -> impl IntoView {
-    let id = account.account_id.to_string();
-    let requests = account
-        .production_access_requests
-        .clone()
-        .into_iter()
-        .map(|region| {
-            let id = id.clone();
-            view! {
-                <ActionForm action=grant>
-                    <input type="hidden" name="account_id" value=id/>
-                    <input type="hidden" name="region" value=region.clone()/>
-                    <button type="submit" class="secondary">"Grant production access in " {region}</button>
-                </ActionForm>
-            }
-        })
-        .collect_view();
     let (label, value) = if account.disabled {
         ("Enable", "false")
     } else {
@@ -88,7 +71,6 @@ fn AccountRow(
             <td>{if account.sandbox_regions.is_empty() { "—".to_owned() } else { account.sandbox_regions.join(", ") }}</td>
             <td>{if account.disabled { "Disabled" } else { "Active" }}</td>
             <td class="actions">
-                {requests}
                 <ActionForm action=set_disabled>
                     <input type="hidden" name="account_id" value=account.account_id.to_string()/>
                     <input type="hidden" name="disabled" value=value/>

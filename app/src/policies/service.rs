@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{check_policy_name, db, parse_policy, MAX_POLICIES_PER_IDENTITY};
 use crate::{error::AppError, identities::identity_arn, ids::AccountId};
+use sesame_policy::{revoke_account, Revoked};
 
 /// How a put treats an existing policy of the same name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,4 +68,50 @@ pub async fn put_policy(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Revokes `delegate` on the owner's identity: every policy that allows it is rewritten
+/// without it (or deleted when nothing is left), in one transaction under the identity's
+/// lock. Returns how many policies changed; the delegate's next send is denied.
+pub async fn revoke_delegate(
+    pool: &PgPool,
+    account: &AccountId,
+    identity_id: Uuid,
+    delegate: &AccountId,
+) -> Result<usize, AppError> {
+    let mut tx = pool.begin().await?;
+    let (target, _) = db::lock_identity(&mut tx, account, identity_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Identity"))?;
+    let arn = identity_arn(&target.region, account, &target.name);
+    let mut changed = 0;
+    for policy in db::list_policies(&mut *tx, account, identity_id).await? {
+        match revoke_account(&policy.document, delegate.as_str(), &arn) {
+            Revoked::Unchanged => continue,
+            Revoked::Emptied => {
+                db::delete_policy(&mut *tx, account, identity_id, &policy.name).await?;
+            }
+            Revoked::Rewritten(document) => {
+                let parsed = parse_policy(&document, &arn).map_err(|e| AppError::Conflict {
+                    message: format!(
+                        "Policy {} cannot be rewritten without account {delegate} ({e}); edit it on the Authorization tab.",
+                        policy.name
+                    ),
+                })?;
+                let grantees = parsed.grantee_accounts();
+                db::upsert_policy(
+                    &mut *tx,
+                    account,
+                    identity_id,
+                    &policy.name,
+                    &document,
+                    &grantees,
+                )
+                .await?;
+            }
+        }
+        changed += 1;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -27,6 +27,9 @@ pub const MAX_RECIPIENTS: usize = 50;
 /// The mailbox simulator's domain: always allowed, even from the sandbox.
 const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
 
+/// SES's answer to a send while the account's sending is paused.
+pub const SENDING_PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
+
 /// Who sends: the signed-in API user.
 pub struct Sender {
     pub account: AccountId,
@@ -207,6 +210,7 @@ pub async fn accept(
         db::Outcome::Accepted | db::Outcome::Repeated => decision.message_id.unwrap_or(message_id),
         db::Outcome::DailyQuotaExceeded => return throttled("Daily message quota exceeded."),
         db::Outcome::MaxSendRateExceeded => return throttled("Maximum sending rate exceeded."),
+        db::Outcome::SendingPaused => return Err(SendError::Rejected(SENDING_PAUSED.to_owned())),
         db::Outcome::NoRegion => {
             return Err(SendError::InvalidParameter(format!(
                 "Your account does not send in region {}.",
@@ -300,9 +304,9 @@ async fn resolve(
         resource: arn.to_owned(),
     };
     let found =
-        db::identities_named(&mut *conn, &owner, &region, std::slice::from_ref(&name)).await?;
+        db::delegated_identity(&mut *conn, &owner, &region, &name, &sender.account, arn).await?;
     // A missing identity of another account answers like a denied one (no probing).
-    let Some(identity) = found.first() else {
+    let Some(identity) = found else {
         return if owner == sender.account {
             Ok(None)
         } else {
@@ -335,6 +339,13 @@ async fn resolve(
     .await?;
     if !authorization.decision.is_allowed() {
         return Err(denied());
+    }
+    if let Some(cap) = identity.cap {
+        if identity.sent_24_hours + out.recipients.len() as i64 > cap {
+            return Err(SendError::Throttled(format!(
+                "Daily message quota exceeded for identity {arn}: its owner allows your account {cap} recipients in 24 hours."
+            )));
+        }
     }
     Ok(is_verified(&identity.verification_status).then(|| Grant {
         arn: identity_arn(&region, &owner, &name),

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{DelegateSummary, MessageSummary};
+use super::MessageSummary;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -18,7 +18,6 @@ use {
             session::{client_ip, require_account},
             user_arn, Permission,
         },
-        identities::{db as identities, identity_arn},
         server::app_context,
         users::db as users,
     },
@@ -86,27 +85,4 @@ pub async fn send_test_email(
         message,
     };
     Ok(accept(&ctx, &sender, outgoing).await?.message_id)
-}
-
-/// Who sends as one of the caller's identities, and how much (beyond SES).
-#[server(prefix = "/api", endpoint = "sending/delegate-activity")]
-pub async fn delegate_activity(identity_id: uuid::Uuid) -> Result<Vec<DelegateSummary>, AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
-    let pool = &app_context()?.pool;
-    let identity = identities::find_identity(pool, caller.account_id(), identity_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Identity"))?;
-    let arn = identity_arn(&identity.region, caller.account_id(), &identity.name);
-    let when = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    let rows = db::delegate_activity(pool, caller.account_id(), &arn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| DelegateSummary {
-            delegate_account: r.delegate,
-            messages: r.messages,
-            recipients: r.recipients,
-            bounced: r.bounced,
-            last_sent: r.last_sent.format(when).unwrap_or_default(),
-        })
-        .collect())
 }

@@ -16,6 +16,8 @@ pub enum Outcome {
     MaxSendRateExceeded,
     /// The sending account does not use the region.
     NoRegion,
+    /// The account's sending is paused in the region (reputation).
+    SendingPaused,
 }
 
 /// The decision, and where the sender stands against its quota afterwards.
@@ -103,6 +105,7 @@ pub async fn accept_messages(
             "DailyQuotaExceeded" => Outcome::DailyQuotaExceeded,
             "MaxSendRateExceeded" => Outcome::MaxSendRateExceeded,
             "NoRegion" => Outcome::NoRegion,
+            "SendingPaused" => Outcome::SendingPaused,
             other => {
                 return Err(sqlx::Error::Decode(
                     format!("unknown send outcome {other}").into(),
@@ -192,29 +195,45 @@ pub async fn in_sandbox(
     .await
 }
 
-/// An identity that may cover an address, with its verification status.
-pub struct CandidateIdentity {
-    pub name: String,
+/// Another account's identity named by a delegated send: its verification status, and
+/// the owner's daily cap on the delegate's use of it (with what the delegate sent from it
+/// in the last 24 hours, counted only when there is a cap).
+pub struct DelegatedIdentity {
     pub verification_status: String,
+    pub cap: Option<i64>,
+    pub sent_24_hours: i64,
 }
 
-/// The owner's identities in `region` among `names` (an address and its enclosing domains).
-pub async fn identities_named(
+pub async fn delegated_identity(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
     region: &str,
-    names: &[String],
-) -> Result<Vec<CandidateIdentity>, sqlx::Error> {
+    name: &str,
+    delegate: &AccountId,
+    arn: &str,
+) -> Result<Option<DelegatedIdentity>, sqlx::Error> {
     sqlx::query_as!(
-        CandidateIdentity,
+        DelegatedIdentity,
         // language=PostgreSQL
-        r#"select name, verification_status from identity
-           where account_id = $1 and region = $2 and name = any($3)"#,
+        r#"select i.verification_status, c.max_24_hour_send as "cap?",
+                  coalesce(u.sent, 0) as "sent_24_hours!"
+           from identity i
+           left join grant_cap c on c.account_id = i.account_id and c.identity_id = i.identity_id
+                                and c.delegate_account_id = $4
+           left join lateral (
+               select sum(m.recipient_count)::bigint as sent from message m
+               where c.max_24_hour_send is not null
+                 and m.identity_owner = i.account_id and m.account_id = $4
+                 and m.created_at > now() - interval '24 hours'
+                 and $5 in (m.source_arn, m.from_arn, m.return_path_arn)) u on true
+           where i.account_id = $1 and i.region = $2 and i.name = $3"#,
         owner.as_str(),
         region,
-        names
+        name,
+        delegate.as_str(),
+        arn
     )
-    .fetch_all(db)
+    .fetch_optional(db)
     .await
 }
 
@@ -266,70 +285,4 @@ pub async fn list_messages(
             delegated: r.delegated,
         })
         .collect())
-}
-
-/// One 15-minute interval of `GetSendStatistics`.
-pub struct StatisticsPoint {
-    pub interval_start: time::OffsetDateTime,
-    /// Recipients accepted in the interval.
-    pub delivery_attempts: i64,
-    pub bounces: i64,
-}
-
-/// The account's sending in a region over the last two weeks, in 15-minute intervals.
-pub async fn send_statistics(
-    db: impl PgExecutor<'_>,
-    account: &AccountId,
-    region: &str,
-) -> Result<Vec<StatisticsPoint>, sqlx::Error> {
-    sqlx::query_as!(
-        StatisticsPoint,
-        // language=PostgreSQL
-        r#"select date_bin('15 minutes', m.created_at, timestamptz 'epoch') as "interval_start!",
-                  sum(m.recipient_count)::bigint as "delivery_attempts!",
-                  sum((select count(*) from message_recipient r
-                       where r.message_id = m.message_id and r.status = 'Bounced'))::bigint as "bounces!"
-           from message m
-           where m.account_id = $1 and m.region = $2 and m.created_at > now() - interval '14 days'
-           group by 1 order by 1"#,
-        account.as_str(),
-        region
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// What one delegate account sent as one of the owner's identities.
-pub struct DelegateActivityRow {
-    pub delegate: String,
-    pub messages: i64,
-    pub recipients: i64,
-    pub bounced: i64,
-    pub last_sent: time::OffsetDateTime,
-}
-
-/// Per delegate account: sends that used the owner's identity `arn` (as Source, From or
-/// Return-Path), most recent first.
-pub async fn delegate_activity(
-    db: impl PgExecutor<'_>,
-    owner: &AccountId,
-    arn: &str,
-) -> Result<Vec<DelegateActivityRow>, sqlx::Error> {
-    sqlx::query_as!(
-        DelegateActivityRow,
-        // language=PostgreSQL
-        r#"select m.account_id as delegate, count(*) as "messages!",
-                  sum(m.recipient_count)::bigint as "recipients!",
-                  sum((select count(*) from message_recipient r
-                       where r.message_id = m.message_id and r.status = 'Bounced'))::bigint as "bounced!",
-                  max(m.created_at) as "last_sent!"
-           from message m
-           where m.identity_owner = $1 and m.account_id <> $1
-             and $2 in (m.source_arn, m.from_arn, m.return_path_arn)
-           group by m.account_id order by max(m.created_at) desc"#,
-        owner.as_str(),
-        arn
-    )
-    .fetch_all(db)
-    .await
 }

@@ -20,22 +20,12 @@ pub mod raw;
 pub mod tags;
 
 pub use api::*;
-pub use pages::{DelegateActivityTab, MessagesPage, SendTestPage};
+pub use pages::{MessagesPage, SendTestPage};
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use crate::error::AppError;
-
-/// What one delegate sent as an identity (the owner's Delegate activity tab).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DelegateSummary {
-    pub delegate_account: String,
-    pub messages: i64,
-    pub recipients: i64,
-    pub bounced: i64,
-    pub last_sent: String,
-}
 
 /// An accepted message as the Messages page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -11,9 +11,11 @@ use super::vault::SecretVault;
 use crate::{
     access_keys::cache::KeyCache,
     auth::password::PasswordHasher,
+    billing::prices::PriceList,
     error::AppError,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
     notifications::guard::WebhookPolicy,
+    reputation::Thresholds,
     sending::committer::Committer,
     smtp::SmtpEndpoint,
 };
@@ -42,6 +44,10 @@ pub struct AppContext {
     /// Recently used signing keys (the API's hot path); cleared when keys, users or
     /// accounts change.
     pub keys: KeyCache,
+    /// When accounts are put under review or paused (the Reputation page shows them).
+    pub reputation: Arc<Thresholds>,
+    /// What sending costs (billing statements).
+    pub prices: Arc<PriceList>,
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

@@ -48,6 +48,7 @@ async fn store(
             subject,
             raw: envelope.data,
             message_id: Some(envelope.message_id),
+            account: None,
         };
         deliver(&mut *tx, &arrival).await?;
     }

@@ -158,8 +158,23 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
             ],
         ),
         (
-            "sending/delegate-activity",
+            "delegates/activity",
             vec![("identity_id", bob_identity.as_str())],
+        ),
+        (
+            "delegates/revoke",
+            vec![
+                ("identity_id", bob_identity.as_str()),
+                ("delegate_account", "222222222222"),
+            ],
+        ),
+        (
+            "delegates/set-cap",
+            vec![
+                ("identity_id", bob_identity.as_str()),
+                ("delegate_account", "222222222222"),
+                ("max_24_hour_send", "5"),
+            ],
         ),
         (
             "identities/delete",

@@ -7,8 +7,10 @@
 mod access_keys;
 mod accounts;
 mod admin_cli;
+mod billing;
 mod csrf;
 mod database;
+mod delegates;
 mod delivery;
 mod dev_zone;
 mod email_identities;
@@ -20,6 +22,7 @@ mod migrations;
 mod notifications;
 mod operator;
 mod policies;
+mod reputation;
 mod sending;
 mod ses_api;
 mod sessions;

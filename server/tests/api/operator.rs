@@ -99,32 +99,75 @@ async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgP
     assert_eq!(region(&before)["production_access_requested"], false);
     assert_eq!(region(&before)["sent_last_24_hours"], 0);
 
+    let use_case =
+        "Order confirmations to customers who bought from our shop; bounces are removed at once.";
+    let request = [
+        ("region", "us-east-1"),
+        ("use_case", use_case),
+        ("max_24_hour_send", "20000"),
+        ("max_send_rate", "20"),
+    ];
+    // A request says what the account sends.
     admin
-        .json(
+        .error(
             "account/request-production-access",
-            &[("region", "us-east-1")],
+            &[
+                ("region", "us-east-1"),
+                ("use_case", "mail"),
+                ("max_24_hour_send", "20000"),
+                ("max_send_rate", "20"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
+        .await;
+    admin
+        .json("account/request-production-access", &request)
         .await;
     let requested = admin.json("account/overview", &[]).await;
     assert_eq!(region(&requested)["production_access_requested"], true);
+    assert_eq!(region(&requested)["production_access_use_case"], use_case);
 
     let operator = app.operator().await;
     let accounts = operator.json("operator/accounts", &[]).await;
     assert_eq!(accounts[0]["production_access_requests"][0], "us-east-1");
+    let pending = operator.json("operator/access-requests", &[]).await;
+    assert_eq!(pending[0]["use_case"], use_case, "{pending}");
+    assert_eq!(
+        (
+            pending[0]["max_24_hour_send"].clone(),
+            pending[0]["max_send_rate"].clone()
+        ),
+        (20000.0.into(), 20.0.into())
+    );
+    // The operator grants with its own figures.
+    let grant = [
+        ("account_id", account.as_str()),
+        ("region", "us-east-1"),
+        ("max_24_hour_send", "10000"),
+        ("max_send_rate", "10"),
+    ];
     operator
-        .json(
-            "operator/grant-production-access",
-            &[("account_id", &account), ("region", "us-east-1")],
-        )
+        .json("operator/grant-production-access", &grant)
         .await;
     let granted = admin.json("account/overview", &[]).await;
     assert_eq!(region(&granted)["sandbox"], false);
     assert_eq!(region(&granted)["production_access_requested"], false);
+    assert_eq!(
+        (
+            region(&granted)["max_24_hour_send"].clone(),
+            region(&granted)["max_send_rate"].clone()
+        ),
+        (10000.0.into(), 10.0.into())
+    );
+    assert_eq!(
+        operator.json("operator/access-requests", &[]).await,
+        serde_json::json!([])
+    );
     // Out of the sandbox, there is nothing left to request.
     admin
         .error(
             "account/request-production-access",
-            &[("region", "us-east-1")],
+            &request,
             StatusCode::CONFLICT,
         )
         .await;
@@ -132,8 +175,48 @@ async fn an_admin_requests_production_access_and_an_operator_grants_it(pool: PgP
     admin
         .error(
             "operator/grant-production-access",
-            &[("account_id", &account), ("region", "us-east-1")],
+            &grant,
             StatusCode::UNAUTHORIZED,
         )
         .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_operator_declines_a_request_and_the_account_may_ask_again(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (admin, account) = app.new_account("Acme").await;
+    let request = [
+        ("region", "us-east-1"),
+        (
+            "use_case",
+            "Weekly newsletter to people who signed up on our site with double opt-in.",
+        ),
+        ("max_24_hour_send", "5000"),
+        ("max_send_rate", "5"),
+    ];
+    admin
+        .json("account/request-production-access", &request)
+        .await;
+    let operator = app.operator().await;
+    let decline = [("account_id", account.as_str()), ("region", "us-east-1")];
+    operator
+        .json("operator/decline-production-access", &decline)
+        .await;
+    let overview = admin.json("account/overview", &[]).await;
+    assert_eq!(overview["regions"][0]["production_access_requested"], false);
+    assert_eq!(overview["regions"][0]["sandbox"], true);
+    operator
+        .error(
+            "operator/decline-production-access",
+            &decline,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    admin
+        .json("account/request-production-access", &request)
+        .await;
+    assert_eq!(
+        operator.json("operator/access-requests", &[]).await[0]["account_id"],
+        account.as_str()
+    );
 }

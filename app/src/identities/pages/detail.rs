@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use crate::{
     components::{CopyValue, FormError, LoadError},
+    delegates::DelegateActivityTab,
     identities::{
         get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
         ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
@@ -11,7 +12,6 @@ use crate::{
     },
     notifications::IdentityDestinations,
     policies::AuthorizationTab,
-    sending::DelegateActivityTab,
 };
 
 #[derive(Clone, Copy, PartialEq)]

@@ -1,6 +1,6 @@
 //! Account-level actions: the sending quota.
 
-use app::{accounts::db as accounts, auth::Permission, sending};
+use app::{accounts::db as accounts, auth::Permission, statistics};
 
 use time::format_description::well_known::Rfc3339;
 
@@ -30,29 +30,27 @@ pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     Ok(xml)
 }
 
-/// `GetSendStatistics`: recipients accepted and bounced per 15 minutes, two weeks back.
-/// Complaints and rejects are counted once feedback processing exists (always 0 now).
+/// `GetSendStatistics`: per 15-minute interval over two weeks, recipients accepted
+/// (DeliveryAttempts) and the bounces, complaints and rejects recorded in it.
 pub async fn get_send_statistics(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller
         .require(Permission::ViewAccount, "GetSendStatistics")?;
-    let points = sending::db::send_statistics(
+    let intervals = statistics::db::intervals(
         &call.api.context.pool,
         &call.caller.account,
         &call.caller.region,
+        15 * 60,
     )
     .await?;
     let mut xml = XmlWriter::default();
     xml.element("SendDataPoints", |w| {
-        for point in &points {
+        for (start, counts) in &intervals {
             w.element("member", |w| {
-                w.leaf(
-                    "Timestamp",
-                    &point.interval_start.format(&Rfc3339).unwrap_or_default(),
-                )
-                .leaf("DeliveryAttempts", &point.delivery_attempts.to_string())
-                .leaf("Bounces", &point.bounces.to_string())
-                .leaf("Complaints", "0")
-                .leaf("Rejects", "0");
+                w.leaf("Timestamp", &start.format(&Rfc3339).unwrap_or_default())
+                    .leaf("DeliveryAttempts", &counts.delivery_attempts.to_string())
+                    .leaf("Bounces", &counts.bounces.to_string())
+                    .leaf("Complaints", &counts.complaints.to_string())
+                    .leaf("Rejects", &counts.rejects.to_string());
             });
         }
     });

@@ -1,12 +1,12 @@
 //! `GetAccount`.
 
-use app::{accounts::db as accounts, auth::Permission};
+use app::{accounts::db as accounts, auth::Permission, reputation::EnforcementStatus};
 use serde_json::{json, Value};
 
 use super::Call;
 use crate::ses::error::SesError;
 
-/// `GetAccount`: the region's quota and sandbox state.
+/// `GetAccount`: the region's quota, sandbox and enforcement state.
 pub async fn get_account(call: &Call<'_>) -> Result<Value, SesError> {
     let (api, caller) = (call.api, &call.caller);
     caller.require(Permission::ViewAccount, "GetAccount")?;
@@ -22,9 +22,12 @@ pub async fn get_account(call: &Call<'_>) -> Result<Value, SesError> {
         })?;
     Ok(json!({
         "DedicatedIpAutoWarmupEnabled": false,
-        "EnforcementStatus": "HEALTHY",
+        "EnforcementStatus": EnforcementStatus::parse(&limits.enforcement_status)
+            .unwrap_or(EnforcementStatus::Healthy)
+            .v2(),
         "ProductionAccessEnabled": !limits.sandbox,
-        "SendingEnabled": true,
+        // Paused by reputation: sends are refused (SES reports the pause the same way).
+        "SendingEnabled": limits.enforcement_status != EnforcementStatus::Paused.as_str(),
         "SendQuota": {
             "Max24HourSend": limits.max_24_hour_send,
             "MaxSendRate": limits.max_send_rate,

@@ -7,6 +7,10 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use super::{element, raise_send_rate, send, send_email, set_quota, verified_domain, SIMULATOR};
+
+/// A recipient the sandbox allows (the verified domain) that, unlike the mailbox simulator,
+/// counts against the daily quota.
+const TEAM: &str = "team@owner.example";
 use crate::helpers::{ses_call_with, ses_form, ses_key, TestApp};
 
 #[sqlx::test(migrations = "../migrations")]
@@ -27,7 +31,7 @@ async fn the_daily_quota_is_exact_across_concurrent_sends_and_instances(pool: Pg
     let sends = (0..64).map(|i| {
         let target = if i % 2 == 0 { &app } else { &second };
         let key = key.clone();
-        async move { send(target, &key, &send_email("shop@owner.example", SIMULATOR)).await }
+        async move { send(target, &key, &send_email("shop@owner.example", TEAM)).await }
     });
     let outcomes = futures::future::join_all(sends).await;
     let accepted = outcomes
@@ -67,7 +71,7 @@ async fn the_send_rate_admits_at_most_its_recipients_per_second(pool: PgPool) {
     let sends = (0..24).map(|_| {
         let key = key.clone();
         let app = &app;
-        async move { send(app, &key, &send_email("shop@owner.example", SIMULATOR)).await }
+        async move { send(app, &key, &send_email("shop@owner.example", TEAM)).await }
     });
     let outcomes = futures::future::join_all(sends).await;
     let throttled: Vec<&String> = outcomes
@@ -103,7 +107,7 @@ async fn sends_leave_the_daily_quota_after_24_hours(pool: PgPool) {
     verified_domain(&owner, "owner.example").await;
     let key = ses_key(&owner).await;
     set_quota(&app.pool, &account, 2.0, 1000.0).await;
-    let mail = send_email("shop@owner.example", SIMULATOR);
+    let mail = send_email("shop@owner.example", TEAM);
     for _ in 0..2 {
         assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
     }
@@ -176,7 +180,7 @@ async fn an_idempotency_key_sends_once_and_quota_headers_count_down(pool: PgPool
     verified_domain(&owner, "owner.example").await;
     let key = ses_key(&owner).await;
     raise_send_rate(&app.pool, &account).await;
-    let body = ses_form(&send_email("shop@owner.example", SIMULATOR));
+    let body = ses_form(&send_email("shop@owner.example", TEAM));
     let now = OffsetDateTime::now_utc;
 
     // Retries (even concurrent ones) with one key get one MessageId; one message is stored.
@@ -221,4 +225,38 @@ async fn an_idempotency_key_sends_once_and_quota_headers_count_down(pool: PgPool
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn simulator_recipients_count_against_the_rate_but_not_the_daily_quota(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    set_quota(&app.pool, &account, 1.0, 1000.0).await;
+    for _ in 0..3 {
+        let (status, xml) = send(&app, &key, &send_email("shop@owner.example", SIMULATOR)).await;
+        assert_eq!(status, StatusCode::OK, "{xml}");
+    }
+    let quota = send(&app, &key, &[("Action", "GetSendQuota")]).await.1;
+    assert_eq!(element(&quota, "SentLast24Hours"), Some("0.0"), "{quota}");
+    // The one recipient the quota allows is still there for real mail.
+    assert_eq!(
+        send(&app, &key, &send_email("shop@owner.example", TEAM))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, xml) = send(&app, &key, &send_email("shop@owner.example", TEAM)).await;
+    assert_eq!(
+        element(&xml, "Message"),
+        Some("Daily message quota exceeded.")
+    );
+    // And the simulator still goes: it is limited by the rate only.
+    assert_eq!(
+        send(&app, &key, &send_email("shop@owner.example", SIMULATOR))
+            .await
+            .0,
+        StatusCode::OK
+    );
 }

@@ -4,7 +4,7 @@
 use sqlx::PgPool;
 
 use super::{delegation, stored_messages, Client};
-use crate::sending::{put_policy, set_quota, SIMULATOR};
+use crate::sending::{leave_sandbox, put_policy, set_quota, SIMULATOR};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_delegate_sends_over_starttls_and_tls_and_the_x_ses_headers_are_gone(pool: PgPool) {
@@ -172,18 +172,19 @@ async fn unverified_addresses_are_rejected_and_the_quota_throttles(pool: PgPool)
         (554, "Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: me@delegate.example")
     );
 
+    // Real recipients (the simulator's do not count against the daily quota).
+    for account in [&d.owner, &d.delegate] {
+        leave_sandbox(&d.app.pool, account).await;
+    }
     set_quota(&d.app.pool, &d.delegate, 2.0, 1000.0).await;
-    let message = d.message(SIMULATOR, "Counted");
+    let reader = "reader@elsewhere.example";
+    let message = d.message(reader, "Counted");
     let (code, _) = client
-        .send(
-            "news@owner.example",
-            &[SIMULATOR, "ooto@simulator.amazonses.com"],
-            &message,
-        )
+        .send("news@owner.example", &[reader, "other@elsewhere.example"], &message)
         .await;
     assert_eq!(code, 250);
     let (code, text) = client
-        .send("news@owner.example", &[SIMULATOR], &message)
+        .send("news@owner.example", &[reader], &message)
         .await;
     assert_eq!(
         (code, text.as_str()),

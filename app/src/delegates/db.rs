@@ -1,0 +1,112 @@
+//! Delegate activity on an owner's identity, and per-grant caps.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::ids::AccountId;
+
+pub struct ActivityRow {
+    pub delegate: String,
+    pub granted: bool,
+    pub messages: i64,
+    pub recipients: i64,
+    pub deliveries: i64,
+    pub rated: i64,
+    pub hard_bounces: i64,
+    pub complaints: i64,
+    pub last_sent: Option<OffsetDateTime>,
+    pub cap: Option<i64>,
+}
+
+/// Per delegate account — every account that sent from the identity `arn` (as Source, From
+/// or Return-Path), is named in its policies, or has a cap — its sends and their outcomes,
+/// most recent sender first.
+pub async fn activity(
+    db: impl PgExecutor<'_>,
+    owner: &AccountId,
+    identity: Uuid,
+    arn: &str,
+) -> Result<Vec<ActivityRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ActivityRow,
+        // language=PostgreSQL
+        r#"with sent as (
+               select m.account_id, count(*) as messages, sum(m.recipient_count)::bigint as recipients,
+                      max(m.created_at) as last_sent,
+                      coalesce(sum(o.deliveries), 0)::bigint as deliveries,
+                      coalesce(sum(o.rated), 0)::bigint as rated,
+                      coalesce(sum(o.hard_bounces), 0)::bigint as hard_bounces,
+                      coalesce(sum(o.complaints), 0)::bigint as complaints
+               from message m
+               left join lateral (
+                   select count(*) filter (where e.event_type = 'Delivery') as deliveries,
+                          count(*) filter (where e.event_type in ('Delivery', 'Bounce')
+                                             and e.reporting_mta is distinct from 'simulator'
+                                             and e.bounce_sub_type is distinct from 'OnAccountSuppressionList') as rated,
+                          count(*) filter (where e.event_type = 'Bounce' and e.bounce_class = 'recipient') as hard_bounces,
+                          count(*) filter (where e.event_type = 'Complaint'
+                                             and e.reporting_mta is distinct from 'simulator') as complaints
+                   from message_event e where e.message_id = m.message_id) o on true
+               where m.identity_owner = $1 and m.account_id <> $1
+                 and $3 in (m.source_arn, m.from_arn, m.return_path_arn)
+               group by m.account_id),
+           granted as (
+               select distinct unnest(p.grantee_accounts) as account_id from identity_policy p
+               where p.account_id = $1 and p.identity_id = $2),
+           capped as (
+               select c.delegate_account_id as account_id, c.max_24_hour_send from grant_cap c
+               where c.account_id = $1 and c.identity_id = $2),
+           delegates as (
+               select account_id from sent union select account_id from granted
+               union select account_id from capped)
+           select d.account_id as "delegate!",
+                  exists (select 1 from granted g where g.account_id = d.account_id) as "granted!",
+                  coalesce(s.messages, 0) as "messages!", coalesce(s.recipients, 0) as "recipients!",
+                  coalesce(s.deliveries, 0) as "deliveries!", coalesce(s.rated, 0) as "rated!",
+                  coalesce(s.hard_bounces, 0) as "hard_bounces!", coalesce(s.complaints, 0) as "complaints!",
+                  s.last_sent as "last_sent?", c.max_24_hour_send as "cap?"
+           from delegates d
+           left join sent s on s.account_id = d.account_id
+           left join capped c on c.account_id = d.account_id
+           where d.account_id <> $1
+           order by s.last_sent desc nulls last, d.account_id"#,
+        owner.as_str(),
+        identity,
+        arn
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Sets (Some) or removes (None) the owner's daily cap on `delegate` for the identity;
+/// false if the owner has no such identity.
+pub async fn set_cap(
+    db: impl PgExecutor<'_>,
+    owner: &AccountId,
+    identity: Uuid,
+    delegate: &AccountId,
+    max_24_hour_send: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"with target as (select identity_id from identity where account_id = $1 and identity_id = $2),
+           removed as (
+               delete from grant_cap c using target t
+               where $4::bigint is null and c.account_id = $1 and c.identity_id = t.identity_id
+                 and c.delegate_account_id = $3),
+           put as (
+               insert into grant_cap (account_id, identity_id, delegate_account_id, max_24_hour_send)
+               select $1, t.identity_id, $3, $4 from target t where $4::bigint is not null
+               on conflict (account_id, identity_id, delegate_account_id)
+               do update set max_24_hour_send = excluded.max_24_hour_send, updated_at = now())
+           select count(*) as "found!" from target"#,
+        owner.as_str(),
+        identity,
+        delegate.as_str(),
+        max_24_hour_send
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(done == 1)
+}

@@ -1,0 +1,150 @@
+//! Server functions: an account's own reputation, and the operator's review queue and
+//! decisions.
+
+use leptos::prelude::*;
+
+use super::{EnforcementStatus, ReputationOverview, ReviewCase};
+use crate::{error::AppError, ids::AccountId};
+
+#[cfg(feature = "ssr")]
+use {
+    super::{db, service, RegionReputation, StatusChange},
+    crate::{
+        auth::{
+            db::find_operator_email,
+            session::{require_account, require_operator},
+            Permission,
+        },
+        server::{app_context, shown},
+    },
+};
+
+#[cfg(feature = "ssr")]
+fn parsed(status: &str) -> EnforcementStatus {
+    EnforcementStatus::parse(status).unwrap_or(EnforcementStatus::Healthy)
+}
+
+/// The caller's status, rates, daily rates and history in every region it sends in.
+#[server(prefix = "/api", endpoint = "reputation/overview")]
+pub async fn get_reputation() -> Result<ReputationOverview, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let ctx = app_context()?;
+    let account = caller.account_id();
+    let mut regions = Vec::new();
+    for standing in db::standings(&ctx.pool, &ctx.reputation, Some(account)).await? {
+        let day = time::macros::format_description!("[month repr:short] [day]");
+        let daily = db::daily_rates(&ctx.pool, account, &standing.region)
+            .await?
+            .into_iter()
+            .map(|(at, r)| {
+                (
+                    at.format(day).unwrap_or_default(),
+                    r.bounce_rate(),
+                    r.complaint_rate(),
+                )
+            })
+            .collect();
+        let history = db::history(&ctx.pool, account, &standing.region)
+            .await?
+            .into_iter()
+            .map(|h| StatusChange {
+                at: shown(h.created_at),
+                from: parsed(&h.from_status),
+                to: parsed(&h.to_status),
+                decided_by: h.decided_by,
+                reason: h.reason,
+            })
+            .collect();
+        regions.push(RegionReputation {
+            region: standing.region,
+            status: standing.status,
+            status_since: shown(standing.status_changed_at),
+            rates: standing.rates,
+            daily,
+            history,
+        });
+    }
+    Ok(ReputationOverview {
+        thresholds: (*ctx.reputation).clone(),
+        regions,
+    })
+}
+
+/// Accounts under review or paused, for the operator console.
+#[server(prefix = "/api", endpoint = "operator/review-cases")]
+pub async fn review_cases() -> Result<Vec<ReviewCase>, AppError> {
+    require_operator().await?;
+    let ctx = app_context()?;
+    let cases = db::review_cases(&ctx.pool).await?;
+    let rated = db::standings(&ctx.pool, &ctx.reputation, None).await?;
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let rates = rated
+                .iter()
+                .find(|s| s.account_id == c.account_id && s.region == c.region)
+                .map(|s| s.rates)
+                .unwrap_or_default();
+            ReviewCase {
+                account_id: c.account_id,
+                account_name: c.name,
+                region: c.region,
+                status: parsed(&c.enforcement_status),
+                status_since: shown(c.status_changed_at),
+                rates,
+                last_reason: c.last_reason,
+            }
+        })
+        .collect())
+}
+
+/// The operator's decision on an account in a region: reinstate (Healthy), keep under
+/// review, or pause. The rates start afresh from the decision.
+#[server(prefix = "/api", endpoint = "operator/set-enforcement-status")]
+pub async fn set_enforcement_status(
+    account_id: AccountId,
+    region: String,
+    status: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let operator = require_operator().await?;
+    let ctx = app_context()?;
+    let to = EnforcementStatus::parse(&status)
+        .ok_or_else(|| AppError::field("status", "Use Healthy, UnderReview or Paused."))?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "Say why (the account's admins are told).",
+        ));
+    }
+    let decided_by = find_operator_email(&ctx.pool, operator.operator_id())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let current = db::standings(&ctx.pool, &ctx.reputation, Some(&account_id))
+        .await?
+        .into_iter()
+        .find(|s| s.region == region)
+        .ok_or_else(|| AppError::not_found("Account region"))?;
+    if current.status == to {
+        return Err(AppError::Conflict {
+            message: format!("The account is already {} in {region}.", to.label()),
+        });
+    }
+    let change = db::Change {
+        account: &account_id,
+        region: &region,
+        from: current.status,
+        to,
+        decided_by: &decided_by,
+        reason,
+        rates: None,
+        restart_window: true,
+    };
+    if !service::change_status(&ctx.pool, &ctx.public_origin, &change).await? {
+        return Err(AppError::Conflict {
+            message: "The status changed meanwhile; look again.".to_owned(),
+        });
+    }
+    Ok(())
+}

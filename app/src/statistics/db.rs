@@ -1,0 +1,51 @@
+//! Reading `send_statistic`: its four stripes per interval summed, in intervals of any
+//! length (15 minutes for the API, hours for the page's charts).
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+use super::Counts;
+use crate::ids::AccountId;
+
+/// How far back statistics go (SES: two weeks).
+pub const DAYS: i32 = 14;
+
+/// The account's counts in a region over the last two weeks, per `bin_secs`, oldest first;
+/// intervals with nothing in them are left out.
+pub async fn intervals(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    bin_secs: i32,
+) -> Result<Vec<(OffsetDateTime, Counts)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select date_bin(make_interval(secs => $3), interval_start, timestamptz 'epoch') as "start!",
+                  sum(delivery_attempts)::bigint as "delivery_attempts!", sum(deliveries)::bigint as "deliveries!",
+                  sum(bounces)::bigint as "bounces!", sum(complaints)::bigint as "complaints!",
+                  sum(rejects)::bigint as "rejects!"
+           from send_statistic
+           where account_id = $1 and region = $2
+             and interval_start > now() - make_interval(days => $4)
+           group by 1 order by 1"#,
+        account.as_str(),
+        region,
+        f64::from(bin_secs),
+        DAYS
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let counts = Counts {
+                delivery_attempts: r.delivery_attempts,
+                deliveries: r.deliveries,
+                bounces: r.bounces,
+                complaints: r.complaints,
+                rejects: r.rejects,
+            };
+            (r.start, counts)
+        })
+        .collect())
+}

@@ -1,0 +1,43 @@
+//! The reputation worker: every `assess_every_secs`, judges every account region with
+//! counted outcomes against the thresholds and records any change of status (with its
+//! notice). Changes are compare-and-set, so several processes may run it side by side.
+
+use std::{sync::Arc, time::Duration};
+
+use app::reputation::{service::assess_all, Thresholds};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+/// `[reputation]`: the thresholds (see `app::reputation::Thresholds`) and how often they
+/// are applied.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReputationSettings {
+    pub assess_every_secs: u64,
+    #[serde(flatten)]
+    pub thresholds: Thresholds,
+}
+
+impl Default for ReputationSettings {
+    fn default() -> Self {
+        Self {
+            assess_every_secs: 60,
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+/// Runs forever (until the process stops).
+pub fn spawn(pool: PgPool, origin: Arc<str>, settings: &ReputationSettings) {
+    let thresholds = settings.thresholds.clone();
+    let every = Duration::from_secs(settings.assess_every_secs.max(1));
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = assess_all(&pool, &origin, &thresholds).await {
+                tracing::warn!(error = %e, "reputation round failed");
+            }
+        }
+    });
+}

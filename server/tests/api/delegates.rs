@@ -1,0 +1,179 @@
+//! The owner's view of its delegates: activity per delegate account, per-grant daily caps
+//! checked in the send path, and Revoke taking the delegate out of the identity's policies
+//! so its next send is denied.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::{
+    helpers::{ses_key, TestApp},
+    sending::{element, put_policy, raise_send_rate, send, verified_domain, SIMULATOR},
+};
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, owner_account) = app.new_account("Owner").await;
+    let (delegate, delegate_account) = app.new_account("Delegate").await;
+    let (stranger, _) = app.new_account("Stranger").await;
+    let identity = verified_domain(&owner, "owner.example").await;
+    raise_send_rate(&app.pool, &delegate_account).await;
+    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
+    let policy = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": ["{delegate_account}", "222222222222"]}}, "Action": "ses:SendEmail", "Resource": "{arn}"}}]}}"#
+    );
+    put_policy(&owner, &identity, "delegates", &policy).await;
+    let key = ses_key(&delegate).await;
+    let send_to = |count: usize| {
+        let (app, key, arn) = (&app, &key, &arn);
+        async move {
+            let members: Vec<String> = (1..=count)
+                .map(|i| format!("Destination.ToAddresses.member.{i}"))
+                .collect();
+            let mut form = vec![
+                ("Action", "SendEmail"),
+                ("Source", "news@owner.example"),
+                ("SourceArn", arn.as_str()),
+                ("Message.Subject.Data", "News"),
+                ("Message.Body.Text.Data", "News"),
+            ];
+            form.extend(members.iter().map(|m| (m.as_str(), SIMULATOR)));
+            send(app, key, &form).await
+        }
+    };
+    assert_eq!(send_to(1).await.0, StatusCode::OK);
+
+    let rows = owner
+        .json("delegates/activity", &[("identity_id", &identity)])
+        .await;
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["delegate_account"] == delegate_account.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["granted"].clone(), row["messages"].clone()),
+        (true.into(), 1.into()),
+        "{rows}"
+    );
+    assert!(row["last_sent"].is_string());
+    // Named in a policy but silent: listed too.
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["delegate_account"] == "222222222222" && r["messages"] == 0));
+    // Another account's identity is not there to look at.
+    stranger
+        .error(
+            "delegates/activity",
+            &[("identity_id", &identity)],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+
+    // A cap of two recipients a day: one sent, one more fits, two more do not.
+    let cap = |value: &'static str| {
+        let (owner, identity, delegate_account) = (&owner, &identity, &delegate_account);
+        async move {
+            owner
+                .json(
+                    "delegates/set-cap",
+                    &[
+                        ("identity_id", identity),
+                        ("delegate_account", delegate_account),
+                        ("max_24_hour_send", value),
+                    ],
+                )
+                .await
+        }
+    };
+    cap("2").await;
+    let (status, xml) = send_to(2).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    assert_eq!(element(&xml, "Code"), Some("Throttling"));
+    assert_eq!(
+        element(&xml, "Message").unwrap(),
+        format!("Daily message quota exceeded for identity {arn}: its owner allows your account 2 recipients in 24 hours.")
+    );
+    assert_eq!(send_to(1).await.0, StatusCode::OK);
+    assert_eq!(send_to(1).await.0, StatusCode::BAD_REQUEST);
+    cap("").await;
+    assert_eq!(send_to(1).await.0, StatusCode::OK);
+    // Caps are for real numbers and for the owner only.
+    owner
+        .error(
+            "delegates/set-cap",
+            &[
+                ("identity_id", &identity),
+                ("delegate_account", &delegate_account),
+                ("max_24_hour_send", "-3"),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    stranger
+        .error(
+            "delegates/set-cap",
+            &[
+                ("identity_id", &identity),
+                ("delegate_account", &delegate_account),
+                ("max_24_hour_send", "5"),
+            ],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+
+    // Revoke: the delegate leaves the policy (the other grantee stays) and is denied.
+    stranger
+        .error(
+            "delegates/revoke",
+            &[
+                ("identity_id", &identity),
+                ("delegate_account", &delegate_account),
+            ],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    owner
+        .json(
+            "delegates/revoke",
+            &[
+                ("identity_id", &identity),
+                ("delegate_account", &delegate_account),
+            ],
+        )
+        .await;
+    let (status, xml) = send_to(1).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{xml}");
+    assert_eq!(element(&xml, "Code"), Some("AccessDenied"));
+    let policies = owner
+        .json("policies/list", &[("identity_id", &identity)])
+        .await;
+    let document = policies[0]["document"].as_str().unwrap();
+    assert!(
+        !document.contains(&delegate_account) && document.contains("222222222222"),
+        "{document}"
+    );
+    let rows = owner
+        .json("delegates/activity", &[("identity_id", &identity)])
+        .await;
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["delegate_account"] == delegate_account.as_str() && r["granted"] == false));
+    // Nothing left to revoke.
+    owner
+        .error(
+            "delegates/revoke",
+            &[
+                ("identity_id", &identity),
+                ("delegate_account", &delegate_account),
+            ],
+            StatusCode::CONFLICT,
+        )
+        .await;
+}

@@ -1,0 +1,254 @@
+//! Reputation end to end: a delegate whose mail hard-bounces past the pause threshold is
+//! paused by the reputation worker and refused with SES's message, told by mail, seen by the
+//! operator, and sends again once reinstated; GetSendStatistics counts what happened.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::{
+    delivery::{
+        finished,
+        receiver::{DataReply, Receiver},
+        relay_to,
+    },
+    helpers::{ses_key, Browser, TestApp},
+    sending::{element, leave_sandbox, put_policy, raise_send_rate, send, verified_domain},
+};
+
+const PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
+
+/// A delegated SendEmail from `news@owner.example` under `arn` to `to`.
+async fn delegated_send(
+    app: &TestApp,
+    key: &(String, String),
+    arn: &str,
+    to: &str,
+) -> (StatusCode, String) {
+    send(
+        app,
+        key,
+        &[
+            ("Action", "SendEmail"),
+            ("Source", "news@owner.example"),
+            ("SourceArn", arn),
+            ("Destination.ToAddresses.member.1", to),
+            ("Message.Subject.Data", "News"),
+            ("Message.Body.Text.Data", "This week's news."),
+        ],
+    )
+    .await
+}
+
+async fn status_of(pool: &PgPool, account: &str) -> String {
+    sqlx::query_scalar("select enforcement_status from account_region where account_id = $1")
+        .bind(account)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn wait_for_status(pool: &PgPool, account: &str, wanted: &str) {
+    for _ in 0..100 {
+        if status_of(pool, account).await == wanted {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{account} is {}, not {wanted}",
+        status_of(pool, account).await
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_delegate_bouncing_past_ten_percent_is_paused_until_an_operator_reinstates_it(
+    pool: PgPool,
+) {
+    let receiver = Receiver::start(
+        |rcpt| {
+            if rcpt.starts_with("gone") {
+                "550 5.1.1 User unknown"
+            } else {
+                "250 2.1.5 Ok"
+            }
+        },
+        |_| DataReply::Say("250 2.0.0 Ok: queued"),
+    )
+    .await;
+    let app = TestApp::spawn_with_dns(pool, |s| {
+        relay_to(&receiver)(s);
+        s.reputation.assess_every_secs = 1;
+        s.reputation.thresholds.min_volume = 10;
+    })
+    .await;
+    let (owner, owner_account) = app.new_account("Owner").await;
+    let (delegate, delegate_account) = app.new_account("Delegate").await;
+    let identity = verified_domain(&owner, "owner.example").await;
+    for account in [&owner_account, &delegate_account] {
+        leave_sandbox(&app.pool, account).await;
+    }
+    raise_send_rate(&app.pool, &delegate_account).await;
+    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
+    let policy = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendEmail", "Resource": "{arn}"}}]}}"#
+    );
+    put_policy(&owner, &identity, "delegate", &policy).await;
+    let key = ses_key(&delegate).await;
+
+    // Ten recipients, two of them bad addresses: a 20 % bounce rate over ten outcomes.
+    for i in 0..10 {
+        let to = if i < 2 {
+            format!("gone{i}@elsewhere.example")
+        } else {
+            format!("reader{i}@elsewhere.example")
+        };
+        let (status, xml) = delegated_send(&app, &key, &arn, &to).await;
+        assert_eq!(status, StatusCode::OK, "{xml}");
+        finished(&app.pool, element(&xml, "MessageId").unwrap()).await;
+    }
+    wait_for_status(&app.pool, &delegate_account, "Paused").await;
+
+    let (status, xml) = delegated_send(&app, &key, &arn, "reader@elsewhere.example").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    assert_eq!(element(&xml, "Code"), Some("MessageRejected"));
+    assert_eq!(element(&xml, "Message"), Some(PAUSED));
+    // The delegate's reputation, not the owner's.
+    assert_eq!(status_of(&app.pool, &owner_account).await, "Healthy");
+
+    // The history, the page's data and the admin's mail.
+    let overview = delegate.json("reputation/overview", &[]).await;
+    let region = &overview["regions"][0];
+    assert_eq!(region["status"], "Paused", "{overview}");
+    assert_eq!(region["rates"]["rated"], 10);
+    assert_eq!(region["rates"]["hard_bounces"], 2);
+    let change = &region["history"][0];
+    assert_eq!(
+        (&change["from"], &change["to"]),
+        (&"Healthy".into(), &"Paused".into())
+    );
+    assert_eq!(change["decided_by"], "automatic");
+    assert_eq!(
+        change["reason"],
+        "Bounce rate 20.0 % is at or above the 10.0 % pause threshold over 10 counted sends."
+    );
+    let mailbox = delegate.json("mailbox/list", &[]).await;
+    assert!(
+        mailbox.as_array().unwrap().iter().any(|m| m["subject"]
+            .as_str()
+            .unwrap()
+            .contains("Sending paused in us-east-1")),
+        "{mailbox}"
+    );
+    // SES's statistics and v2 status say the same.
+    let (_, stats) = send(&app, &key, &[("Action", "GetSendStatistics")]).await;
+    let total = |name: &str| -> i64 {
+        stats
+            .split(&format!("<{name}>"))
+            .skip(1)
+            .map(|rest| rest.split('<').next().unwrap().parse::<i64>().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        (total("DeliveryAttempts"), total("Bounces")),
+        (10, 2),
+        "{stats}"
+    );
+
+    // The operator sees the case and reinstates the account; it sends again.
+    let operator = app.operator().await;
+    let cases = operator.json("operator/review-cases", &[]).await;
+    assert_eq!(cases[0]["account_id"], delegate_account.as_str(), "{cases}");
+    reinstate(&operator, &delegate_account).await;
+    assert_eq!(status_of(&app.pool, &delegate_account).await, "Healthy");
+    let (status, xml) = delegated_send(&app, &key, &arn, "reader@elsewhere.example").await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    let history = delegate.json("reputation/overview", &[]).await["regions"][0]["history"].clone();
+    assert_eq!(
+        history[0]["decided_by"], "ops@platform.example.com",
+        "{history}"
+    );
+    assert_eq!(history[0]["reason"], "Cleaned the list");
+    // An account user cannot decide for itself.
+    delegate
+        .error(
+            "operator/set-enforcement-status",
+            &decision(&delegate_account, "Healthy"),
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+}
+
+fn decision<'a>(account: &'a str, status: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("account_id", account),
+        ("region", "us-east-1"),
+        ("status", status),
+        ("reason", "Cleaned the list"),
+    ]
+}
+
+async fn reinstate(operator: &Browser, account: &str) {
+    operator
+        .json(
+            "operator/set-enforcement-status",
+            &decision(account, "Healthy"),
+        )
+        .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_operator_pauses_an_account_by_hand(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    raise_send_rate(&app.pool, &account).await;
+    let operator = app.operator().await;
+    // Without a reason, nothing changes.
+    operator
+        .error(
+            "operator/set-enforcement-status",
+            &[
+                ("account_id", &account),
+                ("region", "us-east-1"),
+                ("status", "Paused"),
+                ("reason", " "),
+            ],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(status_of(&app.pool, &account).await, "Healthy");
+    operator
+        .json(
+            "operator/set-enforcement-status",
+            &decision(&account, "Paused"),
+        )
+        .await;
+    let mail = [
+        ("Action", "SendEmail"),
+        ("Source", "shop@owner.example"),
+        (
+            "Destination.ToAddresses.member.1",
+            "success@simulator.amazonses.com",
+        ),
+        ("Message.Subject.Data", "Hi"),
+        ("Message.Body.Text.Data", "Hi"),
+    ];
+    let (status, xml) = send(&app, &key, &mail).await;
+    assert_eq!(
+        (status, element(&xml, "Message")),
+        (StatusCode::BAD_REQUEST, Some(PAUSED))
+    );
+    // Deciding the same status again is a conflict, not a second history entry.
+    operator
+        .error(
+            "operator/set-enforcement-status",
+            &decision(&account, "Paused"),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    reinstate(&operator, &account).await;
+    assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+}
