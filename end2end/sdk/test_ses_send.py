@@ -4,6 +4,8 @@ FromArn and X-SES headers, and SES's refusals (AccessDenied, unverified, sandbox
 import json
 import os
 import subprocess
+import time
+import uuid
 
 from conftest import REGION, set_quota, verified_domain
 from test_ses_v1 import error_of
@@ -26,8 +28,11 @@ def test_owners_send_and_the_quota_counts_recipients(new_account, unique):
     verified_domain(owner, domain)
     set_quota(owner, 200, 100)
     ses = owner.client()
-    message_id = ses.send_email(**simple(f"Shop <shop@{domain}>"))["MessageId"]
+    message_id = ses.send_email(**simple(f"Shop <shop@{domain}>", to=f"team@{domain}"))["MessageId"]
     assert message_id.endswith("-000000")
+    assert ses.get_send_quota()["SentLast24Hours"] == 1.0
+    # The mailbox simulator's recipients are not counted against the daily quota.
+    ses.send_email(**simple(f"Shop <shop@{domain}>"))
     assert ses.get_send_quota()["SentLast24Hours"] == 1.0
 
     code, message, status = error_of(ses.send_email, **simple("shop@unverified.example"))
@@ -37,7 +42,7 @@ def test_owners_send_and_the_quota_counts_recipients(new_account, unique):
     assert code == "MessageRejected" and message.endswith(": ann@customer.example")
 
     set_quota(owner, 1, 100)
-    code, message, status = error_of(ses.send_email, **simple(f"shop@{domain}"))
+    code, message, status = error_of(ses.send_email, **simple(f"shop@{domain}", to=f"team@{domain}"))
     assert (code, message, status) == ("Throttling", "Daily message quota exceeded.", 400)
 
 
@@ -117,7 +122,18 @@ def test_send_statistics_count_recipients_per_interval(new_account, unique):
     ses = owner.client()
     assert ses.get_send_statistics()["SendDataPoints"] == []
     ses.send_email(**simple(f"shop@{domain}"))
-    ses.send_email(**simple(f"shop@{domain}"))
-    points = ses.get_send_statistics()["SendDataPoints"]
-    assert sum(p["DeliveryAttempts"] for p in points) == 2
-    assert all(p["Bounces"] == 0 and p["Complaints"] == 0 for p in points)
+    ses.send_email(**simple(f"shop@{domain}", to=f"bounce+{uuid.uuid4().hex[:8]}@simulator.amazonses.com"))
+    ses.send_email(**simple(f"shop@{domain}", to="complaint@simulator.amazonses.com"))
+    # Outcomes arrive as the delivery workers record them.
+    for _ in range(60):
+        points = ses.get_send_statistics()["SendDataPoints"]
+        if sum(p["Bounces"] for p in points) and sum(p["Complaints"] for p in points):
+            break
+        time.sleep(0.5)
+    assert sum(p["DeliveryAttempts"] for p in points) == 3
+    assert sum(p["Bounces"] for p in points) == 1
+    assert sum(p["Complaints"] for p in points) == 1
+    assert sum(p["Rejects"] for p in points) == 0
+    for point in points:
+        # botocore parses the timestamps; each starts a 15-minute interval.
+        assert point["Timestamp"].minute % 15 == 0 and point["Timestamp"].second == 0

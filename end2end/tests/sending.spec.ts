@@ -73,11 +73,19 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   await expect(page.getByTestId("raw")).toContainText("DKIM-Signature: v=1; a=rsa-sha256;");
   await expect(page.getByTestId("raw")).toContainText(`d=${domain}`);
 
-  // The quota counts the recipient; the admin can ask to leave the sandbox.
+  // The quota counts the mailbox's recipient, not the simulator's; the admin asks to leave
+  // the sandbox on the Quota page, saying what the account sends.
   await page.getByRole("link", { name: "Overview" }).click();
   const quota = page.getByTestId("quota-us-east-1");
   await expect(quota).toContainText("Sandbox");
-  await expect(quota.locator("td").nth(2)).toHaveText("2");
-  await quota.getByRole("button", { name: "Request production access" }).click();
-  await expect(quota).toContainText("production access requested");
+  await expect(quota.locator("td").nth(2)).toHaveText("1");
+  await quota.getByRole("link", { name: "Request production access" }).click();
+  await expect(page).toHaveURL(/\/quota$/);
+  const region = page.getByTestId("quota-us-east-1");
+  await expect(region.getByTestId("sent-24-hours")).toHaveText("1");
+  await expect(region.getByTestId("remaining")).toHaveText("199");
+  await region.getByLabel(/What you send/).fill("Order confirmations to our shop's customers; bounces are removed at once.");
+  await region.getByRole("button", { name: "Request production access" }).click();
+  await expect(region.getByTestId("request-status")).toContainText("Production access requested");
+  await expect(region).toContainText("Order confirmations to our shop's customers");
 });

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
-use super::{EnforcementStatus, ReputationOverview, ReviewCase};
+use super::{ReputationOverview, ReviewCase};
 use crate::{error::AppError, ids::AccountId};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, service, RegionReputation, StatusChange},
+    super::{db, service, EnforcementStatus, RegionReputation, StatusChange},
     crate::{
         auth::{
             db::find_operator_email,

@@ -180,12 +180,14 @@ async fn unverified_addresses_are_rejected_and_the_quota_throttles(pool: PgPool)
     let reader = "reader@elsewhere.example";
     let message = d.message(reader, "Counted");
     let (code, _) = client
-        .send("news@owner.example", &[reader, "other@elsewhere.example"], &message)
+        .send(
+            "news@owner.example",
+            &[reader, "other@elsewhere.example"],
+            &message,
+        )
         .await;
     assert_eq!(code, 250);
-    let (code, text) = client
-        .send("news@owner.example", &[reader], &message)
-        .await;
+    let (code, text) = client.send("news@owner.example", &[reader], &message).await;
     assert_eq!(
         (code, text.as_str()),
         (454, "Throttling failure: Daily message quota exceeded")

@@ -1,0 +1,97 @@
+import { execFileSync } from "node:child_process";
+import { test, expect, hydrated, uniqueEmail } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+const PASSWORD = "plum-ladder-sunrise-42";
+// The real AWS CLI (installed by `./dev test` in the SDK tests' virtualenv).
+const AWS = process.env.AWS_CLI ?? "aws";
+
+async function signUp(page: Page, name: string) {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill(name);
+  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase().replace(/ /g, "-")));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return (await page.getByTestId("account-id").textContent())!.trim();
+}
+
+/** `aws ses send-email` as the delegate; returns the exit status and what it printed. */
+function cliSend(key: { id: string; secret: string }, from: string, arn: string) {
+  const args = [
+    "ses", "send-email", "--endpoint-url", process.env.BASE_URL!, "--region", "us-east-1", "--output", "json",
+    "--from", from, "--source-arn", arn,
+    "--destination", "ToAddresses=success@simulator.amazonses.com",
+    "--message", "Subject={Data=News},Body={Text={Data=This week}}",
+  ];
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+  try {
+    return { ok: true, output: execFileSync(AWS, args, { env, encoding: "utf8", stdio: "pipe" }) };
+  } catch (e: any) {
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+  }
+}
+
+test("an owner sees a delegate's sends, revokes it, and the delegate's next API send is denied", async ({ page, browser }) => {
+  const delegateContext = await browser.newContext();
+  const delegatePage = await delegateContext.newPage();
+  const delegate = await signUp(delegatePage, "Delegate Sender");
+  await delegatePage.getByRole("link", { name: "Access keys" }).click();
+  await delegatePage.getByRole("button", { name: "Create access key" }).click();
+  const key = {
+    id: (await delegatePage.getByTestId("new-access-key-id").textContent())!.trim(),
+    secret: (await delegatePage.getByTestId("new-secret").textContent())!.trim(),
+  };
+
+  const owner = await signUp(page, "Granting Owner");
+  await page.getByRole("link", { name: "Identities" }).click();
+  const domain = `r${Date.now()}.example`;
+  await page.getByLabel("Domain", { exact: true }).fill(domain);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await page.getByRole("button", { name: "Publish to dev zone" }).click();
+  await page.getByRole("button", { name: "Check now" }).click();
+  await expect(page.getByTestId("status")).toHaveText("Success");
+  await page.getByRole("tab", { name: "Authorization" }).click();
+  await page.getByLabel("Delegates", { exact: true }).fill(delegate);
+  await page.getByLabel("From addresses", { exact: true }).fill(`news@${domain}`);
+  await page.getByRole("button", { name: "Write policy into the editor" }).click();
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await expect(page.getByText("Policy saved.")).toBeVisible();
+
+  const arn = `arn:aws:ses:us-east-1:${owner}:identity/${domain}`;
+  const sent = cliSend(key, `news@${domain}`, arn);
+  expect(sent.ok, sent.output).toBe(true);
+  expect(JSON.parse(sent.output).MessageId).toMatch(/-000000$/);
+
+  // The owner's Delegate activity tab: the delegate, its send, and Revoke.
+  await page.getByRole("tab", { name: "Delegate activity" }).click();
+  const row = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
+  await expect(row.locator("td").nth(1)).toHaveText("1");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText("not granted");
+  await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);
+  await page.getByRole("tab", { name: "Authorization" }).click();
+  await expect(page.getByText("No policies: only this account can send as this identity.")).toBeVisible();
+
+  const denied = cliSend(key, `news@${domain}`, arn);
+  expect(denied.ok).toBe(false);
+  expect(denied.output).toContain("AccessDenied");
+  expect(denied.output).toContain(`on resource \`${arn}'`);
+  await delegateContext.close();
+});
+
+test("reputation, statistics, quota and billing pages show the account's own sending", async ({ page }) => {
+  await signUp(page, "Portal Co");
+  await page.getByRole("link", { name: "Reputation" }).click();
+  const region = page.getByTestId("reputation-us-east-1");
+  await expect(region.getByTestId("enforcement-status")).toHaveText("Healthy");
+  await expect(region.getByTestId("bounce-rate")).toContainText("0.0 %");
+  await expect(region.locator("svg")).toHaveCount(2);
+  await page.getByRole("link", { name: "Statistics" }).click();
+  await expect(page.getByTestId("statistics-us-east-1").getByTestId("total-sends")).toHaveText("0");
+  await expect(page.getByTestId("statistics-us-east-1").locator("polyline")).toHaveCount(5);
+  await page.getByRole("link", { name: "Billing" }).click();
+  await expect(page.getByTestId("statement-amount")).toHaveText("0");
+  await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", /^data:text\/csv;base64,/);
+});
