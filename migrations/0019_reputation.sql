@@ -3,6 +3,8 @@
 -- * account_region gains SES's enforcement status (Healthy, UnderReview, Paused) and a
 --   production-access request with its use case; enforcement_change is the history of every
 --   status change (automatic or an operator's), which the account and the operator read.
+-- * message_event rows are judged for reputation as they are recorded (rated_outcome,
+--   rated_against: see judge_message_event).
 -- * send_statistic counts, per account, region and 15-minute interval, what GetSendStatistics
 --   reports and what the reputation rates are made of. Sends are counted by accept_message
 --   (inside the send's statement), outcomes by a trigger on message_event (inside the
@@ -57,9 +59,8 @@ create table send_statistic (
     bounces           bigint not null default 0,
     complaints        bigint not null default 0,
     rejects           bigint not null default 0,
-    -- What reputation is judged on: final outcomes (delivered or bounced) that were neither
-    -- the mailbox simulator's nor skipped for the suppression list, the hard bounces among
-    -- them (a bad address: bounce_class `recipient`), and complaints not from the simulator.
+    -- What reputation is judged on (message_event.rated_outcome and rated_against): counted
+    -- final outcomes, hard bounces and complaints.
     rated_outcomes    bigint not null default 0,
     hard_bounces      bigint not null default 0,
     rated_complaints  bigint not null default 0,
@@ -71,12 +72,44 @@ create table send_statistic (
 create function statistic_stripe(p_message_id text) returns smallint
 language sql immutable as $$ select (hashtext(p_message_id) & 3)::smallint $$;
 
-create function count_message_event() returns trigger
+-- What an event means for reputation, decided once as it is recorded and kept with it, so
+-- the counters and the owner's per-delegate view judge alike:
+-- * rated_outcome: a recipient's first final outcome (delivered, or bounced without an
+--   earlier delivery: a DSN after a delivery is the same recipient), not at the mailbox
+--   simulator (judged by the address, not by what a report claims) and not skipped for
+--   the suppression list;
+-- * rated_against: a hard bounce (Permanent, the address does not exist) or a complaint
+--   about the mail (not an ARF not-spam or auth-failure report), not at the simulator.
+alter table message_event
+    add column rated_outcome boolean not null default false,
+    add column rated_against boolean not null default false;
+
+create function judge_message_event() returns trigger
 language plpgsql as $$
 declare
-    simulated  boolean := coalesce(new.reporting_mta = 'simulator', false);
-    suppressed boolean := coalesce(new.bounce_sub_type = 'OnAccountSuppressionList', false);
-    final      boolean := new.event_type in ('Delivery', 'Bounce');
+    simulated boolean;
+begin
+    select lower(r.address) like '%@simulator.amazonses.com' into simulated
+    from message_recipient r where r.message_id = new.message_id and r.position = new.position;
+    simulated := coalesce(simulated, false);
+    new.rated_outcome := new.event_type in ('Delivery', 'Bounce') and not simulated
+        and new.bounce_sub_type is distinct from 'OnAccountSuppressionList'
+        and not (new.event_type = 'Bounce' and exists (
+            select 1 from message_event d
+            where d.message_id = new.message_id and d.position = new.position
+              and d.event_type = 'Delivery'));
+    new.rated_against := not simulated and (
+        (new.event_type = 'Bounce' and new.bounce_type = 'Permanent' and new.bounce_class = 'recipient')
+        or (new.event_type = 'Complaint'
+            and coalesce(new.feedback_type, '') not in ('not-spam', 'auth-failure')));
+    return new;
+end
+$$;
+create trigger message_event_judged before insert on message_event
+    for each row execute function judge_message_event();
+
+create function count_message_event() returns trigger
+language plpgsql as $$
 begin
     if new.event_type not in ('Delivery', 'Bounce', 'Complaint', 'Reject') then
         return null;
@@ -90,9 +123,9 @@ begin
            (new.event_type = 'Bounce')::int,
            (new.event_type = 'Complaint')::int,
            (new.event_type = 'Reject')::int,
-           (final and not simulated and not suppressed)::int,
-           (new.event_type = 'Bounce' and new.bounce_class = 'recipient')::int,
-           (new.event_type = 'Complaint' and not simulated)::int
+           new.rated_outcome::int,
+           (new.event_type = 'Bounce' and new.rated_against)::int,
+           (new.event_type = 'Complaint' and new.rated_against)::int
     from message m where m.message_id = new.message_id
     on conflict (account_id, region, interval_start, stripe) do update
     set deliveries = s.deliveries + excluded.deliveries,
@@ -105,11 +138,23 @@ begin
     return null;
 end
 $$;
--- Rows skipped by `on conflict do nothing` (news already recorded) fire no trigger.
+-- Rows skipped by `on conflict do nothing` (news already recorded) fire no after trigger.
 create trigger message_event_counted after insert on message_event
     for each row execute function count_message_event();
 
--- What has happened so far, counted once.
+-- What has happened so far, judged and counted once.
+update message_event e
+set rated_outcome = e.event_type in ('Delivery', 'Bounce') and not j.simulated
+        and e.bounce_sub_type is distinct from 'OnAccountSuppressionList'
+        and not (e.event_type = 'Bounce' and exists (
+            select 1 from message_event d
+            where d.message_id = e.message_id and d.position = e.position and d.event_type = 'Delivery')),
+    rated_against = not j.simulated and (
+        (e.event_type = 'Bounce' and e.bounce_type = 'Permanent' and e.bounce_class = 'recipient')
+        or (e.event_type = 'Complaint' and coalesce(e.feedback_type, '') not in ('not-spam', 'auth-failure')))
+from (select r.message_id, r.position, lower(r.address) like '%@simulator.amazonses.com' as simulated
+      from message_recipient r) j
+where j.message_id = e.message_id and j.position = e.position;
 insert into send_statistic (account_id, region, interval_start, stripe, delivery_attempts)
 select account_id, region, date_bin('15 minutes', created_at, timestamptz 'epoch'),
        statistic_stripe(message_id), sum(recipient_count)
@@ -122,11 +167,9 @@ select m.account_id, m.region, date_bin('15 minutes', e.created_at, timestamptz 
        count(*) filter (where e.event_type = 'Bounce'),
        count(*) filter (where e.event_type = 'Complaint'),
        count(*) filter (where e.event_type = 'Reject'),
-       count(*) filter (where e.event_type in ('Delivery', 'Bounce')
-                          and e.reporting_mta is distinct from 'simulator'
-                          and e.bounce_sub_type is distinct from 'OnAccountSuppressionList'),
-       count(*) filter (where e.event_type = 'Bounce' and e.bounce_class = 'recipient'),
-       count(*) filter (where e.event_type = 'Complaint' and e.reporting_mta is distinct from 'simulator')
+       count(*) filter (where e.rated_outcome),
+       count(*) filter (where e.event_type = 'Bounce' and e.rated_against),
+       count(*) filter (where e.event_type = 'Complaint' and e.rated_against)
 from message_event e join message m using (message_id)
 group by 1, 2, 3, 4
 on conflict (account_id, region, interval_start, stripe) do update

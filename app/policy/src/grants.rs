@@ -36,6 +36,21 @@ impl Policy {
         accounts
     }
 
+    /// Whether an Allow statement names `account` (or one of its users), or allows anyone
+    /// while no Deny names the account: what Revoke can take away (conditions aside).
+    pub fn allows_account(&self, account: &str) -> bool {
+        let names = |s: &Statement| named_principals(s).any(|(named, _)| named == account);
+        let allowed = |s: &&Statement| s.effect == Effect::Allow;
+        let denied = self
+            .statements
+            .iter()
+            .any(|s| s.effect == Effect::Deny && names(s));
+        self.statements
+            .iter()
+            .filter(allowed)
+            .any(|s| names(s) || (s.principals == Principals::Anyone && !denied))
+    }
+
     /// The statements that name `account` or one of its users.
     pub fn grants_to(&self, policy_name: &str, account: &str) -> Vec<Grant> {
         self.statements
@@ -103,6 +118,10 @@ mod tests {
             ["StringLike ses:FromAddress: news@example.com".to_owned()]
         );
         assert_eq!(mine[1].effect, Effect::Deny);
+        // Named in an Allow (and denied by another statement, which Revoke does not lift).
+        assert!(policy.allows_account("123456789012"));
+        // Allowed as anyone, with no Deny naming it.
+        assert!(policy.allows_account("333333333333"));
         let user = policy.grants_to("p", "222222222222");
         assert_eq!(user[0].principal, "arn:aws:iam::222222222222:user/app");
         assert!(policy.grants_to("p", "333333333333").is_empty());

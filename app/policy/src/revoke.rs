@@ -50,9 +50,13 @@ pub fn revoke_account(document: &str, account: &str, identity_arn: &str) -> Revo
             }
         }
     }
-    if open_to_anyone {
+    let sid = format!("RevokedAccount{account}");
+    let already_denied = kept
+        .iter()
+        .any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid.as_str()));
+    if open_to_anyone && !already_denied {
         kept.push(json!({
-            "Sid": format!("RevokedAccount{account}"),
+            "Sid": sid,
             "Effect": "Deny",
             "Principal": { "AWS": [account] },
             "Action": ["ses:*"],
@@ -179,6 +183,12 @@ mod tests {
                 accounts: vec!["111111111111".to_owned()],
                 users: vec![]
             }
+        );
+        assert!(!parsed.allows_account("111111111111"));
+        // Revoking again adds no second Deny.
+        assert_eq!(
+            revoke_account(&new, "111111111111", ARN),
+            Revoked::Unchanged
         );
     }
 }

@@ -6,13 +6,15 @@ use super::{get_account_overview, AccountOverview, RegionLimits, RequestProducti
 use crate::{
     auth::{AuthState, Principal, Role},
     components::{loaded, FormError},
+    error::AppError,
 };
 
 /// How often the page re-reads the quota while it is open.
 const REFRESH: Duration = Duration::from_secs(5);
 
 /// `/quota`: per region, the quotas, what was sent in the last 24 hours and what is left
-/// (kept current while the page is open), and the production-access request.
+/// (kept current while the page is open: only those figures are re-read, so a request
+/// being written is left alone), and the production-access request.
 #[component]
 pub fn QuotaPage() -> impl IntoView {
     let request = ServerAction::<RequestProductionAccess>::new();
@@ -24,10 +26,8 @@ pub fn QuotaPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let overview = Resource::new(
-        move || (request.version().get(), tick.get()),
-        |_| get_account_overview(),
-    );
+    let overview = Resource::new(move || request.version().get(), |_| get_account_overview());
+    let live = Resource::new(move || tick.get(), |_| get_account_overview());
     let auth = AuthState::get();
     let is_admin = move || matches!(auth.principal.get(), Some(Ok(Some(Principal::User(u)))) if u.role == Role::Admin);
     view! {
@@ -35,7 +35,7 @@ pub fn QuotaPage() -> impl IntoView {
         <p class="muted">"Quotas count recipients, whoever's identity you send from. Mailbox simulator recipients count against the send rate but not the daily quota."</p>
         <FormError action=request/>
         {loaded(overview, move |o: AccountOverview| {
-            o.regions.into_iter().map(|r| view! { <RegionQuota limits=r request is_admin=is_admin()/> }).collect_view()
+            o.regions.into_iter().map(|r| view! { <RegionQuota limits=r live request is_admin=is_admin()/> }).collect_view()
         })}
     }
 }
@@ -43,18 +43,11 @@ pub fn QuotaPage() -> impl IntoView {
 #[component]
 fn RegionQuota(
     limits: RegionLimits,
+    live: Resource<Result<AccountOverview, AppError>>,
     request: ServerAction<RequestProductionAccess>,
     is_admin: bool,
 ) -> impl IntoView {
     let unlimited = limits.max_24_hour_send < 0.0;
-    let remaining = if unlimited {
-        "unlimited".to_owned()
-    } else {
-        format!(
-            "{}",
-            (limits.max_24_hour_send - limits.sent_last_24_hours as f64).max(0.0)
-        )
-    };
     let sandbox = limits.sandbox;
     let requested = limits.production_access_requested;
     let region = limits.region.clone();
@@ -65,8 +58,7 @@ fn RegionQuota(
                 <dt>"Access"</dt><dd>{if sandbox { "Sandbox" } else { "Production" }}</dd>
                 <dt>"Reputation"</dt><dd><a href="/reputation">{limits.enforcement_status.clone()}</a></dd>
                 <dt>"Max 24-hour send"</dt><dd>{if unlimited { "unlimited".to_owned() } else { limits.max_24_hour_send.to_string() }}</dd>
-                <dt>"Sent, last 24 hours"</dt><dd data-testid="sent-24-hours">{limits.sent_last_24_hours}</dd>
-                <dt>"Remaining"</dt><dd data-testid="remaining">{remaining}</dd>
+                <LiveUsage limits=limits.clone() live/>
                 <dt>"Max send rate"</dt><dd>{limits.max_send_rate}" per second"</dd>
             </dl>
             {match (sandbox, requested) {
@@ -82,17 +74,59 @@ fn RegionQuota(
     }
 }
 
+/// What was sent in the last 24 hours and what is left, from the re-read overview (the
+/// figures the page was rendered with until it arrives).
+#[component]
+fn LiveUsage(
+    limits: RegionLimits,
+    live: Resource<Result<AccountOverview, AppError>>,
+) -> impl IntoView {
+    let shown = limits.clone();
+    view! {
+        <Transition fallback=move || view! { <Usage limits=shown.clone()/> }>
+            {move || {
+                let limits = limits.clone();
+                Suspend::new(async move {
+                    let current = live
+                        .await
+                        .ok()
+                        .and_then(|o| o.regions.into_iter().find(|r| r.region == limits.region))
+                        .unwrap_or(limits);
+                    view! { <Usage limits=current/> }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Usage(limits: RegionLimits) -> impl IntoView {
+    let remaining = if limits.max_24_hour_send < 0.0 {
+        "unlimited".to_owned()
+    } else {
+        format!(
+            "{}",
+            (limits.max_24_hour_send - limits.sent_last_24_hours as f64).max(0.0)
+        )
+    };
+    view! {
+        <dt>"Sent, last 24 hours"</dt><dd data-testid="sent-24-hours">{limits.sent_last_24_hours}</dd>
+        <dt>"Remaining"</dt><dd data-testid="remaining">{remaining}</dd>
+    }
+}
+
 #[component]
 fn AccessRequestForm(
     region: String,
     request: ServerAction<RequestProductionAccess>,
 ) -> impl IntoView {
+    let field = format!("use-case-{region}");
     view! {
         <ActionForm action=request>
             <h3>"Request production access"</h3>
             <input type="hidden" name="region" value=region/>
-            <label for="use_case">"What you send, to whom, how recipients sign up, and how you handle bounces and complaints"</label>
-            <textarea id="use_case" name="use_case" rows="5" required minlength="20"></textarea>
+            <label for=field.clone()>"What you send, to whom, how recipients sign up, and how you handle bounces and complaints"</label>
+            <textarea id=field name="use_case" rows="5" required minlength="20"></textarea>
             <label>"Max 24-hour send you need "<input type="number" name="max_24_hour_send" min="1" step="1" value="50000" required/></label>
             <label>"Max send rate you need (per second) "<input type="number" name="max_send_rate" min="1" step="1" value="14" required/></label>
             <button type="submit">"Request production access"</button>

@@ -14,7 +14,7 @@ use {
     crate::{
         auth::{session::require_account, Permission},
         identities::{db as identities, identity_arn},
-        policies::service,
+        policies::{self, parse_policy, service, Policy},
         reputation::Rates,
         server::{app_context, shown},
     },
@@ -30,11 +30,17 @@ pub async fn delegate_activity(identity_id: Uuid) -> Result<Vec<DelegateSummary>
         .ok_or_else(|| AppError::not_found("Identity"))?;
     let arn = identity_arn(&identity.region, caller.account_id(), &identity.name);
     let rows = db::activity(pool, caller.account_id(), identity_id, &arn).await?;
+    // Stored policies were validated when put; one that no longer parses grants nothing here.
+    let policies: Vec<Policy> = policies::db::list_policies(pool, caller.account_id(), identity_id)
+        .await?
+        .iter()
+        .filter_map(|p| parse_policy(&p.document, &arn).ok())
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r| DelegateSummary {
+            granted: policies.iter().any(|p| p.allows_account(&r.delegate)),
             delegate_account: r.delegate,
-            granted: r.granted,
             messages: r.messages,
             recipients: r.recipients,
             deliveries: r.deliveries,

@@ -8,7 +8,6 @@ use crate::ids::AccountId;
 
 pub struct ActivityRow {
     pub delegate: String,
-    pub granted: bool,
     pub messages: i64,
     pub recipients: i64,
     pub deliveries: i64,
@@ -20,8 +19,8 @@ pub struct ActivityRow {
 }
 
 /// Per delegate account — every account that sent from the identity `arn` (as Source, From
-/// or Return-Path), is named in its policies, or has a cap — its sends and their outcomes,
-/// most recent sender first.
+/// or Return-Path, with the identity's owner as From's owner), is named in its policies, or
+/// has a cap — its sends and their outcomes, most recent sender first.
 pub async fn activity(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
@@ -41,12 +40,9 @@ pub async fn activity(
                from message m
                left join lateral (
                    select count(*) filter (where e.event_type = 'Delivery') as deliveries,
-                          count(*) filter (where e.event_type in ('Delivery', 'Bounce')
-                                             and e.reporting_mta is distinct from 'simulator'
-                                             and e.bounce_sub_type is distinct from 'OnAccountSuppressionList') as rated,
-                          count(*) filter (where e.event_type = 'Bounce' and e.bounce_class = 'recipient') as hard_bounces,
-                          count(*) filter (where e.event_type = 'Complaint'
-                                             and e.reporting_mta is distinct from 'simulator') as complaints
+                          count(*) filter (where e.rated_outcome) as rated,
+                          count(*) filter (where e.event_type = 'Bounce' and e.rated_against) as hard_bounces,
+                          count(*) filter (where e.event_type = 'Complaint' and e.rated_against) as complaints
                    from message_event e where e.message_id = m.message_id) o on true
                where m.identity_owner = $1 and m.account_id <> $1
                  and $3 in (m.source_arn, m.from_arn, m.return_path_arn)
@@ -61,7 +57,6 @@ pub async fn activity(
                select account_id from sent union select account_id from granted
                union select account_id from capped)
            select d.account_id as "delegate!",
-                  exists (select 1 from granted g where g.account_id = d.account_id) as "granted!",
                   coalesce(s.messages, 0) as "messages!", coalesce(s.recipients, 0) as "recipients!",
                   coalesce(s.deliveries, 0) as "deliveries!", coalesce(s.rated, 0) as "rated!",
                   coalesce(s.hard_bounces, 0) as "hard_bounces!", coalesce(s.complaints, 0) as "complaints!",

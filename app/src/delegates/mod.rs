@@ -18,7 +18,7 @@ use crate::reputation::Rates;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DelegateSummary {
     pub delegate_account: String,
-    /// Named in one of the identity's policies now.
+    /// Allowed by one of the identity's policies now (what Revoke takes away).
     pub granted: bool,
     pub messages: i64,
     pub recipients: i64,

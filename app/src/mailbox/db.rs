@@ -56,8 +56,10 @@ impl From<EntryRow> for MailboxEntry {
     }
 }
 
-/// What the account may read, newest first: mail to its email-address identities, and what
-/// its own sends delivered into the mailbox (sink mode).
+/// What the account may read, newest first: mail to its email-address identities, what its
+/// own sends delivered into the mailbox (sink mode), and Sesame's mail to the account. Mail
+/// Sesame addressed to one account is never shown to another, even one that names the
+/// same address as an identity.
 pub async fn list_for_account(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -67,8 +69,9 @@ pub async fn list_for_account(
         // language=PostgreSQL
         r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at
            from mailbox_message m
-           where m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
-              or m.message_id in (select message_id from message where account_id = $1)
+           where (m.account_id is null
+                  and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
+                       or m.message_id in (select message_id from message where account_id = $1)))
               or m.account_id = $1
            order by m.received_at desc
            limit 200"#,
@@ -90,8 +93,9 @@ pub async fn find_for_account(
         r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at, m.raw
            from mailbox_message m
            where m.mailbox_message_id = $2
-             and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
-                  or m.message_id in (select message_id from message where account_id = $1)
+             and ((m.account_id is null
+                   and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
+                        or m.message_id in (select message_id from message where account_id = $1)))
                   or m.account_id = $1)"#,
         account.as_str(),
         id

@@ -43,6 +43,28 @@ pub async fn lock_identity(
     Ok(Some((target, names)))
 }
 
+/// The owner's address identities in `region` under `domain` (or its subdomains): their
+/// policies decide for their addresses even when a send names the domain's ARN.
+pub async fn addresses_under(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    region: &str,
+    domain: &str,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select identity_id from identity
+           where account_id = $1 and region = $2 and kind = 'email_address'
+             and (split_part(name, '@', 2) = $3 or split_part(name, '@', 2) like '%.' || $3)
+           order by identity_id"#,
+        account.as_str(),
+        region,
+        domain
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// The identity a policy would belong to, without locking (for reading).
 pub async fn find_target(
     db: impl PgExecutor<'_>,

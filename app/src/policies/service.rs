@@ -72,7 +72,9 @@ pub async fn put_policy(
 
 /// Revokes `delegate` on the owner's identity: every policy that allows it is rewritten
 /// without it (or deleted when nothing is left), in one transaction under the identity's
-/// lock. Returns how many policies changed; the delegate's next send is denied.
+/// lock. On a domain, the owner's address identities under it are revoked too: their own
+/// policies would still decide for their addresses under the domain's ARN. Returns how many
+/// policies changed; the delegate's next send is denied.
 pub async fn revoke_delegate(
     pool: &PgPool,
     account: &AccountId,
@@ -83,34 +85,38 @@ pub async fn revoke_delegate(
     let (target, _) = db::lock_identity(&mut tx, account, identity_id)
         .await?
         .ok_or_else(|| AppError::not_found("Identity"))?;
-    let arn = identity_arn(&target.region, account, &target.name);
-    let mut changed = 0;
-    for policy in db::list_policies(&mut *tx, account, identity_id).await? {
-        match revoke_account(&policy.document, delegate.as_str(), &arn) {
-            Revoked::Unchanged => continue,
-            Revoked::Emptied => {
-                db::delete_policy(&mut *tx, account, identity_id, &policy.name).await?;
-            }
-            Revoked::Rewritten(document) => {
-                let parsed = parse_policy(&document, &arn).map_err(|e| AppError::Conflict {
-                    message: format!(
-                        "Policy {} cannot be rewritten without account {delegate} ({e}); edit it on the Authorization tab.",
-                        policy.name
-                    ),
-                })?;
-                let grantees = parsed.grantee_accounts();
-                db::upsert_policy(
-                    &mut *tx,
-                    account,
-                    identity_id,
-                    &policy.name,
-                    &document,
-                    &grantees,
-                )
-                .await?;
+    let mut identities = vec![(identity_id, target)];
+    if !identities[0].1.name.contains('@') {
+        let (region, domain) = (identities[0].1.region.clone(), identities[0].1.name.clone());
+        for address in db::addresses_under(&mut *tx, account, &region, &domain).await? {
+            if let Some((target, _)) = db::lock_identity(&mut tx, account, address).await? {
+                identities.push((address, target));
             }
         }
-        changed += 1;
+    }
+    let mut changed = 0;
+    for (id, target) in &identities {
+        let arn = identity_arn(&target.region, account, &target.name);
+        for policy in db::list_policies(&mut *tx, account, *id).await? {
+            match revoke_account(&policy.document, delegate.as_str(), &arn) {
+                Revoked::Unchanged => continue,
+                Revoked::Emptied => {
+                    db::delete_policy(&mut *tx, account, *id, &policy.name).await?;
+                }
+                Revoked::Rewritten(document) => {
+                    let parsed = parse_policy(&document, &arn).map_err(|e| AppError::Conflict {
+                        message: format!(
+                            "Policy {} of {} cannot be rewritten without account {delegate} ({e}); edit it on the Authorization tab.",
+                            policy.name, target.name
+                        ),
+                    })?;
+                    let grantees = parsed.grantee_accounts();
+                    db::upsert_policy(&mut *tx, account, *id, &policy.name, &document, &grantees)
+                        .await?;
+                }
+            }
+            changed += 1;
+        }
     }
     tx.commit().await?;
     Ok(changed)

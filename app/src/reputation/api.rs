@@ -20,6 +20,19 @@ use {
 };
 
 #[cfg(feature = "ssr")]
+const DAY: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[month repr:short] [day]");
+
+/// The last 14 UTC days, oldest first (the chart shows days without sends as zero).
+#[cfg(feature = "ssr")]
+fn two_weeks() -> impl Iterator<Item = time::Date> {
+    let today = time::OffsetDateTime::now_utc().date();
+    (0..14)
+        .rev()
+        .map(move |back| today - time::Duration::days(back))
+}
+
+#[cfg(feature = "ssr")]
 fn parsed(status: &str) -> EnforcementStatus {
     EnforcementStatus::parse(status).unwrap_or(EnforcementStatus::Healthy)
 }
@@ -32,16 +45,16 @@ pub async fn get_reputation() -> Result<ReputationOverview, AppError> {
     let account = caller.account_id();
     let mut regions = Vec::new();
     for standing in db::standings(&ctx.pool, &ctx.reputation, Some(account)).await? {
-        let day = time::macros::format_description!("[month repr:short] [day]");
-        let daily = db::daily_rates(&ctx.pool, account, &standing.region)
-            .await?
-            .into_iter()
-            .map(|(at, r)| {
-                (
-                    at.format(day).unwrap_or_default(),
-                    r.bounce_rate(),
-                    r.complaint_rate(),
-                )
+        let counted = db::daily_rates(&ctx.pool, account, &standing.region).await?;
+        let daily = two_weeks()
+            .map(|day| {
+                let rates = counted
+                    .iter()
+                    .find(|(at, _)| at.date() == day)
+                    .map(|(_, r)| *r)
+                    .unwrap_or_default();
+                let label = day.format(DAY).unwrap_or_default();
+                (label, rates.bounce_rate(), rates.complaint_rate())
             })
             .collect();
         let history = db::history(&ctx.pool, account, &standing.region)

@@ -155,7 +155,7 @@ pub async fn history(
     .await
 }
 
-/// Daily rates over the last two weeks: (day, counted outcomes, hard bounces, complaints).
+/// Daily rates over the last two weeks (UTC days with anything counted).
 pub async fn daily_rates(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -163,11 +163,12 @@ pub async fn daily_rates(
 ) -> Result<Vec<(OffsetDateTime, Rates)>, sqlx::Error> {
     let rows = sqlx::query!(
         // language=PostgreSQL
-        r#"select date_trunc('day', interval_start) as "day!",
+        r#"select date_trunc('day', interval_start, 'UTC') as "day!",
                   sum(rated_outcomes)::bigint as "rated!", sum(hard_bounces)::bigint as "hard_bounces!",
                   sum(rated_complaints)::bigint as "complaints!"
            from send_statistic
-           where account_id = $1 and region = $2 and interval_start >= date_trunc('day', now()) - interval '13 days'
+           where account_id = $1 and region = $2
+             and interval_start >= date_trunc('day', now(), 'UTC') - interval '13 days'
            group by 1 order by 1"#,
         account.as_str(),
         region

@@ -303,8 +303,17 @@ async fn resolve(
         action: out.action.to_owned(),
         resource: arn.to_owned(),
     };
-    let found =
-        db::delegated_identity(&mut *conn, &owner, &region, &name, &sender.account, arn).await?;
+    // Stored messages name identities by their canonical ARN, whatever spelling was sent.
+    let canonical = identity_arn(&region, &owner, &name);
+    let found = db::delegated_identity(
+        &mut *conn,
+        &owner,
+        &region,
+        &name,
+        &sender.account,
+        &canonical,
+    )
+    .await?;
     // A missing identity of another account answers like a denied one (no probing).
     let Some(identity) = found else {
         return if owner == sender.account {

@@ -197,7 +197,8 @@ pub async fn in_sandbox(
 
 /// Another account's identity named by a delegated send: its verification status, and
 /// the owner's daily cap on the delegate's use of it (with what the delegate sent from it
-/// in the last 24 hours, counted only when there is a cap).
+/// in the last 24 hours — as Source, From or Return-Path, under the identity's canonical
+/// `arn` — counted only when there is a cap).
 pub struct DelegatedIdentity {
     pub verification_status: String,
     pub cap: Option<i64>,
@@ -223,7 +224,7 @@ pub async fn delegated_identity(
            left join lateral (
                select sum(m.recipient_count)::bigint as sent from message m
                where c.max_24_hour_send is not null
-                 and m.identity_owner = i.account_id and m.account_id = $4
+                 and m.account_id = $4 and m.region = $2
                  and m.created_at > now() - interval '24 hours'
                  and $5 in (m.source_arn, m.from_arn, m.return_path_arn)) u on true
            where i.account_id = $1 and i.region = $2 and i.name = $3"#,

@@ -24,8 +24,8 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
     );
     put_policy(&owner, &identity, "delegates", &policy).await;
     let key = ses_key(&delegate).await;
-    let send_to = |count: usize| {
-        let (app, key, arn) = (&app, &key, &arn);
+    let send_to_as = |arn: &str, count: usize| {
+        let (app, key, arn) = (&app, &key, arn.to_owned());
         async move {
             let members: Vec<String> = (1..=count)
                 .map(|i| format!("Destination.ToAddresses.member.{i}"))
@@ -41,6 +41,7 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
             send(app, key, &form).await
         }
     };
+    let send_to = |count: usize| send_to_as(&arn, count);
     assert_eq!(send_to(1).await.0, StatusCode::OK);
 
     let rows = owner
@@ -91,6 +92,10 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
         }
     };
     cap("2").await;
+    // However the ARN is spelled, the sends under it count against the cap.
+    let shouting = format!("arn:aws:ses:us-east-1:{owner_account}:identity/OWNER.example");
+    let (status, xml) = send_to_as(&shouting, 2).await;
+    assert_eq!(element(&xml, "Code"), Some("Throttling"), "{status} {xml}");
     let (status, xml) = send_to(2).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
     assert_eq!(element(&xml, "Code"), Some("Throttling"));
@@ -126,6 +131,23 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
         )
         .await;
 
+    // An address identity under the domain with its own grant: its policies decide for
+    // its address even under the domain's ARN, so revoking on the domain revokes it too.
+    let address = owner
+        .json(
+            "identities/create-email",
+            &[("region", "us-east-1"), ("email", "news@owner.example")],
+        )
+        .await["identity_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let address_arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/news@owner.example");
+    let address_policy = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::{delegate_account}:user/admin"}}, "Action": "ses:SendEmail", "Resource": "{address_arn}"}}]}}"#
+    );
+    put_policy(&owner, &address, "news", &address_policy).await;
+
     // Revoke: the delegate leaves the policy (the other grantee stays) and is denied.
     stranger
         .error(
@@ -153,6 +175,14 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
         .json("policies/list", &[("identity_id", &identity)])
         .await;
     let document = policies[0]["document"].as_str().unwrap();
+    let on_address = owner
+        .json("policies/list", &[("identity_id", &address)])
+        .await;
+    assert_eq!(
+        on_address,
+        serde_json::json!([]),
+        "the address's only grant went"
+    );
     assert!(
         !document.contains(&delegate_account) && document.contains("222222222222"),
         "{document}"

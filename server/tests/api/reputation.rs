@@ -7,11 +7,16 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
+use app::feedback::{
+    events::{record_feedback, Feedback},
+    Bounce,
+};
+
 use crate::{
     delivery::{
         finished,
         receiver::{DataReply, Receiver},
-        relay_to,
+        relay_to, send_to, sender,
     },
     helpers::{ses_key, Browser, TestApp},
     sending::{element, leave_sandbox, put_policy, raise_send_rate, send, verified_domain},
@@ -241,6 +246,28 @@ async fn an_operator_pauses_an_account_by_hand(pool: PgPool) {
         (status, element(&xml, "Message")),
         (StatusCode::BAD_REQUEST, Some(PAUSED))
     );
+    // The notice is the account's: another account naming the admin's address as an
+    // identity does not get to read it.
+    let notices = |mailbox: serde_json::Value| {
+        mailbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["subject"].as_str().unwrap().contains("Sending paused"))
+            .count()
+    };
+    assert_eq!(notices(owner.json("mailbox/list", &[]).await), 1);
+    let (snoop, _) = app.new_account("Snoop").await;
+    snoop
+        .json(
+            "identities/create-email",
+            &[
+                ("region", "us-east-1"),
+                ("email", "admin@owner.example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(notices(snoop.json("mailbox/list", &[]).await), 0);
     // Deciding the same status again is a conflict, not a second history entry.
     operator
         .error(
@@ -251,4 +278,67 @@ async fn an_operator_pauses_an_account_by_hand(pool: PgPool) {
         .await;
     reinstate(&operator, &account).await;
     assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn only_real_outcomes_count_and_a_late_bounce_counts_once(pool: PgPool) {
+    let receiver = Receiver::start(
+        |rcpt| {
+            if rcpt.starts_with("gone") {
+                "550 5.1.1 User unknown"
+            } else {
+                "250 2.1.5 Ok"
+            }
+        },
+        |_| DataReply::Say("250 2.0.0 Ok: queued"),
+    )
+    .await;
+    let app = TestApp::spawn_with_dns(pool, relay_to(&receiver)).await;
+    let (browser, _, key) = sender(&app).await;
+    browser
+        .json(
+            "suppression/add",
+            &[
+                ("email_address", "listed@elsewhere.example"),
+                ("reason", "BOUNCE"),
+            ],
+        )
+        .await;
+    let to = [
+        "bounce+rated@simulator.amazonses.com",
+        "success@simulator.amazonses.com",
+        "reader@elsewhere.example",
+        "gone@elsewhere.example",
+        "listed@elsewhere.example",
+        "fan@elsewhere.example",
+    ];
+    let id = send_to(&app, &key, &to).await;
+    finished(&app.pool, &id).await;
+    // Later news about the delivered: a DSN for the reader (a hard bounce, but not a second
+    // outcome) and an abuse report (a complaint); a not-spam report about the fan (none).
+    let late = Bounce::from_dsn(Some("5.1.1"), "550 5.1.1 mailbox removed");
+    for (position, feedback) in [
+        (2, Feedback::Bounce(&late)),
+        (2, Feedback::Complaint(Some("abuse"))),
+        (5, Feedback::Complaint(Some("not-spam"))),
+    ] {
+        record_feedback(
+            &app.pool,
+            &id,
+            position,
+            feedback,
+            "mx.elsewhere.example",
+            "later",
+        )
+        .await
+        .unwrap();
+    }
+    let rates = browser.json("reputation/overview", &[]).await["regions"][0]["rates"].clone();
+    // Counted: the reader, the fan and the bad address; not the simulator's two, not the
+    // suppressed address.
+    assert_eq!(
+        rates,
+        serde_json::json!({"rated": 3, "hard_bounces": 2, "complaints": 1}),
+        "{rates}"
+    );
 }
