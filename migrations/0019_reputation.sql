@@ -69,6 +69,9 @@ create table send_statistic (
         references account_region (account_id, region) on delete cascade
 );
 
+-- Serves forgetting intervals older than anything read (two weeks).
+create index send_statistic_interval_idx on send_statistic (interval_start);
+
 create function statistic_stripe(p_message_id text) returns smallint
 language sql immutable as $$ select (hashtext(p_message_id) & 3)::smallint $$;
 

@@ -1,6 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 test("sign up, sign in, create a user and an access key, sign out", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);

@@ -1,21 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-import type { Page } from "@playwright/test";
+import { test, expect, signUp } from "./fixtures";
 
-const PASSWORD = "plum-ladder-sunrise-42";
 // The real AWS CLI (installed by `./dev test` in the SDK tests' virtualenv).
 const AWS = process.env.AWS_CLI ?? "aws";
-
-async function signUp(page: Page, name: string) {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase().replace(/ /g, "-")));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return (await page.getByTestId("account-id").textContent())!.trim();
-}
 
 /** `aws ses send-email` as the delegate; returns the exit status and what it printed. */
 function cliSend(key: { id: string; secret: string }, from: string, arn: string) {

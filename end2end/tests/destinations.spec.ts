@@ -1,9 +1,7 @@
 import { createServer, IncomingMessage } from "node:http";
 import { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 /** A webhook receiver on loopback that keeps what it gets. */
 async function receiver() {

@@ -1,6 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 test("suppression list: add an address, find it, remove it", async ({ page }) => {
   await page.goto("/sign-up");

@@ -20,6 +20,9 @@ export const test = base.extend<{ page: Page }>({
 
 export { expect };
 
+/** The password every test account signs up with. */
+export const PASSWORD = "plum-ladder-sunrise-42";
+
 
 /** Resolves once the wasm bundle has hydrated the page (App sets body[data-hydrated]). */
 export async function hydrated(page: Page) {
@@ -29,4 +32,16 @@ export async function hydrated(page: Page) {
 /** An address no earlier run has used (the e2e database lives as long as the server). */
 export function uniqueEmail(name: string) {
   return `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.example.com`;
+}
+
+/** Signs up a new account named `name` in `page` (with a unique email) and returns its account id. */
+export async function signUp(page: Page, name: string) {
+  await page.goto("/sign-up");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill(name);
+  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase().replace(/ /g, "-")));
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return (await page.getByTestId("account-id").textContent())!.trim();
 }

@@ -1,6 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 test("add a domain, publish its records to the dev zone, and watch it verify", async ({ page }) => {
   await page.goto("/sign-up");

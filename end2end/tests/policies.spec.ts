@@ -1,19 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-import type { Page } from "@playwright/test";
-
-const PASSWORD = "plum-ladder-sunrise-42";
-
-/** Signs up a new account in `page` and returns its account id. */
-async function signUp(page: Page, name: string) {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase().replace(/ /g, "-")));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return (await page.getByTestId("account-id").textContent())!.trim();
-}
+import { test, expect, signUp } from "./fixtures";
 
 test("generate a policy for a delegate, save it, simulate it, and see it shared", async ({ page, browser }) => {
   // The delegate company has its own account, in its own browser.

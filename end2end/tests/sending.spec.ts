@@ -1,6 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 test("verify a domain, send from it, follow the delivery, read it in the mailbox, see the quota", async ({ page }) => {
   await page.goto("/sign-up");

@@ -1,6 +1,4 @@
-import { test, expect, hydrated, uniqueEmail } from "./fixtures";
-
-const PASSWORD = "plum-ladder-sunrise-42";
+import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
 
 test("SMTP settings: host and ports, new credentials shown once, filled-in examples", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);

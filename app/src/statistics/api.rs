@@ -36,11 +36,7 @@ pub async fn statistics_overview() -> Result<Vec<StatisticsView>, AppError> {
                     .find(|(start, _)| *start == hour)
                     .map(|(_, c)| *c)
                     .unwrap_or_default();
-                totals.delivery_attempts += counts.delivery_attempts;
-                totals.deliveries += counts.deliveries;
-                totals.bounces += counts.bounces;
-                totals.complaints += counts.complaints;
-                totals.rejects += counts.rejects;
+                totals.add(&counts);
                 (hour.format(label).unwrap_or_default(), counts)
             })
             .collect();

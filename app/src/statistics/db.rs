@@ -10,6 +10,19 @@ use crate::ids::AccountId;
 /// How far back statistics go (SES: two weeks).
 pub const DAYS: i32 = 14;
 
+/// Forgets intervals older than anything read (a day of slack past two weeks); returns how
+/// many rows went.
+pub async fn forget_old(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        // language=PostgreSQL
+        r#"delete from send_statistic where interval_start < now() - make_interval(days => $1)"#,
+        DAYS + 1
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 /// The account's counts in a region over the last two weeks, per `bin_secs`, oldest first;
 /// intervals with nothing in them are left out.
 pub async fn intervals(

@@ -23,6 +23,16 @@ pub struct Counts {
     pub rejects: i64,
 }
 
+impl Counts {
+    pub fn add(&mut self, other: &Counts) {
+        self.delivery_attempts += other.delivery_attempts;
+        self.deliveries += other.deliveries;
+        self.bounces += other.bounces;
+        self.complaints += other.complaints;
+        self.rejects += other.rejects;
+    }
+}
+
 /// The Statistics page's data for one region: hourly counts over the last 14 days.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatisticsView {

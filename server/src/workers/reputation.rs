@@ -1,6 +1,7 @@
 //! The reputation worker: every `assess_every_secs`, judges every account region with
 //! counted outcomes against the thresholds and records any change of status (with its
-//! notice). Changes are compare-and-set, so several processes may run it side by side.
+//! notice), and forgets statistics older than two weeks. Changes are compare-and-set, so
+//! several processes may run it side by side.
 
 use std::{sync::Arc, time::Duration};
 
@@ -37,6 +38,9 @@ pub fn spawn(pool: PgPool, origin: Arc<str>, settings: &ReputationSettings) {
             ticks.tick().await;
             if let Err(e) = assess_all(&pool, &origin, &thresholds).await {
                 tracing::warn!(error = %e, "reputation round failed");
+            }
+            if let Err(e) = app::statistics::db::forget_old(&pool).await {
+                tracing::warn!(error = %e, "forgetting old statistics failed");
             }
         }
     });

@@ -13,13 +13,9 @@ use app::feedback::{
 };
 
 use crate::{
-    delivery::{
-        finished,
-        receiver::{DataReply, Receiver},
-        relay_to, send_to, sender,
-    },
+    delivery::{finished, receiver::Receiver, relay_to, send_to, sender},
     helpers::{ses_key, Browser, TestApp},
-    sending::{element, leave_sandbox, put_policy, raise_send_rate, send, verified_domain},
+    sending::{element, granted_delegate, raise_send_rate, send, verified_domain, Granted},
 };
 
 const PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
@@ -71,36 +67,21 @@ async fn wait_for_status(pool: &PgPool, account: &str, wanted: &str) {
 async fn a_delegate_bouncing_past_ten_percent_is_paused_until_an_operator_reinstates_it(
     pool: PgPool,
 ) {
-    let receiver = Receiver::start(
-        |rcpt| {
-            if rcpt.starts_with("gone") {
-                "550 5.1.1 User unknown"
-            } else {
-                "250 2.1.5 Ok"
-            }
-        },
-        |_| DataReply::Say("250 2.0.0 Ok: queued"),
-    )
-    .await;
+    let receiver = Receiver::refusing_gone().await;
     let app = TestApp::spawn_with_dns(pool, |s| {
         relay_to(&receiver)(s);
         s.reputation.assess_every_secs = 1;
         s.reputation.thresholds.min_volume = 10;
     })
     .await;
-    let (owner, owner_account) = app.new_account("Owner").await;
-    let (delegate, delegate_account) = app.new_account("Delegate").await;
-    let identity = verified_domain(&owner, "owner.example").await;
-    for account in [&owner_account, &delegate_account] {
-        leave_sandbox(&app.pool, account).await;
-    }
-    raise_send_rate(&app.pool, &delegate_account).await;
-    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
-    let policy = format!(
-        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendEmail", "Resource": "{arn}"}}]}}"#
-    );
-    put_policy(&owner, &identity, "delegate", &policy).await;
-    let key = ses_key(&delegate).await;
+    let Granted {
+        owner_account,
+        delegate,
+        delegate_account,
+        arn,
+        key,
+        ..
+    } = granted_delegate(&app, "ses:SendEmail").await;
 
     // Ten recipients, two of them bad addresses: a 20 % bounce rate over ten outcomes.
     for i in 0..10 {
@@ -282,17 +263,7 @@ async fn an_operator_pauses_an_account_by_hand(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn only_real_outcomes_count_and_a_late_bounce_counts_once(pool: PgPool) {
-    let receiver = Receiver::start(
-        |rcpt| {
-            if rcpt.starts_with("gone") {
-                "550 5.1.1 User unknown"
-            } else {
-                "250 2.1.5 Ok"
-            }
-        },
-        |_| DataReply::Say("250 2.0.0 Ok: queued"),
-    )
-    .await;
+    let receiver = Receiver::refusing_gone().await;
     let app = TestApp::spawn_with_dns(pool, relay_to(&receiver)).await;
     let (browser, _, key) = sender(&app).await;
     browser
@@ -341,4 +312,25 @@ async fn only_real_outcomes_count_and_a_late_bounce_counts_once(pool: PgPool) {
         serde_json::json!({"rated": 3, "hard_bounces": 2, "complaints": 1}),
         "{rates}"
     );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn statistics_older_than_two_weeks_are_forgotten(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (_, account) = app.new_account("Owner").await;
+    sqlx::query(
+        "insert into send_statistic (account_id, region, interval_start, stripe, delivery_attempts)
+         values ($1, 'us-east-1', date_bin('15 minutes', now() - interval '16 days', timestamptz 'epoch'), 0, 5),
+                ($1, 'us-east-1', date_bin('15 minutes', now() - interval '13 days', timestamptz 'epoch'), 0, 7)",
+    )
+    .bind(&account)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(app::statistics::db::forget_old(&app.pool).await.unwrap(), 1);
+    let left: Vec<i64> = sqlx::query_scalar("select delivery_attempts from send_statistic")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, [7]);
 }

@@ -54,6 +54,21 @@ impl Receiver {
         .await
     }
 
+    /// Refuses every address starting with `gone` as unknown (a hard bounce), takes the rest.
+    pub async fn refusing_gone() -> Self {
+        Self::start(
+            |rcpt| {
+                if rcpt.starts_with("gone") {
+                    "550 5.1.1 User unknown"
+                } else {
+                    "250 2.1.5 Ok"
+                }
+            },
+            |_| DataReply::Say("250 2.0.0 Ok: queued"),
+        )
+        .await
+    }
+
     /// `rcpt` answers each RCPT TO (by address); `data` answers the n-th DATA (from 0).
     pub async fn start(
         rcpt: impl Fn(&str) -> &'static str + Send + Sync + 'static,

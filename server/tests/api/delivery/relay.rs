@@ -9,8 +9,8 @@ use sqlx::PgPool;
 
 use super::{finished, outcomes, receiver::Receiver, relay_to, send_to, sender};
 use crate::{
-    helpers::{ses_key, TestApp},
-    sending::{element, leave_sandbox, put_policy, raise_send_rate, send_raw, verified_domain},
+    helpers::TestApp,
+    sending::{element, granted_delegate, send_raw, Granted},
 };
 
 #[sqlx::test(migrations = "../migrations")]
@@ -19,23 +19,11 @@ async fn a_delegated_send_arrives_signed_with_the_owners_key_and_without_x_ses_h
 ) {
     let receiver = Receiver::accepting().await;
     let app = TestApp::spawn_with_dns(pool, relay_to(&receiver)).await;
-    let (owner, owner_account) = app.new_account("Owner").await;
-    let (delegate, delegate_account) = app.new_account("Delegate").await;
-    let identity = verified_domain(&owner, "owner.example").await;
-    for account in [&owner_account, &delegate_account] {
-        leave_sandbox(&app.pool, account).await;
-    }
-    raise_send_rate(&app.pool, &delegate_account).await;
-    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
-    let policy = format!(
-        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "ses:SendRawEmail", "Resource": "{arn}"}}]}}"#
-    );
-    put_policy(&owner, &identity, "delegate", &policy).await;
+    let Granted { arn, key, .. } = granted_delegate(&app, "ses:SendRawEmail").await;
     let raw = format!(
         "X-SES-SOURCE-ARN: {arn}\r\nX-SES-MESSAGE-TAGS: campaign=offers\r\nFrom: News <news@owner.example>\r\n\
          To: customer@elsewhere.example\r\nSubject: Offers\r\n\r\nThis week only.\r\n"
     );
-    let key = ses_key(&delegate).await;
     let (status, xml) = send_raw(&app, &key, &raw).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
     let message_id = element(&xml, "MessageId").unwrap();

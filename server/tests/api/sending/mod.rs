@@ -120,3 +120,36 @@ pub async fn leave_sandbox(pool: &PgPool, account: &str) {
         .await
         .unwrap();
 }
+
+/// An owner with `owner.example` verified and a delegate it grants `action` on it, both
+/// out of the sandbox, the delegate unthrottled.
+pub struct Granted {
+    pub owner_account: String,
+    pub delegate: Browser,
+    pub delegate_account: String,
+    pub arn: String,
+    pub key: (String, String),
+}
+
+pub async fn granted_delegate(app: &TestApp, action: &str) -> Granted {
+    let (owner, owner_account) = app.new_account("Owner").await;
+    let (delegate, delegate_account) = app.new_account("Delegate").await;
+    let identity = verified_domain(&owner, "owner.example").await;
+    for account in [&owner_account, &delegate_account] {
+        leave_sandbox(&app.pool, account).await;
+    }
+    raise_send_rate(&app.pool, &delegate_account).await;
+    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
+    let policy = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "{action}", "Resource": "{arn}"}}]}}"#
+    );
+    put_policy(&owner, &identity, "delegate", &policy).await;
+    let key = crate::helpers::ses_key(&delegate).await;
+    Granted {
+        owner_account,
+        delegate,
+        delegate_account,
+        arn,
+        key,
+    }
+}
