@@ -1,5 +1,6 @@
-//! Reading `send_statistic`: its four stripes per interval summed, in intervals of any
-//! length (15 minutes for the API, hours for the page's charts).
+//! Reading the counts: `send_statistic`'s four stripes per interval summed, with the sends
+//! of the last 24 hours that `send_volume` still holds, in intervals of any length (15
+//! minutes for the API, hours for the page's charts).
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
@@ -33,13 +34,18 @@ pub async fn intervals(
 ) -> Result<Vec<(OffsetDateTime, Counts)>, sqlx::Error> {
     let rows = sqlx::query!(
         // language=PostgreSQL
-        r#"select date_bin(make_interval(secs => $3), interval_start, timestamptz 'epoch') as "start!",
-                  sum(delivery_attempts)::bigint as "delivery_attempts!", sum(deliveries)::bigint as "deliveries!",
-                  sum(bounces)::bigint as "bounces!", sum(complaints)::bigint as "complaints!",
-                  sum(rejects)::bigint as "rejects!"
-           from send_statistic
-           where account_id = $1 and region = $2
-             and interval_start > now() - make_interval(days => $4)
+        r#"select date_bin(make_interval(secs => $3), t.start, timestamptz 'epoch') as "start!",
+                  sum(t.delivery_attempts)::bigint as "delivery_attempts!", sum(t.deliveries)::bigint as "deliveries!",
+                  sum(t.bounces)::bigint as "bounces!", sum(t.complaints)::bigint as "complaints!",
+                  sum(t.rejects)::bigint as "rejects!"
+           from (select interval_start as start, delivery_attempts, deliveries, bounces, complaints, rejects
+                 from send_statistic
+                 where account_id = $1 and region = $2
+                   and interval_start > now() - make_interval(days => $4)
+                 union all
+                 -- Sends still counted against the daily quota (see migration 0019).
+                 select minute, attempts, 0, 0, 0, 0 from send_volume
+                 where account_id = $1 and region = $2) t
            group by 1 order by 1"#,
         account.as_str(),
         region,

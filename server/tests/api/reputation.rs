@@ -15,7 +15,9 @@ use app::feedback::{
 use crate::{
     delivery::{finished, receiver::Receiver, relay_to, send_to, sender},
     helpers::{ses_key, Browser, TestApp},
-    sending::{element, granted_delegate, raise_send_rate, send, verified_domain, Granted},
+    sending::{
+        element, granted_delegate, raise_send_rate, send, send_email, verified_domain, Granted,
+    },
 };
 
 const PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
@@ -333,4 +335,36 @@ async fn statistics_older_than_two_weeks_are_forgotten(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(left, [7]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn sends_stay_in_the_statistics_after_they_leave_the_quota_window(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (owner, account) = app.new_account("Owner").await;
+    verified_domain(&owner, "owner.example").await;
+    let key = ses_key(&owner).await;
+    raise_send_rate(&app.pool, &account).await;
+    let mail = send_email("shop@owner.example", "team@owner.example");
+    for _ in 0..2 {
+        assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+    }
+    // The two sends' minute leaves the 24-hour window; the next send retires it.
+    sqlx::query(
+        "update send_volume set minute = minute - interval '25 hours' where account_id = $1",
+    )
+    .bind(&account)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(send(&app, &key, &mail).await.0, StatusCode::OK);
+    let (_, quota) = send(&app, &key, &[("Action", "GetSendQuota")]).await;
+    assert_eq!(element(&quota, "SentLast24Hours"), Some("1.0"));
+    let (_, stats) = send(&app, &key, &[("Action", "GetSendStatistics")]).await;
+    let attempts: Vec<i64> = stats
+        .split("<DeliveryAttempts>")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().parse().unwrap())
+        .collect();
+    // One interval a day ago with the two handed-over sends, one now with the third.
+    assert_eq!(attempts, [2, 1], "{stats}");
 }
