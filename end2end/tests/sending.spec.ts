@@ -82,6 +82,7 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   const region = page.getByTestId("quota-us-east-1");
   await expect(region.getByTestId("sent-24-hours")).toHaveText("1");
   await expect(region.getByTestId("remaining")).toHaveText("199");
+  await expect(region.getByTestId("quota-status")).toHaveText("Healthy");
   await region.getByLabel(/What you send/).fill("Order confirmations to our shop's customers; bounces are removed at once.");
   await region.getByRole("button", { name: "Request production access" }).click();
   await expect(region.getByTestId("request-status")).toContainText("Production access requested");

@@ -7,6 +7,7 @@ use crate::{
     auth::{AuthState, Principal, Role},
     components::{loaded, FormError},
     error::AppError,
+    reputation::EnforcementStatus,
 };
 
 /// How often the page re-reads the quota while it is open.
@@ -51,12 +52,14 @@ fn RegionQuota(
     let sandbox = limits.sandbox;
     let requested = limits.production_access_requested;
     let region = limits.region.clone();
+    let status = EnforcementStatus::parse(&limits.enforcement_status)
+        .map_or(limits.enforcement_status.clone(), |s| s.label().to_owned());
     view! {
         <section class="card" data-testid=format!("quota-{}", limits.region)>
             <h2>{limits.region.clone()}</h2>
             <dl class="facts">
                 <dt>"Access"</dt><dd>{if sandbox { "Sandbox" } else { "Production" }}</dd>
-                <dt>"Reputation"</dt><dd><a href="/reputation">{limits.enforcement_status.clone()}</a></dd>
+                <dt>"Reputation"</dt><dd><a href="/reputation" data-testid="quota-status">{status}</a></dd>
                 <dt>"Max 24-hour send"</dt><dd>{if unlimited { "unlimited".to_owned() } else { limits.max_24_hour_send.to_string() }}</dd>
                 <LiveUsage limits=limits.clone() live/>
                 <dt>"Max send rate"</dt><dd>{limits.max_send_rate}" per second"</dd>
