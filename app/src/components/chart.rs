@@ -69,13 +69,22 @@ pub fn LineChart(
             }
         })
         .collect_view();
-    // First, middle and last labels: enough to read the time axis without crowding it.
-    let ticks = [0, labels.len() / 2, labels.len().saturating_sub(1)]
+    // First, middle and last labels: enough to read the time axis without crowding it; the
+    // ends are anchored inwards so they stay inside the drawing.
+    let last = labels.len().saturating_sub(1);
+    let ticks = [0, labels.len() / 2, last]
         .into_iter()
         .filter(|i| *i < labels.len())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .map(|i| view! { <text class="tick" x=x(i) y=HEIGHT - 8.0 text-anchor="middle">{labels[i].clone()}</text> })
+        .map(|i| {
+            let anchor = match i {
+                0 => "start",
+                i if i == last => "end",
+                _ => "middle",
+            };
+            view! { <text class="tick" x=x(i) y=HEIGHT - 8.0 text-anchor=anchor>{labels[i].clone()}</text> }
+        })
         .collect_view();
     let legend = series
         .iter()
