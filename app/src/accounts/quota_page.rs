@@ -28,7 +28,16 @@ pub fn QuotaPage() -> impl IntoView {
         }
     });
     let overview = Resource::new(move || request.version().get(), |_| get_account_overview());
-    let live = Resource::new(move || tick.get(), |_| get_account_overview());
+    // Nothing to re-read until the first tick: the page was rendered with fresh figures.
+    let live = Resource::new(
+        move || tick.get(),
+        |tick| async move {
+            match tick {
+                0 => Ok(None),
+                _ => get_account_overview().await.map(Some),
+            }
+        },
+    );
     let auth = AuthState::get();
     let is_admin = move || matches!(auth.principal.get(), Some(Ok(Some(Principal::User(u)))) if u.role == Role::Admin);
     view! {
@@ -44,7 +53,7 @@ pub fn QuotaPage() -> impl IntoView {
 #[component]
 fn RegionQuota(
     limits: RegionLimits,
-    live: Resource<Result<AccountOverview, AppError>>,
+    live: Resource<Result<Option<AccountOverview>, AppError>>,
     request: ServerAction<RequestProductionAccess>,
     is_admin: bool,
 ) -> impl IntoView {
@@ -82,7 +91,7 @@ fn RegionQuota(
 #[component]
 fn LiveUsage(
     limits: RegionLimits,
-    live: Resource<Result<AccountOverview, AppError>>,
+    live: Resource<Result<Option<AccountOverview>, AppError>>,
 ) -> impl IntoView {
     let shown = limits.clone();
     view! {
@@ -93,6 +102,7 @@ fn LiveUsage(
                     let current = live
                         .await
                         .ok()
+                        .flatten()
                         .and_then(|o| o.regions.into_iter().find(|r| r.region == limits.region))
                         .unwrap_or(limits);
                     view! { <Usage limits=current/> }

@@ -47,14 +47,14 @@ pub async fn activity(
                where m.identity_owner = $1 and m.account_id <> $1
                  and $3 in (m.source_arn, m.from_arn, m.return_path_arn)
                group by m.account_id),
-           granted as (
+           named as (
                select distinct unnest(p.grantee_accounts) as account_id from identity_policy p
                where p.account_id = $1 and p.identity_id = $2),
            capped as (
                select c.delegate_account_id as account_id, c.max_24_hour_send from grant_cap c
                where c.account_id = $1 and c.identity_id = $2),
            delegates as (
-               select account_id from sent union select account_id from granted
+               select account_id from sent union select account_id from named
                union select account_id from capped)
            select d.account_id as "delegate!",
                   coalesce(s.messages, 0) as "messages!", coalesce(s.recipients, 0) as "recipients!",

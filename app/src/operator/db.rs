@@ -13,10 +13,7 @@ pub async fn list_accounts(db: impl PgExecutor<'_>) -> Result<Vec<AccountSummary
                   a.disabled_at is not null as "disabled!",
                   (select count(*) from account_user u where u.account_id = a.account_id) as "users!",
                   array(select region from account_region r
-                        where r.account_id = a.account_id and r.sandbox order by region) as "sandbox_regions!",
-                  array(select region from account_region r
-                        where r.account_id = a.account_id and r.sandbox
-                          and r.production_access_requested_at is not null order by region) as "production_access_requests!"
+                        where r.account_id = a.account_id and r.sandbox order by region) as "sandbox_regions!"
            from account a order by a.created_at desc"#
     )
     .fetch_all(db)
@@ -33,7 +30,6 @@ pub async fn list_accounts(db: impl PgExecutor<'_>) -> Result<Vec<AccountSummary
                 .unwrap_or_default(),
             disabled: r.disabled,
             sandbox_regions: r.sandbox_regions,
-            production_access_requests: r.production_access_requests,
         })
         .collect())
 }

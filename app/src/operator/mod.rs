@@ -34,8 +34,6 @@ pub struct AccountSummary {
     pub disabled: bool,
     /// Regions where the account is still in the sandbox.
     pub sandbox_regions: Vec<String>,
-    /// Regions where it asked for production access.
-    pub production_access_requests: Vec<String>,
 }
 
 /// A pending request to leave the sandbox.

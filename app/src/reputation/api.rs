@@ -88,27 +88,25 @@ pub async fn get_reputation() -> Result<ReputationOverview, AppError> {
 pub async fn review_cases() -> Result<Vec<ReviewCase>, AppError> {
     require_operator().await?;
     let ctx = app_context()?;
-    let cases = db::review_cases(&ctx.pool).await?;
-    let rated = db::standings(&ctx.pool, &ctx.reputation, None).await?;
-    Ok(cases
-        .into_iter()
-        .map(|c| {
-            let rates = rated
-                .iter()
-                .find(|s| s.account_id == c.account_id && s.region == c.region)
-                .map(|s| s.rates)
-                .unwrap_or_default();
-            ReviewCase {
-                account_id: c.account_id,
-                account_name: c.name,
-                region: c.region,
-                status: parsed(&c.enforcement_status),
-                status_since: shown(c.status_changed_at),
-                rates,
-                last_reason: c.last_reason,
-            }
-        })
-        .collect())
+    let mut reviewed = Vec::new();
+    for c in db::review_cases(&ctx.pool).await? {
+        let rates = db::standings(&ctx.pool, &ctx.reputation, Some(&c.account_id))
+            .await?
+            .into_iter()
+            .find(|s| s.region == c.region)
+            .map(|s| s.rates)
+            .unwrap_or_default();
+        reviewed.push(ReviewCase {
+            account_id: c.account_id,
+            account_name: c.name,
+            region: c.region,
+            status: parsed(&c.enforcement_status),
+            status_since: shown(c.status_changed_at),
+            rates,
+            last_reason: c.last_reason,
+        });
+    }
+    Ok(reviewed)
 }
 
 /// The operator's decision on an account in a region: reinstate (Healthy), keep under

@@ -13,6 +13,7 @@ use super::{
     coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
     db,
     raw::Mailbox,
+    recipients::{bare_recipients, unverified_recipients},
     SendError,
 };
 use crate::{
@@ -22,10 +23,7 @@ use crate::{
     server::{errors::internal, AppContext},
 };
 
-/// SES's limit on recipients per message.
-pub const MAX_RECIPIENTS: usize = 50;
-/// The mailbox simulator's domain: always allowed, even from the sandbox.
-const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+pub use super::recipients::MAX_RECIPIENTS;
 
 /// SES's answer to a send while the account's sending is paused.
 pub const SENDING_PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
@@ -172,7 +170,7 @@ pub async fn accept(
         }
     }
     if sandboxed {
-        let outside = unverified_recipients(&own, &out)?;
+        let outside = unverified_recipients(&own, &out.recipients)?;
         if !outside.is_empty() {
             return Err(not_verified(&out, outside));
         }
@@ -233,34 +231,6 @@ fn not_verified(out: &Outgoing, identities: Vec<String>) -> SendError {
         region: out.request.region.clone(),
         identities,
     }
-}
-
-/// The recipients as bare addresses (display names dropped, so policies on
-/// `ses:Recipients` and delivery see exactly the address), checked against SES's limits.
-fn bare_recipients(recipients: &[String]) -> Result<Vec<String>, SendError> {
-    if recipients.is_empty() {
-        return Err(SendError::InvalidParameter(
-            "There are no recipients specified.".to_owned(),
-        ));
-    }
-    if recipients.len() > MAX_RECIPIENTS {
-        return Err(SendError::InvalidParameter(format!(
-            "Recipient count exceeds {MAX_RECIPIENTS}."
-        )));
-    }
-    recipients
-        .iter()
-        .map(|recipient| {
-            if !recipient.is_ascii() {
-                return Err(SendError::InvalidParameter(format!(
-                    "There are non-ASCII characters in the email address: {recipient}"
-                )));
-            }
-            super::compose::parse_mailbox(recipient)
-                .map(|m| m.address)
-                .map_err(SendError::InvalidParameter)
-        })
-        .collect()
 }
 
 /// The identity covering `address` for this send. With an ARN: that identity, which must
@@ -379,25 +349,6 @@ fn names_to_look_up(out: &Outgoing) -> Result<Vec<String>, SendError> {
     names.sort_unstable();
     names.dedup();
     Ok(names)
-}
-
-/// Recipients a sandboxed send may not reach: neither the mailbox simulator nor covered by
-/// one of the sender's verified identities.
-fn unverified_recipients(
-    own: &db::SenderStanding,
-    out: &Outgoing,
-) -> Result<Vec<String>, SendError> {
-    let mut outside = Vec::new();
-    for recipient in &out.recipients {
-        let normalised = address_identity_name(recipient).map_err(SendError::InvalidParameter)?;
-        if normalised.ends_with(&format!("@{SIMULATOR_DOMAIN}")) {
-            continue;
-        }
-        if most_specific_verified(&covering_names(&normalised), &own.verified).is_none() {
-            outside.push(recipient.clone());
-        }
-    }
-    Ok(outside)
 }
 
 /// A SES-style MessageId: time-ordered hex, a random part, and `-000000`.

@@ -1,4 +1,4 @@
-//! Sending: accepting a message through the API, the console (and later SMTP) — sending
+//! Sending: accepting a message through the API, SMTP and the console — sending
 //! authorization, verification, the sandbox and the quota — and putting it durably in the
 //! outbound queue the delivery workers drain; the Messages and Send test email pages.
 
@@ -16,6 +16,8 @@ pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod raw;
+#[cfg(feature = "ssr")]
+mod recipients;
 #[cfg(feature = "ssr")]
 pub mod tags;
 

@@ -26,16 +26,16 @@ pub async fn statistics_overview() -> Result<Vec<StatisticsView>, AppError> {
     let label = time::macros::format_description!("[month repr:short] [day] [hour]:00");
     let mut views = Vec::new();
     for region in regions {
-        let counted = db::intervals(&ctx.pool, caller.account_id(), &region.region, 3600).await?;
+        let counted: std::collections::HashMap<_, _> =
+            db::intervals(&ctx.pool, caller.account_id(), &region.region, 3600)
+                .await?
+                .into_iter()
+                .collect();
         let mut totals = Counts::default();
         let hourly = (0..db::DAYS * 24)
             .map(|h| {
                 let hour = first_hour + Duration::hours(i64::from(h));
-                let counts = counted
-                    .iter()
-                    .find(|(start, _)| *start == hour)
-                    .map(|(_, c)| *c)
-                    .unwrap_or_default();
+                let counts = counted.get(&hour).copied().unwrap_or_default();
                 totals.add(&counts);
                 (hour.format(label).unwrap_or_default(), counts)
             })

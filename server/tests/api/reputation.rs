@@ -16,7 +16,8 @@ use crate::{
     delivery::{finished, receiver::Receiver, relay_to, send_to, sender},
     helpers::{ses_key, Browser, TestApp},
     sending::{
-        element, granted_delegate, raise_send_rate, send, send_email, verified_domain, Granted,
+        element, granted_delegate, numbers, raise_send_rate, send, send_email, verified_domain,
+        Granted,
     },
 };
 
@@ -131,13 +132,7 @@ async fn a_delegate_bouncing_past_ten_percent_is_paused_until_an_operator_reinst
     );
     // SES's statistics and v2 status say the same.
     let (_, stats) = send(&app, &key, &[("Action", "GetSendStatistics")]).await;
-    let total = |name: &str| -> i64 {
-        stats
-            .split(&format!("<{name}>"))
-            .skip(1)
-            .map(|rest| rest.split('<').next().unwrap().parse::<i64>().unwrap())
-            .sum()
-    };
+    let total = |name: &str| -> i64 { numbers(&stats, name).iter().sum() };
     assert_eq!(
         (total("DeliveryAttempts"), total("Bounces")),
         (10, 2),
@@ -360,11 +355,6 @@ async fn sends_stay_in_the_statistics_after_they_leave_the_quota_window(pool: Pg
     let (_, quota) = send(&app, &key, &[("Action", "GetSendQuota")]).await;
     assert_eq!(element(&quota, "SentLast24Hours"), Some("1.0"));
     let (_, stats) = send(&app, &key, &[("Action", "GetSendStatistics")]).await;
-    let attempts: Vec<i64> = stats
-        .split("<DeliveryAttempts>")
-        .skip(1)
-        .map(|rest| rest.split('<').next().unwrap().parse().unwrap())
-        .collect();
     // One interval a day ago with the two handed-over sends, one now with the third.
-    assert_eq!(attempts, [2, 1], "{stats}");
+    assert_eq!(numbers(&stats, "DeliveryAttempts"), [2, 1], "{stats}");
 }

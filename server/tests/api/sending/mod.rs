@@ -65,6 +65,17 @@ pub fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     Some(&xml[start..start + end])
 }
 
+/// Every `<name>` element's number, in order (the members of a list).
+pub fn numbers(xml: &str, name: &str) -> Vec<i64> {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    xml.match_indices(&open)
+        .filter_map(|(at, _)| {
+            let rest = &xml[at + open.len()..];
+            rest[..rest.find(&close)?].parse().ok()
+        })
+        .collect()
+}
+
 /// Lifts the default 1 recipient/second rate, so a test can send in quick succession.
 pub async fn raise_send_rate(pool: &PgPool, account: &str) {
     sqlx::query("update account_region set max_send_rate = 1000 where account_id = $1")
