@@ -8,9 +8,9 @@
 -- * send_statistic counts, per account, region and 15-minute interval, what GetSendStatistics
 --   reports and what the reputation rates are made of. Sends are counted by accept_message
 --   (per minute in send_volume, handed over when the minute leaves the quota's window),
---   outcomes by a trigger on message_event (inside the
---   statement that records them), so the counts can never disagree with what happened, and
---   reading two weeks is at most 1,344 intervals per account and region.
+--   outcomes by a trigger on message_event (inside the statement that records them), so
+--   the counts can never disagree with what happened, and reading two weeks is at most
+--   1,344 intervals per account and region.
 -- * accept_message refuses sends while the region is Paused, and no longer counts the
 --   mailbox simulator's recipients against the daily quota (SES doesn't).
 -- * message.size_bytes is what billing charges data for.
