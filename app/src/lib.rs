@@ -29,6 +29,8 @@ pub mod server;
 pub mod smtp;
 pub mod statistics;
 #[cfg(feature = "ssr")]
+pub mod system_mail;
+#[cfg(feature = "ssr")]
 pub mod templates;
 pub mod users;
 

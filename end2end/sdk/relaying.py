@@ -153,6 +153,7 @@ def start_relaying(receiver_port: int):
         "SESAME_DELIVERY__RELAY__USERNAME": RELAY_USER,
         "SESAME_DELIVERY__RELAY__PASSWORD": RELAY_PASSWORD,
         "SESAME_DELIVERY__POLL_MS": "100",
+        "SESAME_DNS__DEV_ZONE": "true",
         "SESAME_DNS__DEV_ZONE_ADDR": f"127.0.0.1:{zone}",
         "SESAME_DNS__NAMESERVERS": f'["127.0.0.1:{zone}"]',
         "SESAME_VERIFICATION__POLL_SECS": "1",

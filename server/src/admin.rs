@@ -297,7 +297,10 @@ async fn execute(
                         "account {account} has no identity {domain} in {region}"
                     ))
                 })?;
-            identities::dev_zone::set_publication(pool, &account, id, !remove).await?;
+            let scope = settings
+                .dev_zone_scope()
+                .map_err(|e| AdminError::Refused(e.to_string()))?;
+            identities::dev_zone::set_publication(pool, &scope, &account, id, !remove).await?;
             eprintln!(
                 "{} the records of {domain} {} the development zone",
                 if remove { "removed" } else { "published" },

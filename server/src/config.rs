@@ -77,17 +77,22 @@ pub struct DnsSettings {
     /// Nameservers to ask (`ip:port`); empty: the system's resolver configuration.
     pub nameservers: Vec<SocketAddr>,
     /// Run the built-in development zone (an authoritative DNS server for test domains).
+    /// Off by default: it vouches for names without their real DNS.
     pub dev_zone: bool,
     /// Its address (UDP and TCP); port 0 picks a free one.
     pub dev_zone_addr: SocketAddr,
+    /// Zones the development zone may vouch for besides the reserved test names
+    /// (`.test`, `.example`, `.invalid`, `.localhost`, `example.com/.net/.org`).
+    pub dev_zone_names: Vec<String>,
 }
 
 impl Default for DnsSettings {
     fn default() -> Self {
         Self {
             nameservers: Vec::new(),
-            dev_zone: true,
+            dev_zone: false,
             dev_zone_addr: SocketAddr::from(([127, 0, 0, 1], 10053)),
+            dev_zone_names: Vec::new(),
         }
     }
 }
@@ -234,6 +239,12 @@ impl Settings {
             anyhow::bail!("invalid configuration: `regions` must name at least one region");
         }
         Ok(settings)
+    }
+
+    /// The names the development DNS zone may vouch for.
+    pub fn dev_zone_scope(&self) -> anyhow::Result<app::identities::dev_zone::DevZoneScope> {
+        app::identities::dev_zone::DevZoneScope::new(&self.dns.dev_zone_names)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
     }
 
     /// The origin browsers see, e.g. `http://127.0.0.1:3000`, without a trailing slash.

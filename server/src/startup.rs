@@ -86,12 +86,16 @@ impl Application {
         let feedback = crate::feedback::bind(&settings.feedback).await?;
         let smtp_host = smtp_hostname(&settings, &origin);
         let dev_zone = match settings.dns.dev_zone {
-            true => Some(DevZone::bind(settings.dns.dev_zone_addr).await?),
+            true => {
+                Some(DevZone::bind(settings.dns.dev_zone_addr, settings.dev_zone_scope()?).await?)
+            }
             false => None,
         };
         let dns = DnsLookup::new(
             &settings.dns.nameservers,
-            dev_zone.as_ref().map(DevZone::local_addr),
+            dev_zone
+                .as_ref()
+                .map(|z| (z.local_addr(), z.scope().clone())),
         )
         .map_err(anyhow::Error::msg)?;
         if let Some(zone) = dev_zone {
@@ -111,7 +115,7 @@ impl Application {
         );
         workers::reputation::spawn(
             context.pool.clone(),
-            Arc::clone(&context.public_origin),
+            context.letterhead(),
             &settings.reputation,
         );
         let deliverer = delivery::deliverer(
@@ -123,19 +127,18 @@ impl Application {
             settings.feedback.domain.clone(),
         )?;
         Arc::clone(&deliverer).spawn(settings.delivery.workers);
-        // Notifications come from the feedback domain, else from the host users reach.
-        let mail_domain = settings
-            .feedback
-            .domain
-            .clone()
-            .unwrap_or_else(|| smtp_host.clone());
+        // A process that runs no delivery workers sends none of Sesame's own mail either.
+        delivery::system_mail::spawn(
+            &deliverer,
+            settings.delivery.workers.min(SYSTEM_MAIL_WORKERS),
+        );
         crate::webhooks::Notifier::new(
             &settings.webhooks,
             context.pool.clone(),
             context.vault.clone(),
             context.dns.clone(),
             deliverer,
-            mail_domain,
+            Arc::clone(&context.system_sender),
         )
         .spawn();
         let mut smtp = submission.addrs();
@@ -211,6 +214,7 @@ async fn app_context(
         vault: SecretVault::new(&master_key::load(settings)?),
         session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
         public_origin: origin.into(),
+        system_sender: system_sender(settings, origin)?.into(),
         dns,
         verification: verification_policy(&settings.verification),
         delivery: delivery::describe(&settings.delivery).into(),
@@ -223,6 +227,30 @@ async fn app_context(
         reputation: Arc::new(settings.reputation.thresholds.clone()),
         prices: Arc::new(settings.billing.clone()),
     })
+}
+
+/// Workers delivering Sesame's own mail (verification links, notices: a light load).
+const SYSTEM_MAIL_WORKERS: usize = 2;
+
+/// The address Sesame's own mail comes from: as configured, else `no-reply@` the feedback
+/// domain or the host users reach Sesame at.
+fn system_sender(settings: &Settings, origin: &str) -> anyhow::Result<String> {
+    let sender = match &settings.delivery.system_sender {
+        Some(configured) => EmailAddress::parse(configured)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: delivery.system_sender: {e}"))?
+            .to_string(),
+        None => app::system_mail::default_sender(
+            settings.feedback.domain.as_deref(),
+            &smtp_hostname(settings, origin),
+        ),
+    };
+    if settings.delivery.mode != delivery::DeliveryMode::Sink && sender.ends_with(".localhost") {
+        tracing::warn!(
+            %sender,
+            "Sesame's own mail (verification links) leaves from a .localhost address that receivers will refuse; set delivery.system_sender or public_url"
+        );
+    }
+    Ok(sender)
 }
 
 /// The host users reach Sesame at (without an IPv6 address's brackets).

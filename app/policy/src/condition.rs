@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
-use super::{context::RequestContext, glob, PolicyError};
+use super::{address, context::RequestContext, glob, PolicyError};
 
 /// The value type a key carries, which decides the operators it accepts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -188,6 +188,18 @@ pub fn parse_conditions(value: &Value, at: &str) -> Result<Vec<Condition>, Polic
             for value in &values {
                 check_value(test, value).map_err(|m| PolicyError::new(&at_key, m))?;
             }
+            // Compared as the request's addresses are (`address`).
+            let values = if address::is_address_key(key) {
+                for value in &values {
+                    address::check_pattern(value).map_err(|m| PolicyError::new(&at_key, m))?;
+                }
+                values
+                    .iter()
+                    .map(|v| address::normalise(v).into_owned())
+                    .collect()
+            } else {
+                values
+            };
             conditions.push(Condition {
                 operator: raw_operator.clone(),
                 qualifier,

@@ -5,6 +5,8 @@ use std::{borrow::Cow, net::IpAddr};
 
 use serde::{Deserialize, Serialize};
 
+use super::address;
+
 /// The request being authorised.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestContext {
@@ -34,17 +36,19 @@ impl RequestContext {
     /// where the request holds them as text (evaluation runs on every send).
     pub fn values<'a>(&'a self, key: &str) -> Option<Vec<Cow<'a, str>>> {
         let one = |v: &'a Option<String>| v.as_deref().map(|v| vec![Cow::Borrowed(v)]);
+        // Addresses compare with their domains normalised, whatever the request wrote.
+        let addressed = |v: &'a Option<String>| v.as_deref().map(|v| vec![address::normalise(v)]);
         let owned = |v: String| Some(vec![Cow::Owned(v)]);
         match key {
             "ses:Recipients" => Some(
                 self.recipients
                     .iter()
-                    .map(|r| Cow::from(r.as_str()))
+                    .map(|r| address::normalise(r))
                     .collect(),
             ),
-            "ses:FromAddress" => one(&self.from_address),
+            "ses:FromAddress" => addressed(&self.from_address),
             "ses:FromDisplayName" => one(&self.from_display_name),
-            "ses:FeedbackAddress" => one(&self.feedback_address),
+            "ses:FeedbackAddress" => addressed(&self.feedback_address),
             "ses:ApiVersion" => Some(vec![Cow::Borrowed(self.api_version.as_str())]),
             "aws:CurrentTime" | "aws:EpochTime" => owned(self.current_time.to_string()),
             "aws:SourceIp" => self.source_ip.and_then(|ip| owned(ip.to_string())),

@@ -7,6 +7,7 @@
 //! explicit deny wins, the owner is always allowed, and an email-address identity's policies
 //! take precedence over its domain's.
 
+mod address;
 mod condition;
 mod context;
 mod evaluate;

@@ -287,14 +287,16 @@ fn source_ip_conditions_cover_v4_and_v6() {
 
 #[test]
 fn string_matching_is_case_sensitive_unless_asked_and_actions_are_not() {
+    // (Address keys are the exception: they compare lower-cased, as identities do — see
+    // `case_and_unicode_in_a_domain_do_not_slip_past_a_deny`.)
     let mut ctx = request();
-    ctx.from_address = Some("Sender@Example.com".into());
+    ctx.from_display_name = Some("Marketing TEAM".into());
     assert!(!decide(
-        &allow_with(r#"{"StringEquals":{"ses:FromAddress":"sender@example.com"}}"#),
+        &allow_with(r#"{"StringEquals":{"ses:FromDisplayName":"Marketing Team"}}"#),
         &ctx
     ));
     assert!(decide(
-        &allow_with(r#"{"StringEqualsIgnoreCase":{"ses:FromAddress":"sender@example.com"}}"#),
+        &allow_with(r#"{"StringEqualsIgnoreCase":{"ses:FromDisplayName":"Marketing Team"}}"#),
         &ctx
     ));
     let upper = format!(
@@ -504,4 +506,59 @@ mod properties {
             prop_assert!(start.elapsed() < std::time::Duration::from_millis(500));
         }
     }
+}
+
+#[test]
+fn case_and_unicode_in_a_domain_do_not_slip_past_a_deny() {
+    // Allow everything from the delegate, but Deny anything at rival.example: every
+    // spelling of that domain a receiver would take as the same one is denied.
+    let json = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*"}},
+            {{"Effect":"Deny","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*",
+              "Condition":{{"ForAnyValue:StringLike":{{"ses:Recipients":"*@RIVAL.example"}},
+                           "StringLike":{{"ses:FromAddress":"*"}}}}}},
+            {{"Effect":"Deny","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*",
+              "Condition":{{"StringEquals":{{"ses:FeedbackAddress":"bounce@rival.example"}}}}}}]}}"#
+    );
+    assert!(decide(&json, &request()), "the Allow applies");
+    for spelling in [
+        "x@rival.example",
+        "x@RIVAL.example",
+        "x@Rival.Example",
+        "x@ＲＩＶＡＬ.example",
+    ] {
+        let mut ctx = request();
+        ctx.recipients = vec!["ann@example.com".into(), spelling.into()];
+        assert!(!decide(&json, &ctx), "recipient {spelling} passed the Deny");
+        let mut ctx = request();
+        ctx.feedback_address = Some(spelling.replace("x@", "bounce@"));
+        assert!(!decide(&json, &ctx), "feedback {spelling} passed the Deny");
+    }
+    let deny_from = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*"}},
+            {{"Effect":"Deny","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*",
+              "Condition":{{"StringLike":{{"ses:FromAddress":"*@ceo.example.com"}}}}}}]}}"#
+    );
+    for spelling in ["boss@ceo.example.com", "boss@CEO.Example.COM"] {
+        let mut ctx = request();
+        ctx.from_address = Some(spelling.into());
+        assert!(!decide(&deny_from, &ctx), "From {spelling} passed the Deny");
+    }
+    // Local parts too: identities treat addresses case-insensitively, so conditions do.
+    let deny_ceo = format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*"}},
+            {{"Effect":"Deny","Resource":"{DOMAIN}","Principal":{{"AWS":["{DELEGATE}"]}},"Action":"ses:*",
+              "Condition":{{"StringEquals":{{"ses:FromAddress":"ceo@example.com"}}}}}}]}}"#
+    );
+    for spelling in ["ceo@example.com", "CEO@example.com", "Ceo@Example.com."] {
+        let mut ctx = request();
+        ctx.from_address = Some(spelling.into());
+        assert!(!decide(&deny_ceo, &ctx), "From {spelling} passed the Deny");
+    }
+    // A wildcard domain in Unicode could never match the IDNA form requests carry.
+    let unmatchable = allow_with(r#"{"StringLike":{"ses:Recipients":"*@bü*.example"}}"#);
+    assert!(parse_policy(&unmatchable, DOMAIN).is_err());
 }

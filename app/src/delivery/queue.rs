@@ -85,7 +85,7 @@ pub async fn outbound(
                  and i.verification_status in ('Success', 'TemporaryFailure')
                  and i.dkim_private_ciphertext is not null
                  and (split_part(m.from_address, '@', 2) = i.name
-                      or split_part(m.from_address, '@', 2) like '%.' || i.name)
+                      or right(split_part(m.from_address, '@', 2), length(i.name) + 1) = '.' || i.name)
                order by length(i.name) desc
                limit 1) k on true
            where m.message_id = any($1)"#,

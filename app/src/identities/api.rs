@@ -72,8 +72,31 @@ pub async fn resend_verification_email(identity_id: Uuid) -> Result<(), AppError
         .ok_or_else(|| AppError::not_found("Email identity"))
 }
 
-/// Opening a verification link: verifies the address if the link is still valid. Needs no
-/// session: the token in the link is the proof of receiving the mail.
+/// What a verification link is for, without confirming anything: opening the link shows
+/// the address and a Confirm button. (Mail scanners and link previews fetch links on their
+/// own; a fetch must not verify an address that nobody meant to confirm.) Pending: the link
+/// may be confirmed; Failed: it has expired.
+#[server(prefix = "/api", endpoint = "identities/inspect-email-link")]
+pub async fn inspect_email_link(token: String) -> Result<EmailConfirmation, AppError> {
+    let ctx = app_context()?;
+    let (address, status, valid) =
+        db::find_email_token(&ctx.pool, token.trim(), email::LINK_VALIDITY.as_secs_f64())
+            .await?
+            .ok_or_else(|| AppError::not_found("Verification link"))?;
+    let status: super::VerificationStatus = status.parse().map_err(internal)?;
+    Ok(EmailConfirmation {
+        address,
+        status: match status {
+            super::VerificationStatus::Success => status,
+            _ if valid => super::VerificationStatus::Pending,
+            _ => super::VerificationStatus::Failed,
+        },
+    })
+}
+
+/// Confirming a verification link (the page's button, a POST): verifies the address if
+/// the link is still valid. Needs no session: the token in the link is the proof of
+/// receiving the mail.
 #[server(prefix = "/api", endpoint = "identities/confirm-email")]
 pub async fn confirm_email_identity(token: String) -> Result<EmailConfirmation, AppError> {
     let ctx = app_context()?;
@@ -135,26 +158,13 @@ pub const FORWARDING_NEEDS_DESTINATIONS: &str = "Feedback forwarding can be turn
 pub async fn set_feedback_forwarding(identity_id: Uuid, enabled: bool) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
     let pool = &app_context()?.pool;
-    db::find_identity(pool, caller.account_id(), identity_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("Identity"))?;
-    if !enabled
-        && !crate::notifications::db::identity_covers_feedback(
-            pool,
-            caller.account_id(),
-            identity_id,
-        )
-        .await?
-    {
-        return Err(AppError::Conflict {
+    match service::set_feedback_forwarding(pool, caller.account_id(), identity_id, enabled).await? {
+        service::ForwardingChange::Done => Ok(()),
+        service::ForwardingChange::NotFound => Err(AppError::not_found("Identity")),
+        service::ForwardingChange::NeedsDestinations => Err(AppError::Conflict {
             message: FORWARDING_NEEDS_DESTINATIONS.to_owned(),
-        });
+        }),
     }
-    let found =
-        db::set_feedback_forwarding(pool, caller.account_id(), identity_id, enabled).await?;
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Identity"))
 }
 
 /// Publishes (or with `publish = false`, removes) the identity's records in Sesame's
@@ -163,12 +173,10 @@ pub async fn set_feedback_forwarding(identity_id: Uuid, enabled: bool) -> Result
 pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
     let ctx = app_context()?;
-    if !ctx.dns.dev_zone_available() {
-        return Err(AppError::Conflict {
-            message: "The development DNS zone is not enabled on this server.".to_owned(),
-        });
-    }
-    dev_zone::set_publication(&ctx.pool, caller.account_id(), identity_id, publish).await
+    let scope = ctx.dns.dev_zone().ok_or_else(|| AppError::Conflict {
+        message: "The development DNS zone is not enabled on this server.".to_owned(),
+    })?;
+    dev_zone::set_publication(&ctx.pool, scope, caller.account_id(), identity_id, publish).await
 }
 
 #[cfg(feature = "ssr")]
@@ -193,6 +201,19 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
     let deadline = (status == super::VerificationStatus::Pending)
         .then(|| row.verification_started_at + window)
         .map(crate::server::shown);
+    // Offered only where the zone runs and may vouch for this name.
+    let dev_zone_available = ctx.dns.dev_zone().is_some_and(|z| z.covers(&row.name));
+    let verification_mail =
+        crate::system_mail::db::latest_for_identity(&ctx.pool, caller.account_id(), identity_id)
+            .await?
+            .map(|m| super::VerificationMail {
+                to: m.recipient,
+                status: m.status,
+                attempts: m.attempts,
+                last_reply: m.last_reply,
+                remote_host: m.remote_host,
+                queued: crate::server::shown(m.created_at),
+            });
     Ok(IdentityDetail {
         summary: IdentitySummary {
             arn: identity_arn(&row.region, caller.account_id(), &row.name),
@@ -213,7 +234,8 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
         last_checked: row.last_checked_at.map(crate::server::shown),
         verification_deadline: deadline,
         dev_zone: row.dev_zone,
-        dev_zone_available: ctx.dns.dev_zone_available(),
+        dev_zone_available,
         feedback_forwarding: row.feedback_forwarding,
+        verification_mail,
     })
 }

@@ -27,6 +27,18 @@ pub async fn check_domain(
         .verification_status
         .parse()
         .map_err(crate::server::errors::internal)?;
+    // Created before public suffixes were refused: no record proves owning one.
+    if super::domain::DomainName::parse(&target.name)
+        .is_ok_and(|d| super::service::is_public_suffix(&d))
+    {
+        let answers = vec![format!(
+            "{}\tis a public suffix: no one owns it",
+            target.name
+        )];
+        let failed = VerificationStatus::Failed.as_str();
+        db::record_check(pool, target.identity_id, failed, None, &answers, None).await?;
+        return Ok(VerificationStatus::Failed);
+    }
     let verification_name = records::verification_name(&target.name);
     let dkim_name = target
         .dkim_selector

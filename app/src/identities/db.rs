@@ -114,6 +114,27 @@ pub async fn renew_email_verification(
     Ok(row.map(|r| (r.name, r.region)))
 }
 
+/// The address a link's `token` is for, its status, and whether the link is still valid
+/// — without changing anything (opening a link only shows what confirming would do).
+pub async fn find_email_token(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+) -> Result<Option<(String, String, bool)>, sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"select name, verification_status,
+                  verification_started_at > now() - make_interval(secs => $2) as "valid!"
+           from identity
+           where verification_token = $1 and kind = 'email_address'"#,
+        token,
+        validity_secs
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.name, r.verification_status, r.valid)))
+}
+
 /// Confirms the email identity whose link carries `token`, if the link is still valid;
 /// expired links turn a pending identity Failed. Returns the address and the new status.
 /// Looked up by token alone: the token is the proof, and it reveals nothing else.

@@ -15,11 +15,14 @@ use hickory_resolver::{
     TokioResolver,
 };
 
+use super::dev_zone::DevZoneScope;
+
 /// The resolvers Sesame uses. Cheap to clone.
 #[derive(Clone)]
 pub struct DnsLookup {
     general: TokioResolver,
-    dev_zone: Option<TokioResolver>,
+    /// The development zone's server, and the names it may vouch for.
+    dev_zone: Option<(TokioResolver, DevZoneScope)>,
 }
 
 /// A lookup that got no answer at all (timeout, SERVFAIL): not evidence that a record is gone.
@@ -53,7 +56,10 @@ fn resolver_for(servers: &[SocketAddr]) -> TokioResolver {
 
 impl DnsLookup {
     /// `nameservers` empty: the system's resolver configuration (/etc/resolv.conf).
-    pub fn new(nameservers: &[SocketAddr], dev_zone: Option<SocketAddr>) -> Result<Self, String> {
+    pub fn new(
+        nameservers: &[SocketAddr],
+        dev_zone: Option<(SocketAddr, DevZoneScope)>,
+    ) -> Result<Self, String> {
         let general = if nameservers.is_empty() {
             TokioResolver::builder_tokio()
                 .map_err(|e| format!("reading the system's DNS configuration: {e}"))?
@@ -64,19 +70,22 @@ impl DnsLookup {
         };
         Ok(Self {
             general,
-            dev_zone: dev_zone.map(|addr| resolver_for(&[addr])),
+            dev_zone: dev_zone.map(|(addr, scope)| (resolver_for(&[addr]), scope)),
         })
     }
 
-    pub fn dev_zone_available(&self) -> bool {
-        self.dev_zone.is_some()
+    /// The development zone's scope, when the zone runs.
+    pub fn dev_zone(&self) -> Option<&DevZoneScope> {
+        self.dev_zone.as_ref().map(|(_, scope)| scope)
     }
 
     /// The TXT strings at `name` (each record's strings joined, as DKIM and SES read them);
-    /// empty when the name or the record does not exist.
+    /// empty when the name or the record does not exist. `in_dev_zone` asks the
+    /// development zone instead — only for a name the zone may vouch for; any other name
+    /// is asked of the real DNS, whatever the identity's flag says.
     pub async fn txt(&self, name: &str, in_dev_zone: bool) -> Result<Vec<String>, LookupFailure> {
-        let resolver = match (&self.dev_zone, in_dev_zone) {
-            (Some(dev_zone), true) => dev_zone,
+        let resolver = match &self.dev_zone {
+            Some((dev_zone, scope)) if in_dev_zone && scope.covers(name) => dev_zone,
             _ => &self.general,
         };
         let fqdn = format!("{name}.");

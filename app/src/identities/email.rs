@@ -1,16 +1,26 @@
-//! Email-address identities: a verification message with a link (valid 24 hours), put in
-//! Sesame's mailbox until the delivery workers deliver mail for real.
+//! Email-address identities: a verification message with a link (valid 24 hours), mailed
+//! to the address as Sesame's own mail (`system_mail`).
 
 use std::time::Duration;
 
-use mail_builder::MessageBuilder;
 use rand::{distributions::Alphanumeric, Rng};
-use sqlx::PgExecutor;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
-use crate::{error::AppError, mailbox, server::errors::internal};
+use crate::{
+    error::AppError,
+    ids::AccountId,
+    system_mail::{self, Letter, Letterhead},
+};
 
 /// How long a verification link works (SES: 24 hours).
 pub const LINK_VALIDITY: Duration = Duration::from_secs(24 * 3600);
+
+/// Verification mails an account may have Sesame send in an hour, and one address may get
+/// in an hour from all accounts together: anyone with an account can name any address, so
+/// without these Sesame would mail-bomb it from the operator's own domain.
+pub const MAX_PER_ACCOUNT_PER_HOUR: i64 = 20;
+pub const MAX_PER_ADDRESS_PER_HOUR: i64 = 3;
 
 /// A fresh link token (190 random bits).
 pub fn new_token() -> String {
@@ -21,33 +31,41 @@ pub fn new_token() -> String {
         .collect()
 }
 
-/// The address verification mail comes from: `no-reply@` the public host (or
-/// `sesame.localhost` when that is an IP address or localhost).
-pub fn sender_address(origin: &str) -> String {
-    let host = origin.split("://").nth(1).unwrap_or(origin);
-    let host = host.split(['/', ':']).next().unwrap_or(host);
-    let is_name = host.contains('.') && !host.chars().all(|c| c.is_ascii_digit() || c == '.');
-    format!(
-        "no-reply@{}",
-        if is_name && host != "localhost" {
-            host
-        } else {
-            "sesame.localhost"
-        }
-    )
+/// What a verification mail is about.
+pub struct Verification<'a> {
+    pub account: &'a AccountId,
+    pub identity: Uuid,
+    pub address: &'a str,
+    pub region: &'a str,
+    pub token: &'a str,
 }
 
-/// Composes the verification message for `address` and puts it in the mailbox.
+/// Queues the verification message for the address, in the caller's transaction (it goes
+/// out through the delivery route: only whoever reads the address's mail gets the link),
+/// within the hourly limits; earlier mails for the identity that are still waiting are
+/// given up (their link no longer works).
 pub async fn send_verification(
-    db: impl PgExecutor<'_>,
-    origin: &str,
-    address: &str,
-    region: &str,
-    token: &str,
+    conn: &mut PgConnection,
+    letterhead: &Letterhead,
+    verification: &Verification<'_>,
 ) -> Result<(), AppError> {
-    let sender = sender_address(origin);
+    let (by_account, to_address) = system_mail::db::verifications_last_hour(
+        &mut *conn,
+        verification.account,
+        verification.address,
+    )
+    .await?;
+    if by_account >= MAX_PER_ACCOUNT_PER_HOUR || to_address >= MAX_PER_ADDRESS_PER_HOUR {
+        return Err(AppError::Throttled {
+            retry_after_secs: 3600,
+        });
+    }
+    system_mail::db::supersede(&mut *conn, verification.identity).await?;
+    let Verification {
+        address, region, ..
+    } = verification;
     let subject = format!("Sesame email address verification request in region {region}");
-    let link = format!("{origin}/verify-email/{token}");
+    let link = format!("{}/verify-email/{}", letterhead.origin, verification.token);
     let body = format!(
         "Someone asked to use {address} as a sending identity in Sesame (region {region}).\r\n\
          \r\n\
@@ -58,51 +76,20 @@ pub async fn send_verification(
          If you did not ask for this, ignore this message; nothing is sent from the address\r\n\
          until it is verified.\r\n"
     );
-    let raw = MessageBuilder::new()
-        .from(("Sesame", sender.as_str()))
-        .to(address)
-        .subject(subject.as_str())
-        .text_body(body)
-        .write_to_vec()
-        .map_err(internal)?;
-    mailbox::db::deliver(
-        db,
-        &mailbox::db::Arrival {
-            recipient: address,
-            sender: &sender,
-            subject: &subject,
-            raw: &raw,
-            message_id: None,
-            account: None,
-        },
-    )
-    .await?;
+    let letter = Letter {
+        account: verification.account,
+        identity: Some(verification.identity),
+        to: address,
+        subject: &subject,
+        body: &body,
+    };
+    system_mail::post(&mut *conn, letterhead, &letter).await?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn verification_mail_comes_from_the_public_host() {
-        assert_eq!(
-            sender_address("https://mail.example.com"),
-            "no-reply@mail.example.com"
-        );
-        assert_eq!(
-            sender_address("https://mail.example.com:8443/x"),
-            "no-reply@mail.example.com"
-        );
-        assert_eq!(
-            sender_address("http://127.0.0.1:3000"),
-            "no-reply@sesame.localhost"
-        );
-        assert_eq!(
-            sender_address("http://localhost:3000"),
-            "no-reply@sesame.localhost"
-        );
-    }
 
     #[test]
     fn tokens_are_long_and_fresh() {

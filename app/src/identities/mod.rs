@@ -194,4 +194,19 @@ pub struct IdentityDetail {
     pub dev_zone: bool,
     pub dev_zone_available: bool,
     pub feedback_forwarding: bool,
+    /// An address identity's newest verification mail, as delivery left it.
+    pub verification_mail: Option<VerificationMail>,
+}
+
+/// How a verification mail fared on its way to the address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerificationMail {
+    pub to: String,
+    /// Pending (queued or waiting to be retried), Delivered or Failed.
+    pub status: String,
+    pub attempts: i32,
+    /// The last answer, and the server that gave it (`sink`: the built-in Mailbox).
+    pub last_reply: Option<String>,
+    pub remote_host: Option<String>,
+    pub queued: String,
 }

@@ -27,6 +27,15 @@ pub async fn create_domain(
     algorithm: DkimAlgorithm,
 ) -> Result<IdentitySummary, AppError> {
     let domain = DomainName::parse(domain).map_err(|m| AppError::field("domain", m))?;
+    refuse_system_sender(ctx, domain.as_str(), "domain")?;
+    if is_public_suffix(&domain) {
+        return Err(AppError::field(
+            "domain",
+            format!(
+                "Invalid domain name {domain}. It is a public suffix (like com, co.uk or github.io), under which anyone can register names; verify a domain registered under it instead."
+            ),
+        ));
+    }
     if !ctx.regions.iter().any(|r| r == region) {
         return Err(AppError::field(
             "region",
@@ -73,6 +82,26 @@ pub async fn create_domain(
     })
 }
 
+/// The domain Sesame's own mail comes from is the operator's: no account may make it (or
+/// an address at it) an identity — where the development zone vouches for
+/// `sesame.localhost`, anyone could otherwise send as Sesame itself.
+fn refuse_system_sender(ctx: &AppContext, domain: &str, field: &str) -> Result<(), AppError> {
+    let reserved = ctx.system_sender.rsplit_once('@').map_or("", |(_, d)| d);
+    match domain.eq_ignore_ascii_case(reserved) {
+        true => Err(AppError::field(
+            field,
+            format!("{reserved} is reserved for the mail Sesame itself sends."),
+        )),
+        false => Ok(()),
+    }
+}
+
+/// True if no one can own `domain`: it is a public suffix (ICANN's or a private one such
+/// as `github.io`), by the Public Suffix List.
+pub fn is_public_suffix(domain: &DomainName) -> bool {
+    psl::suffix_str(domain.as_str()).is_none_or(|suffix| suffix == domain.as_str())
+}
+
 /// Adds an email-address identity and mails it a verification link (valid 24 hours).
 pub async fn create_email(
     ctx: &AppContext,
@@ -81,6 +110,8 @@ pub async fn create_email(
     email: &str,
 ) -> Result<IdentitySummary, AppError> {
     let address = address_identity_name(email).map_err(|m| AppError::field("email", m))?;
+    let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
+    refuse_system_sender(ctx, domain, "email")?;
     let identity_id = Uuid::new_v4();
     let token = email::new_token();
     let mut tx = ctx.pool.begin().await?;
@@ -90,7 +121,14 @@ pub async fn create_email(
         .on_constraint("identity_name_key", || {
             AppError::field("email", "You already have this identity in this region.")
         })?;
-    email::send_verification(&mut *tx, &ctx.public_origin, &address, region, &token).await?;
+    let verification = email::Verification {
+        account,
+        identity: identity_id,
+        address: &address,
+        region,
+        token: &token,
+    };
+    email::send_verification(&mut tx, &ctx.letterhead(), &verification).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
         arn: identity_arn(region, account, &address),
@@ -116,9 +154,57 @@ pub async fn resend_verification(
     else {
         return Ok(None);
     };
-    email::send_verification(&mut *tx, &ctx.public_origin, &address, &region, &token).await?;
+    let verification = email::Verification {
+        account,
+        identity: identity_id,
+        address: &address,
+        region: &region,
+        token: &token,
+    };
+    email::send_verification(&mut tx, &ctx.letterhead(), &verification).await?;
     tx.commit().await?;
     Ok(Some(()))
+}
+
+/// What turning feedback forwarding on or off came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ForwardingChange {
+    Done,
+    /// The account has no such identity.
+    NotFound,
+    /// Off needs the identity's own destinations for both bounces and complaints (SES).
+    NeedsDestinations,
+}
+
+/// Turns forwarding of bounce and complaint notifications by email on or off — the one
+/// rule the page, v1's `SetIdentityFeedbackForwardingEnabled` and v2's
+/// `PutEmailIdentityFeedbackAttributes` share.
+pub async fn set_feedback_forwarding(
+    pool: &sqlx::PgPool,
+    account: &AccountId,
+    identity_id: Uuid,
+    enabled: bool,
+) -> Result<ForwardingChange, AppError> {
+    if !enabled
+        && !crate::notifications::db::identity_covers_feedback(pool, account, identity_id).await?
+    {
+        return Ok(
+            if db::find_identity(pool, account, identity_id)
+                .await?
+                .is_some()
+            {
+                ForwardingChange::NeedsDestinations
+            } else {
+                ForwardingChange::NotFound
+            },
+        );
+    }
+    Ok(
+        match db::set_feedback_forwarding(pool, account, identity_id, enabled).await? {
+            true => ForwardingChange::Done,
+            false => ForwardingChange::NotFound,
+        },
+    )
 }
 
 /// Checks the region and the per-region limit, holding the account's region row locked
@@ -142,4 +228,21 @@ async fn reserve_slot(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_suffixes_are_not_identities() {
+        for suffix in ["com", "co.uk", "github.io", "s3.amazonaws.com", "example"] {
+            let name = DomainName::parse(&format!("x.{suffix}")).unwrap();
+            assert!(!is_public_suffix(&name), "x.{suffix} is registrable");
+        }
+        for suffix in ["co.uk", "github.io", "com.au", "blogspot.com"] {
+            let name = DomainName::parse(suffix).unwrap();
+            assert!(is_public_suffix(&name), "{suffix} is a public suffix");
+        }
+    }
 }

@@ -13,11 +13,13 @@ use {
     },
 };
 
-/// Mail delivered to the caller's email-address identities.
+/// What the account's sends delivered here (sink mode), and Sesame's own mail about the
+/// account for those who manage its identities: a verification link is theirs to open.
 #[server(prefix = "/api", endpoint = "mailbox/list")]
 pub async fn list_mailbox() -> Result<Vec<MailboxEntry>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
-    Ok(db::list_for_account(&app_context()?.pool, caller.account_id()).await?)
+    let sesame_mail = caller.role().allows(Permission::ManageIdentities);
+    Ok(db::list_for_account(&app_context()?.pool, caller.account_id(), sesame_mail).await?)
 }
 
 #[server(prefix = "/api", endpoint = "mailbox/get")]
@@ -26,6 +28,7 @@ pub async fn get_mailbox_message(mailbox_message_id: Uuid) -> Result<MailboxMess
     db::find_for_account(
         &app_context()?.pool,
         caller.account_id(),
+        caller.role().allows(Permission::ManageIdentities),
         mailbox_message_id,
     )
     .await?

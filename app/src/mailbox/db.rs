@@ -12,9 +12,9 @@ pub struct Arrival<'a> {
     pub sender: &'a str,
     pub subject: &'a str,
     pub raw: &'a [u8],
-    /// The accepted message it delivers (sink mode); None for Sesame's own mail.
+    /// The accepted message it delivers (sink mode): shown to the account that sent it.
     pub message_id: Option<&'a str>,
-    /// Sesame's own mail to an account (its admins): shown in that account's mailbox.
+    /// Sesame's own mail about an account: shown to that account's admins.
     pub account: Option<&'a AccountId>,
 }
 
@@ -56,26 +56,30 @@ impl From<EntryRow> for MailboxEntry {
     }
 }
 
-/// What the account may read, newest first: mail to its email-address identities, what its
-/// own sends delivered into the mailbox (sink mode), and Sesame's mail to the account. Mail
-/// Sesame addressed to one account is never shown to another, even one that names the
-/// same address as an identity.
+/// What a user of the account may read, newest first: the copies its own sends delivered
+/// into the mailbox (sink mode), and — for users who manage identities (`sesame_mail`) —
+/// Sesame's own mail about the account (verification links, notices). Never mail another
+/// account sent, and nothing on the strength of an address it names as an identity.
 pub async fn list_for_account(
     db: impl PgExecutor<'_>,
     account: &AccountId,
+    sesame_mail: bool,
 ) -> Result<Vec<MailboxEntry>, sqlx::Error> {
     let rows = sqlx::query_as!(
         EntryRow,
         // language=PostgreSQL
-        r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at
+        r#"select m.mailbox_message_id as "mailbox_message_id!", m.recipient as "recipient!",
+                  m.sender as "sender!", m.subject as "subject!", m.received_at as "received_at!"
            from mailbox_message m
-           where (m.account_id is null
-                  and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
-                       or m.message_id in (select message_id from message where account_id = $1)))
-              or m.account_id = $1
-           order by m.received_at desc
+           where m.message_id in (select message_id from message where account_id = $1)
+           union all
+           select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at
+           from mailbox_message m
+           where $2 and m.account_id = $1
+           order by 5 desc
            limit 200"#,
-        account.as_str()
+        account.as_str(),
+        sesame_mail
     )
     .fetch_all(db)
     .await?;
@@ -86,6 +90,7 @@ pub async fn list_for_account(
 pub async fn find_for_account(
     db: impl PgExecutor<'_>,
     account: &AccountId,
+    sesame_mail: bool,
     id: Uuid,
 ) -> Result<Option<MailboxMessage>, sqlx::Error> {
     let row = sqlx::query!(
@@ -93,12 +98,11 @@ pub async fn find_for_account(
         r#"select m.mailbox_message_id, m.recipient, m.sender, m.subject, m.received_at, m.raw
            from mailbox_message m
            where m.mailbox_message_id = $2
-             and ((m.account_id is null
-                   and (m.recipient in (select name from identity where account_id = $1 and kind = 'email_address')
-                        or m.message_id in (select message_id from message where account_id = $1)))
-                  or m.account_id = $1)"#,
+             and (m.message_id in (select message_id from message where account_id = $1)
+                  or ($3 and m.account_id = $1))"#,
         account.as_str(),
-        id
+        id,
+        sesame_mail
     )
     .fetch_optional(db)
     .await?;

@@ -1,6 +1,7 @@
 //! Sesame's built-in mailbox (the `sink` delivery mode): mail "delivered" here is kept in
 //! Postgres and shown in the UI, like a mail catcher, so the whole flow works on one
-//! machine. An account sees the messages addressed to its own email-address identities.
+//! machine. An account sees the copies its own sends delivered, and its admins see
+//! Sesame's own mail about the account — never anything because of an address it names.
 
 mod api;
 #[cfg(feature = "ssr")]

@@ -5,13 +5,14 @@ use uuid::Uuid;
 use super::{get_mailbox_message, links_in, list_mailbox};
 use crate::components::LoadError;
 
-/// `/mailbox`: what was delivered to my addresses (sink mode).
+/// `/mailbox`: what my account's sends, and Sesame's mail to my account, delivered here
+/// (sink mode).
 #[component]
 pub fn MailboxPage() -> impl IntoView {
     let messages = Resource::new(|| (), |_| list_mailbox());
     view! {
         <h1>"Mailbox"</h1>
-        <p class="muted">"Sesame's built-in mailbox (the sink delivery mode): mail to your email-address identities, and what your sends delivered here."</p>
+        <p class="muted">"Sesame's built-in mailbox (the sink delivery mode, where no mail leaves this machine): what your account's sends delivered, and Sesame's own mail to your account — verification links and notices — for admins. With another delivery mode, that mail goes out to its recipients instead."</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match messages.await {

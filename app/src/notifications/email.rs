@@ -6,8 +6,8 @@ use mail_builder::MessageBuilder;
 
 use super::payload::{event_json, EventFacts};
 
-/// The notification to `to`, from `no-reply@<domain>`.
-pub fn compose(facts: &EventFacts, to: &str, domain: &str) -> Result<Vec<u8>, String> {
+/// The notification to `to`, from Sesame's system sender `from`.
+pub fn compose(facts: &EventFacts, to: &str, from: &str) -> Result<Vec<u8>, String> {
     let recipient = facts.recipient.as_deref().unwrap_or("a recipient");
     let what = match facts.event_type.as_str() {
         "Complaint" => format!(
@@ -35,10 +35,7 @@ pub fn compose(facts: &EventFacts, to: &str, domain: &str) -> Result<Vec<u8>, St
         serde_json::to_string_pretty(&event_json(facts)).unwrap_or_default().replace('\n', "\r\n"),
     );
     MessageBuilder::new()
-        .from((
-            "Sesame notifications",
-            format!("no-reply@{domain}").as_str(),
-        ))
+        .from(("Sesame notifications", from))
         .to(to)
         .subject(format!(
             "{} notification for message {}",

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{payload::EventFacts, webhook::CallResult};
-use crate::server::vault::Sealed;
+use crate::{ids::AccountId, server::vault::Sealed};
 
 /// Where a notification goes.
 pub enum Target {
@@ -20,6 +20,9 @@ pub enum Target {
     Email {
         to: String,
         destination_id: Option<Uuid>,
+        /// The destination's account, whose Mailbox keeps a sink copy (None: forwarded
+        /// feedback, a copy for the sending account).
+        owner: Option<AccountId>,
     },
 }
 
@@ -72,7 +75,8 @@ pub async fn claim_due(
            where n.notification_id = p.notification_id and d.destination_id = n.destination_id
              and (n.leased_until is null or n.leased_until <= now())
            returning n.notification_id, n.event_id, n.attempts, n.created_at, d.destination_id,
-                     d.url, d.email, d.secret_nonce, d.secret_ciphertext"#,
+                     d.url, d.email, d.secret_nonce, d.secret_ciphertext,
+                     d.account_id as "account_id: AccountId""#,
         limit,
         lease_secs
     )
@@ -97,6 +101,7 @@ pub async fn claim_due(
                 (None, email) => Target::Email {
                     to: email.unwrap_or_default(),
                     destination_id: Some(r.destination_id),
+                    owner: Some(r.account_id),
                 },
             },
         })
@@ -138,6 +143,7 @@ pub async fn claim_due_emails(
             target: Target::Email {
                 to: r.email_to,
                 destination_id: None,
+                owner: None,
             },
         })
         .collect())

@@ -152,7 +152,7 @@ pub async fn set_enforcement_status(
         rates: None,
         restart_window: true,
     };
-    if !service::change_status(&ctx.pool, &ctx.public_origin, &change).await? {
+    if !service::change_status(&ctx.pool, &ctx.letterhead(), &change).await? {
         return Err(AppError::Conflict {
             message: "The status changed meanwhile; look again.".to_owned(),
         });

@@ -1,24 +1,21 @@
-//! The mail an account's admins get when its status changes, put in Sesame's mailbox for
-//! the account (like every mail Sesame writes itself).
+//! The mail an account's admins get when its status changes: Sesame's own mail, delivered
+//! through the delivery route (`system_mail`).
 
-use mail_builder::MessageBuilder;
 use sqlx::PgConnection;
 
 use super::{db::Change, EnforcementStatus};
 use crate::{
     error::AppError,
-    identities::email::sender_address,
-    mailbox::db::{deliver, Arrival},
-    server::errors::internal,
+    system_mail::{self, Letter, Letterhead},
 };
 
 /// Mails every admin of the account about `change`.
 pub async fn mail_admins(
     conn: &mut PgConnection,
-    origin: &str,
+    letterhead: &Letterhead,
     change: &Change<'_>,
 ) -> Result<(), AppError> {
-    let from = sender_address(origin);
+    let origin = &letterhead.origin;
     let subject = format!(
         "Sesame account {}: {} in {}",
         change.account,
@@ -46,22 +43,14 @@ pub async fn mail_admins(
         change.decided_by,
     );
     for admin in super::db::admin_emails(&mut *conn, change.account).await? {
-        let raw = MessageBuilder::new()
-            .from(("Sesame", from.as_str()))
-            .to(admin.as_str())
-            .subject(subject.as_str())
-            .text_body(body.as_str())
-            .write_to_vec()
-            .map_err(internal)?;
-        let arrival = Arrival {
-            recipient: &admin,
-            sender: &from,
+        let letter = Letter {
+            account: change.account,
+            identity: None,
+            to: &admin,
             subject: &subject,
-            raw: &raw,
-            message_id: None,
-            account: Some(change.account),
+            body: &body,
         };
-        deliver(&mut *conn, &arrival).await?;
+        system_mail::post(&mut *conn, letterhead, &letter).await?;
     }
     Ok(())
 }

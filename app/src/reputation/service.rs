@@ -4,19 +4,19 @@
 use sqlx::PgPool;
 
 use super::{assess::assess, db, Thresholds};
-use crate::error::AppError;
+use crate::{error::AppError, system_mail::Letterhead};
 
 /// Records `change` (see `db::change_status`); false if the status had moved on already.
 pub async fn change_status(
     pool: &PgPool,
-    origin: &str,
+    letterhead: &Letterhead,
     change: &db::Change<'_>,
 ) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
     if !db::change_status(&mut tx, change).await? {
         return Ok(false);
     }
-    super::notice::mail_admins(&mut tx, origin, change).await?;
+    super::notice::mail_admins(&mut tx, letterhead, change).await?;
     tx.commit().await?;
     tracing::info!(account = %change.account, region = change.region, from = change.from.as_str(),
                    to = change.to.as_str(), decided_by = change.decided_by, "enforcement status changed");
@@ -27,7 +27,7 @@ pub async fn change_status(
 /// returns how many statuses changed.
 pub async fn assess_all(
     pool: &PgPool,
-    origin: &str,
+    letterhead: &Letterhead,
     thresholds: &Thresholds,
 ) -> Result<usize, AppError> {
     let mut changed = 0;
@@ -45,7 +45,7 @@ pub async fn assess_all(
             rates: Some(&standing.rates),
             restart_window: false,
         };
-        if change_status(pool, origin, &change).await? {
+        if change_status(pool, letterhead, &change).await? {
             changed += 1;
         }
     }

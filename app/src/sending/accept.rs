@@ -5,8 +5,6 @@
 //! sandbox; then the quota, counted under a lock; then the message and its recipients are
 //! committed (with other sends waiting: `committer`) and only then is a MessageId returned.
 
-use std::net::IpAddr;
-
 use sqlx::PgConnection;
 
 use super::{
@@ -23,51 +21,11 @@ use crate::{
     server::{errors::internal, AppContext},
 };
 
+pub use super::outgoing::{Outgoing, RawParameters, RequestFacts, Sender};
 pub use super::recipients::MAX_RECIPIENTS;
 
 /// SES's answer to a send while the account's sending is paused.
 pub const SENDING_PAUSED: &str = "Sending paused for this account. For more information, please check the inbox of the email address associated with your AWS account.";
-
-/// Who sends: the signed-in API user.
-pub struct Sender {
-    pub account: AccountId,
-    pub user_arn: String,
-}
-
-/// What the request itself tells policies, whatever the message.
-pub struct RequestFacts {
-    pub region: String,
-    /// "1" for the v1 Query API, "2" for v2 and SMTP.
-    pub api_version: &'static str,
-    pub source_ip: Option<IpAddr>,
-    pub secure_transport: bool,
-    pub user_agent: Option<String>,
-    /// An `Idempotency-Key` header: a retry with the same key gets the first MessageId.
-    pub idempotency_key: Option<String>,
-}
-
-/// A message to accept, with everything authorization looks at.
-pub struct Outgoing {
-    pub request: RequestFacts,
-    /// `ses:SendEmail` or `ses:SendRawEmail`.
-    pub action: &'static str,
-    pub source: Mailbox,
-    pub from: Mailbox,
-    /// A raw message's Sender header, authorized like From.
-    pub sender: Option<Mailbox>,
-    /// The bounce address (MAIL FROM), a bare address.
-    pub return_path: Option<String>,
-    pub source_arn: Option<String>,
-    pub from_arn: Option<String>,
-    pub return_path_arn: Option<String>,
-    pub recipients: Vec<String>,
-    /// The sender's configuration set whose event destinations get this message's events.
-    pub configuration_set: Option<String>,
-    /// Message tags for those events (checked here).
-    pub tags: Vec<(String, String)>,
-    /// The complete message, X-SES headers already removed.
-    pub message: Vec<u8>,
-}
 
 /// The identity that authorized one address of the send.
 #[derive(Clone)]
@@ -121,26 +79,41 @@ pub async fn accept(
         }
     }
     let mut unverified: Vec<String> = Vec::new();
-    let mut grant = async |address: &str, arn: Option<&str>| -> Result<Option<Grant>, SendError> {
-        let found = resolve(&mut conn, sender, &own, &out, address, arn, &feedback).await?;
+    // `shown` is the mailbox policies see as ses:FromAddress for this grant: the From
+    // header's, or the Sender header's when that is what is being authorized (a reader's
+    // client shows it too, "on behalf of").
+    let mut grant = async |address: &str,
+                           arn: Option<&str>,
+                           shown: &Mailbox|
+           -> Result<Option<Grant>, SendError> {
+        let found = resolve(
+            &mut conn,
+            sender,
+            &own,
+            &out,
+            (address, arn),
+            shown,
+            &feedback,
+        )
+        .await?;
         if found.is_none() && !unverified.iter().any(|u| u == address) {
             unverified.push(address.to_owned());
         }
         Ok(found)
     };
-    let source = grant(&out.source.address, source_arn).await?;
+    let source = grant(&out.source.address, source_arn, &out.from).await?;
     // Usually From is the Source under the same ARN: one check covers both.
     let from = if (&out.from.address, from_arn) == (&out.source.address, source_arn) {
         source.clone()
     } else {
-        grant(&out.from.address, from_arn).await?
+        grant(&out.from.address, from_arn, &out.from).await?
     };
     let sender_header = match &out.sender {
-        Some(mailbox) => grant(&mailbox.address, from_arn).await?,
+        Some(mailbox) => grant(&mailbox.address, from_arn, mailbox).await?,
         None => None,
     };
     let return_path = match &out.return_path {
-        Some(address) => grant(address, return_path_arn).await?,
+        Some(address) => grant(address, return_path_arn, &out.from).await?,
         None => None,
     };
     let (Some(source), Some(from)) = (source, from) else {
@@ -188,7 +161,9 @@ pub async fn accept(
         account: sender.account.clone(),
         region: out.request.region.clone(),
         envelope_from,
-        from_address: out.from.address.clone(),
+        // As identities are named (lower case, IDNA), so the DKIM key is found for it.
+        from_address: address_identity_name(&out.from.address)
+            .map_err(SendError::InvalidParameter)?,
         source_arn: source.arn,
         from_arn: from.arn,
         return_path_arn: return_path.arn,
@@ -242,8 +217,8 @@ async fn resolve(
     sender: &Sender,
     own: &db::SenderStanding,
     out: &Outgoing,
-    address: &str,
-    arn: Option<&str>,
+    (address, arn): (&str, Option<&str>),
+    shown: &Mailbox,
     feedback: &str,
 ) -> Result<Option<Grant>, SendError> {
     let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
@@ -297,8 +272,8 @@ async fn resolve(
         principal_user_arn: Some(sender.user_arn.clone()),
         action: out.action.to_owned(),
         identity_arn: arn.to_owned(),
-        from_address: Some(out.from.address.clone()),
-        from_display_name: out.from.display_name.clone(),
+        from_address: Some(shown.address.clone()),
+        from_display_name: shown.display_name.clone(),
         feedback_address: Some(feedback.to_owned()),
         recipients: out.recipients.clone(),
         source_ip: out.request.source_ip,

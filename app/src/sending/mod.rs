@@ -13,6 +13,10 @@ pub mod compose;
 pub mod coverage;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod line_endings;
+#[cfg(feature = "ssr")]
+pub mod outgoing;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod raw;

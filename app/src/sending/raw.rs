@@ -2,7 +2,8 @@
 //! `X-SES-SOURCE-ARN`, `X-SES-FROM-ARN` and `X-SES-RETURN-PATH-ARN` headers: the first
 //! instance of each counts, and every `X-SES-*` header is removed before the message is
 //! stored, so none is ever delivered or DKIM-signed. From and the recipients are read from
-//! the remaining headers with mail-parser.
+//! the remaining headers with mail-parser — after the line breaks are made CRLF, as they
+//! will be on the wire (`line_endings`), so what is authorized is what is delivered.
 
 use mail_parser::{HeaderName, HeaderValue, MessageParser};
 
@@ -67,6 +68,19 @@ fn header_fields(raw: &[u8]) -> (Vec<&[u8]>, &[u8]) {
     (fields, &[])
 }
 
+/// True if `field` begins `name:` (RFC 5322 ftext, then the colon). Parsers differ on
+/// anything else — a line of white space, a line without a colon, blanks before the colon
+/// (obsolete syntax) — some ending the header section there, some skipping the line, some
+/// reading it as a field; so such a message is refused rather than read one way here and
+/// another way by its receiver.
+fn well_formed(field: &[u8]) -> bool {
+    let name_len = field
+        .iter()
+        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
+        .count();
+    name_len > 0 && field.get(name_len) == Some(&b':')
+}
+
 /// The field's name and its unfolded, trimmed value.
 fn name_and_value(field: &[u8]) -> Option<(String, String)> {
     let text = String::from_utf8_lossy(field);
@@ -76,9 +90,17 @@ fn name_and_value(field: &[u8]) -> Option<(String, String)> {
 }
 
 pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
-    let (fields, rest) = header_fields(raw);
+    let raw = super::line_endings::normalise(raw);
+    let (fields, rest) = header_fields(&raw);
     if fields.is_empty() {
         return Err("The raw message has no headers.".to_owned());
+    }
+    if let Some(bad) = fields.iter().find(|f| !well_formed(f)) {
+        let line = String::from_utf8_lossy(bad);
+        let line = line.lines().next().unwrap_or_default();
+        return Err(format!(
+            "The raw message has a malformed header line (not `Name: value`): {line:?}"
+        ));
     }
     let (mut source_arn, mut from_arn, mut return_path_arn) = (None, None, None);
     let mut configuration_set = None;
@@ -106,27 +128,39 @@ pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
     let parsed = MessageParser::default()
         .parse_headers(&message)
         .ok_or_else(|| "The raw message could not be parsed.".to_owned())?;
-    let mailboxes = |name: HeaderName<'static>| -> Vec<Mailbox> {
+    // Every entry of the header, with its address if it has one: an entry without one
+    // (`"ceo@victim.example"` alone, quoted) is not silently skipped in From or Sender,
+    // where a reader's client would still show it.
+    let entries = |name: HeaderName<'static>| -> Vec<Option<Mailbox>> {
         parsed
             .header_values(name)
             .filter_map(HeaderValue::as_address)
             .flat_map(|list| list.iter())
-            .filter_map(|a| {
-                Some(Mailbox {
-                    address: a.address()?.to_owned(),
+            .map(|a| {
+                a.address().map(|address| Mailbox {
+                    address: address.to_owned(),
                     display_name: a.name().map(str::to_owned),
                 })
             })
             .collect()
     };
-    let from = match mailboxes(HeaderName::From).as_slice() {
-        [one] if parsed.header_values(HeaderName::From).count() == 1 => one.clone(),
-        [] => return Err("Missing required header 'From'.".to_owned()),
-        _ => return Err("The message must have exactly one From address.".to_owned()),
+    let mailboxes = |name: HeaderName<'static>| -> Vec<Mailbox> {
+        entries(name).into_iter().flatten().collect()
     };
-    let sender = match mailboxes(HeaderName::Sender).as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
+    let from_headers = parsed.header_values(HeaderName::From).count();
+    let from = match entries(HeaderName::From).as_slice() {
+        [Some(one)] if from_headers == 1 => one.clone(),
+        [] if from_headers == 0 => return Err("Missing required header 'From'.".to_owned()),
+        _ => {
+            return Err(
+                "The message must have exactly one From header with exactly one address."
+                    .to_owned(),
+            )
+        }
+    };
+    let sender = match entries(HeaderName::Sender).as_slice() {
+        [] if parsed.header_values(HeaderName::Sender).count() == 0 => None,
+        [Some(one)] => Some(one.clone()),
         _ => return Err("The message must have at most one Sender address.".to_owned()),
     };
     let return_path = parsed
@@ -219,7 +253,7 @@ mod tests {
     }
 
     #[test]
-    fn bare_line_feeds_are_understood_too() {
+    fn bare_line_feeds_are_understood_and_stored_as_crlf() {
         let raw =
             parse_raw(b"From: a@example.com\nX-SES-SOURCE-ARN: x\nTo: b@example.org\n\nbody\n")
                 .unwrap();
@@ -227,8 +261,41 @@ mod tests {
         assert_eq!(raw.recipients, ["b@example.org"]);
         assert_eq!(
             raw.message,
-            b"From: a@example.com\nTo: b@example.org\n\nbody\n"
+            b"From: a@example.com\r\nTo: b@example.org\r\n\r\nbody\r\n"
         );
+    }
+
+    #[test]
+    fn header_lines_that_parsers_read_differently_are_refused() {
+        for raw in [
+            "From: news@a.example\r\n\x0c\r\nFrom: CEO <ceo@a.example>\r\nTo: x@b.example\r\n\r\nx",
+            "From: news@a.example\r\nFrom\r\n : CEO <ceo@a.example>\r\nTo: x@b.example\r\n\r\nx",
+            " From: CEO <ceo@a.example>\r\nFrom: news@a.example\r\nTo: x@b.example\r\n\r\nx",
+            "From: news@a.example\r\nX Y: z\r\nTo: x@b.example\r\n\r\nx",
+            "From: \"ceo@victim.example\", news@a.example\r\nTo: x@b.example\r\n\r\nx",
+            "From : CEO <ceo@a.example>\r\nFrom: news@a.example\r\nTo: x@b.example\r\n\r\nx",
+        ] {
+            assert!(parse_raw(raw.as_bytes()).is_err(), "{raw:?} was accepted");
+        }
+        // Folding is fine.
+        let fine = "From: news@a.example\r\nSubject: a\r\n long one\r\nTo: x@b.example\r\n\r\nx";
+        assert_eq!(
+            parse_raw(fine.as_bytes()).unwrap().from.address,
+            "news@a.example"
+        );
+    }
+
+    #[test]
+    fn a_bare_carriage_return_breaks_the_line_here_as_on_the_wire() {
+        // The second From (and the hidden X-SES header) exist for a receiver, so they
+        // exist for acceptance too.
+        let smuggled = b"From: me@mine.example\r\nX-A: 1\rFrom: ceo@victim.example\r\nTo: a@b.example\r\n\r\nx";
+        assert!(parse_raw(smuggled).is_err());
+        let hidden =
+            b"From: me@mine.example\r\nX-A: 1\rX-SES-FROM-ARN: arn:x\r\nTo: a@b.example\r\n\r\nx";
+        let raw = parse_raw(hidden).unwrap();
+        assert_eq!(raw.from_arn.as_deref(), Some("arn:x"));
+        assert!(!String::from_utf8(raw.message).unwrap().contains("X-SES"));
     }
 
     #[test]

@@ -33,11 +33,35 @@ pub fn bare_recipients(recipients: &[String]) -> Result<Vec<String>, SendError> 
                     "There are non-ASCII characters in the email address: {recipient}"
                 )));
             }
-            super::compose::parse_mailbox(recipient)
-                .map(|m| m.address)
-                .map_err(SendError::InvalidParameter)
+            let mailbox =
+                super::compose::parse_mailbox(recipient).map_err(SendError::InvalidParameter)?;
+            envelope_address(&mailbox.address).map_err(SendError::InvalidParameter)
         })
         .collect()
+}
+
+/// `address` as it goes in `RCPT TO`: a plain RFC 5321 mailbox (`local@domain`, the local
+/// part a dot-string, the domain in lower-case IDNA form without a trailing dot). Comments,
+/// quoting, address literals and trailing dots are refused rather than passed on, because a
+/// receiver may read them differently from the policies that judged the recipient
+/// (`x@(c)rival.example` and `x@rival.example.` are both mail for rival.example).
+pub fn envelope_address(address: &str) -> Result<String, String> {
+    let invalid = || format!("Invalid email address: {address}.");
+    let (local, domain) = address.rsplit_once('@').ok_or_else(invalid)?;
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let dot_string = !local.is_empty()
+        && local.len() <= 64
+        && local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(atext));
+    if !dot_string || domain.ends_with('.') {
+        return Err(invalid());
+    }
+    let normalised = crate::identities::domain::DomainName::parse(domain).map_err(|_| invalid())?;
+    if !normalised.as_str().eq_ignore_ascii_case(domain) && domain.is_ascii() {
+        return Err(invalid());
+    }
+    Ok(format!("{local}@{normalised}"))
 }
 
 /// Recipients a sandboxed send may not reach: neither the mailbox simulator nor covered by
@@ -57,4 +81,30 @@ pub fn unverified_recipients(
         }
     }
     Ok(outside)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipients_are_plain_mailboxes_with_a_normal_domain() {
+        assert_eq!(
+            envelope_address("Ann.Lee+x@Mail.Example.COM").unwrap(),
+            "Ann.Lee+x@mail.example.com"
+        );
+        for bad in [
+            "x@rival.example.",
+            "x@(c)rival.example",
+            "x@rival.example,y@ok.example",
+            "\"a b\"@rival.example",
+            "x@[127.0.0.1]",
+            ".x@rival.example",
+            "x..y@rival.example",
+            "x@@rival.example",
+            "x@rival..example",
+        ] {
+            assert!(envelope_address(bad).is_err(), "{bad} was accepted");
+        }
+    }
 }

@@ -18,6 +18,7 @@ use crate::{
     reputation::Thresholds,
     sending::committer::Committer,
     smtp::SmtpEndpoint,
+    system_mail::Letterhead,
 };
 
 /// Shared state for server functions (cheap to clone).
@@ -31,6 +32,8 @@ pub struct AppContext {
     pub session_lifetime: Duration,
     /// The origin users reach Sesame at (links in mail point there).
     pub public_origin: Arc<str>,
+    /// The address Sesame's own mail comes from.
+    pub system_sender: Arc<str>,
     pub dns: DnsLookup,
     pub verification: VerificationPolicy,
     /// How mail is delivered, in words (the operator console shows it).
@@ -48,6 +51,16 @@ pub struct AppContext {
     pub reputation: Arc<Thresholds>,
     /// What sending costs (billing statements).
     pub prices: Arc<PriceList>,
+}
+
+impl AppContext {
+    /// What Sesame's own mail is written on.
+    pub fn letterhead(&self) -> Letterhead {
+        Letterhead {
+            from: Arc::clone(&self.system_sender),
+            origin: Arc::clone(&self.public_origin),
+        }
+    }
 }
 
 /// The context of the current request; an internal error if the server did not provide it.

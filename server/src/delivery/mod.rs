@@ -10,6 +10,7 @@ pub mod settings;
 mod simulator;
 mod sink;
 mod smtp;
+pub mod system_mail;
 pub mod transport;
 mod wire;
 mod worker;

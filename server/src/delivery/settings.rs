@@ -48,6 +48,9 @@ pub struct DeliverySettings {
     pub max_age_secs: u64,
     /// The name given in EHLO. Default: the host of `public_url`.
     pub helo_name: Option<String>,
+    /// The address Sesame's own mail (verification links, notices) comes from. Default:
+    /// `no-reply@` the feedback domain, else the host of `public_url`.
+    pub system_sender: Option<String>,
     pub relay: RelaySettings,
     pub direct: DirectSettings,
 }
@@ -65,6 +68,7 @@ impl Default for DeliverySettings {
             retry_max_secs: 3600,
             max_age_secs: 14 * 3600,
             helo_name: None,
+            system_sender: None,
             relay: RelaySettings::default(),
             direct: DirectSettings::default(),
         }

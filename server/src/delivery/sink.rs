@@ -1,4 +1,6 @@
-//! `sink` mode: "delivery" into Sesame's own mailbox, one copy per recipient, all or none.
+//! `sink` mode: "delivery" into Sesame's own mailbox, one copy per recipient, all or none —
+//! a copy of an accepted message for its sending account, or Sesame's own mail for the
+//! account it concerns.
 
 use app::mailbox::db::{deliver, Arrival};
 use mail_parser::MessageParser;
@@ -47,8 +49,8 @@ async fn store(
             sender,
             subject,
             raw: envelope.data,
-            message_id: Some(envelope.message_id),
-            account: None,
+            message_id: envelope.about.is_none().then_some(envelope.message_id),
+            account: envelope.about,
         };
         deliver(&mut *tx, &arrival).await?;
     }

@@ -57,7 +57,11 @@ impl RecipientResult {
 
 /// A message ready to go: DKIM-signed, CRLF line endings, X-SES headers long gone.
 pub struct Envelope<'a> {
+    /// The accepted message (a copy of it is its sending account's), or the id of Sesame's
+    /// own mail (then `about` names the account).
     pub message_id: &'a str,
+    /// Sesame's own mail: the account it concerns, whose Mailbox keeps a sink copy.
+    pub about: Option<&'a app::ids::AccountId>,
     /// MAIL FROM.
     pub from: &'a str,
     /// RCPT TO, bare addresses.

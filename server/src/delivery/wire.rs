@@ -1,6 +1,6 @@
-//! The message as it goes on the wire: every line ending CRLF (a bare CR or LF could
-//! otherwise end DATA early at a lenient receiver — SMTP smuggling), then DKIM-signed
-//! (mail-auth, RustCrypto keys) with the key of the owner's domain identity.
+//! The message as it goes on the wire: every line ending CRLF (`app::sending::
+//! line_endings`, the rule acceptance parsed it with), then DKIM-signed (mail-auth,
+//! RustCrypto keys) with the key of the owner's domain identity.
 
 use mail_auth::{
     common::{
@@ -33,26 +33,6 @@ const SIGNED_HEADERS: [&str; 16] = [
     "List-Unsubscribe-Post",
     "Feedback-ID",
 ];
-
-/// `raw` with every bare CR, bare LF and CRLF as CRLF, ending with CRLF.
-pub fn normalise_line_endings(raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 64 + 2);
-    let mut bytes = raw.iter().copied().peekable();
-    while let Some(byte) = bytes.next() {
-        match byte {
-            b'\r' => {
-                bytes.next_if_eq(&b'\n');
-                out.extend_from_slice(b"\r\n");
-            }
-            b'\n' => out.extend_from_slice(b"\r\n"),
-            other => out.push(other),
-        }
-    }
-    if !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
 
 /// A domain's DKIM key, opened from the vault.
 pub struct DkimKey {
@@ -107,16 +87,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bare_carriage_returns_and_line_feeds_become_crlf() {
-        assert_eq!(
-            normalise_line_endings(b"a\nb\rc\r\nd\n.\ne"),
-            b"a\r\nb\r\nc\r\nd\r\n.\r\ne\r\n"
-        );
-        assert_eq!(normalise_line_endings(b"a\r\n"), b"a\r\n");
-        assert_eq!(normalise_line_endings(b"\r\r\n"), b"\r\n\r\n");
-    }
-
-    #[test]
     fn signatures_name_the_domain_and_selector_and_cover_the_headers() {
         for algorithm in [DkimAlgorithm::Rsa2048, DkimAlgorithm::Ed25519] {
             let generated = app::identities::dkim::generate(algorithm).unwrap();
@@ -126,7 +96,7 @@ mod tests {
                 algorithm,
                 private_key: generated.private_key,
             };
-            let message = normalise_line_endings(
+            let message = app::sending::line_endings::normalise(
                 b"From: a@owner.example\nTo: b@x.example\nSubject: Hi\n\nBody\n",
             );
             let signed = String::from_utf8(sign(&message, &key).unwrap()).unwrap();

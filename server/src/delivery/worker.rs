@@ -221,6 +221,7 @@ impl Deliverer {
             .collect();
         let envelope = Envelope {
             message_id: &message.message_id,
+            about: None,
             from: &from,
             recipients: &recipients,
             data: &data,
@@ -257,7 +258,7 @@ impl Deliverer {
     /// The message as it goes out: CRLF line endings, DKIM-signed when the owner's domain
     /// identity has a key.
     fn prepare(&self, message: &Outbound) -> Result<Vec<u8>, String> {
-        let normalised = wire::normalise_line_endings(&message.raw);
+        let normalised = app::sending::line_endings::normalise(&message.raw);
         let Some(signing) = &message.signing else {
             return Ok(normalised);
         };

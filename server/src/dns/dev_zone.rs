@@ -1,11 +1,14 @@
 //! The development zone: a small authoritative DNS server (UDP and TCP, on a loopback port)
 //! answering TXT queries from the `dev_zone_record` table, so a domain can be verified end to
 //! end on one machine. The verifier still asks it over the DNS protocol; nothing is
-//! short-circuited. Messages are parsed and built with hickory-proto.
+//! short-circuited. Messages are parsed and built with hickory-proto. It answers only for
+//! the names it may vouch for (`DevZoneScope`); any other query is REFUSED, so pointing a
+//! resolver at it can never make a real domain look verified.
 
 use std::net::SocketAddr;
 
 use anyhow::Context;
+use app::identities::dev_zone::DevZoneScope;
 use hickory_proto::{
     op::{Edns, Message, MessageType, OpCode, ResponseCode},
     rr::{rdata::TXT, RData, Record, RecordType},
@@ -26,11 +29,12 @@ const PLAIN_UDP_LIMIT: usize = 512;
 pub struct DevZone {
     udp: UdpSocket,
     tcp: TcpListener,
+    scope: DevZoneScope,
 }
 
 impl DevZone {
     /// Binds UDP and TCP on `addr` (port 0: the same free port for both).
-    pub async fn bind(addr: SocketAddr) -> anyhow::Result<Self> {
+    pub async fn bind(addr: SocketAddr, scope: DevZoneScope) -> anyhow::Result<Self> {
         let udp = UdpSocket::bind(addr)
             .await
             .with_context(|| format!("binding the dev zone on udp {addr}"))?;
@@ -38,7 +42,11 @@ impl DevZone {
         let tcp = TcpListener::bind(bound)
             .await
             .with_context(|| format!("binding the dev zone on tcp {bound}"))?;
-        Ok(Self { udp, tcp })
+        Ok(Self { udp, tcp, scope })
+    }
+
+    pub fn scope(&self) -> &DevZoneScope {
+        &self.scope
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -49,34 +57,44 @@ impl DevZone {
 
     /// Serves until the process ends.
     pub fn spawn(self, pool: PgPool) {
-        let udp_pool = pool.clone();
-        tokio::spawn(serve_udp(self.udp, udp_pool));
-        tokio::spawn(serve_tcp(self.tcp, pool));
+        let zone = Zone {
+            pool,
+            scope: self.scope,
+        };
+        tokio::spawn(serve_udp(self.udp, zone.clone()));
+        tokio::spawn(serve_tcp(self.tcp, zone));
     }
 }
 
-async fn serve_udp(socket: UdpSocket, pool: PgPool) {
+/// What answering needs: the records, and the names they may be given for.
+#[derive(Clone)]
+struct Zone {
+    pool: PgPool,
+    scope: DevZoneScope,
+}
+
+async fn serve_udp(socket: UdpSocket, zone: Zone) {
     let mut buf = vec![0u8; 4096];
     loop {
         let Ok((len, peer)) = socket.recv_from(&mut buf).await else {
             continue;
         };
-        if let Some(reply) = answer(&pool, &buf[..len], Transport::Udp).await {
+        if let Some(reply) = answer(&zone, &buf[..len], Transport::Udp).await {
             socket.send_to(&reply, peer).await.ok();
         }
     }
 }
 
-async fn serve_tcp(listener: TcpListener, pool: PgPool) {
+async fn serve_tcp(listener: TcpListener, zone: Zone) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let pool = pool.clone();
+        let zone = zone.clone();
         tokio::spawn(async move {
             let _ = tokio::time::timeout(
                 std::time::Duration::from_secs(10),
-                serve_connection(stream, pool),
+                serve_connection(stream, zone),
             )
             .await;
         });
@@ -84,12 +102,12 @@ async fn serve_tcp(listener: TcpListener, pool: PgPool) {
 }
 
 /// DNS over TCP: each message is preceded by its length (two bytes, big-endian).
-async fn serve_connection(mut stream: TcpStream, pool: PgPool) -> std::io::Result<()> {
+async fn serve_connection(mut stream: TcpStream, zone: Zone) -> std::io::Result<()> {
     loop {
         let len = stream.read_u16().await? as usize;
         let mut request = vec![0u8; len];
         stream.read_exact(&mut request).await?;
-        if let Some(reply) = answer(&pool, &request, Transport::Tcp).await {
+        if let Some(reply) = answer(&zone, &request, Transport::Tcp).await {
             stream.write_u16(reply.len() as u16).await?;
             stream.write_all(&reply).await?;
         }
@@ -103,7 +121,7 @@ enum Transport {
 }
 
 /// The reply to one query message; None for garbage (dropped, as servers do).
-async fn answer(pool: &PgPool, request: &[u8], transport: Transport) -> Option<Vec<u8>> {
+async fn answer(zone: &Zone, request: &[u8], transport: Transport) -> Option<Vec<u8>> {
     let request = Message::from_bytes(request).ok()?;
     let mut reply = Message::new();
     reply
@@ -125,6 +143,11 @@ async fn answer(pool: &PgPool, request: &[u8], transport: Transport) -> Option<V
     };
     let name = query.name().to_lowercase().to_ascii();
     let name = name.trim_end_matches('.');
+    if !zone.scope.covers(name) {
+        reply.set_response_code(ResponseCode::Refused);
+        return reply.to_bytes().ok();
+    }
+    let pool = &zone.pool;
     let values = match query.query_type() {
         RecordType::TXT => app::identities::db::dev_zone_txt(pool, name).await,
         _ => Ok(Vec::new()),

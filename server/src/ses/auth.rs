@@ -54,6 +54,14 @@ pub struct Credential {
 
 /// Parses the signature header and finds the (active) access key it names.
 pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential, SesError> {
+    // The signature covers the normalised path and the router reads the path as sent: the
+    // two must be the same path, or a signature for one request could be replayed as
+    // another (`/identities/x/../account`).
+    if !sigv4::is_normal_path(parts.uri.path()) {
+        return Err(SesError::invalid_parameter(
+            "The request path has empty, `.` or `..` segments; send it normalised, as the AWS SDKs do.",
+        ));
+    }
     let header = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)

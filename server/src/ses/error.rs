@@ -1,7 +1,7 @@
 //! Errors as SES answers them: a code, a message and an HTTP status, rendered as the v1
 //! Query API's XML `ErrorResponse` or the v2 API's JSON with `x-amzn-ErrorType`.
 
-use app::error::AppError;
+use app::{error::AppError, identities::service::ForwardingChange};
 use axum::http::StatusCode;
 
 use super::sigv4::SignatureError;
@@ -70,6 +70,21 @@ impl From<SignatureError> for SesError {
             SignatureError::Missing | SignatureError::Mismatch => StatusCode::FORBIDDEN,
         };
         Self::new(error.code(), status, error.to_string())
+    }
+}
+
+impl SesError {
+    /// SES's answers (both versions) to a forwarding change that did not happen.
+    pub fn unless_forwarding_changed(change: ForwardingChange) -> Result<(), SesError> {
+        match change {
+            ForwardingChange::Done => Ok(()),
+            ForwardingChange::NotFound => {
+                Err(SesError::invalid_parameter("Identity does not exist."))
+            }
+            ForwardingChange::NeedsDestinations => Err(SesError::invalid_parameter(
+                app::identities::FORWARDING_NEEDS_DESTINATIONS,
+            )),
+        }
     }
 }
 

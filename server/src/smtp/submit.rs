@@ -6,9 +6,9 @@
 use std::net::IpAddr;
 
 use app::sending::{
-    accept::{accept, Outgoing, RequestFacts, Sender},
+    accept::{accept, Outgoing, RawParameters, RequestFacts, Sender},
     raw::{parse_raw, Mailbox},
-    tags, SendError,
+    SendError,
 };
 
 use super::{
@@ -52,40 +52,26 @@ pub async fn submit(
         Ok(raw) => raw,
         Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
     };
-    let tags = match raw
-        .message_tags
-        .as_deref()
-        .map(tags::parse_header)
-        .transpose()
-    {
-        Ok(tags) => tags.unwrap_or_default(),
-        Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
+    let request = RequestFacts {
+        region: user.region.clone(),
+        api_version: "2",
+        source_ip: Some(client),
+        // AUTH is only offered under TLS.
+        secure_transport: true,
+        user_agent: None,
+        idempotency_key: None,
     };
-    let outgoing = Outgoing {
-        request: RequestFacts {
-            region: user.region.clone(),
-            api_version: "2",
-            source_ip: Some(client),
-            // AUTH is only offered under TLS.
-            secure_transport: true,
-            user_agent: None,
-            idempotency_key: None,
-        },
-        action: "ses:SendRawEmail",
-        source: Mailbox {
+    let given = RawParameters {
+        source: Some(Mailbox {
             address: envelope.mail_from,
             display_name: None,
-        },
-        from: raw.from,
-        sender: raw.sender,
-        return_path: raw.return_path,
-        source_arn: raw.source_arn,
-        from_arn: raw.from_arn,
-        return_path_arn: raw.return_path_arn,
-        recipients: envelope.recipients,
-        configuration_set: raw.configuration_set,
-        tags,
-        message: raw.message,
+        }),
+        destinations: envelope.recipients,
+        ..RawParameters::default()
+    };
+    let outgoing = match Outgoing::from_raw(request, raw, given) {
+        Ok(outgoing) => outgoing,
+        Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
     };
     let sender = Sender {
         account: user.account.clone(),

@@ -10,6 +10,7 @@ use std::{sync::Arc, time::Duration};
 
 use app::{
     identities::dns::DnsLookup,
+    ids::AccountId,
     notifications::{
         email,
         guard::{self, WebhookPolicy},
@@ -53,9 +54,9 @@ pub struct Notifier {
     pub disable_after: i32,
     pub workers: usize,
     pub poll: Duration,
-    /// Sends forwarded notifications by mail, from `no-reply@<mail_domain>`.
+    /// Sends forwarded notifications by mail, from the system sender.
     pub mailer: Arc<Deliverer>,
-    pub mail_domain: String,
+    pub system_sender: Arc<str>,
 }
 
 impl Notifier {
@@ -65,11 +66,11 @@ impl Notifier {
         vault: SecretVault,
         dns: DnsLookup,
         mailer: Arc<Deliverer>,
-        mail_domain: String,
+        system_sender: Arc<str>,
     ) -> Self {
         Self {
             mailer,
-            mail_domain,
+            system_sender,
             pool,
             vault,
             dns,
@@ -151,7 +152,7 @@ impl Notifier {
                 self.call_webhook(&facts, *destination_id, url, secret)
                     .await
             }
-            Target::Email { to, .. } => self.mail(&facts, to).await,
+            Target::Email { to, owner, .. } => self.mail(&facts, to, owner.as_ref()).await,
         };
         let age =
             Duration::try_from(OffsetDateTime::now_utc() - due.created_at).unwrap_or_default();
@@ -201,10 +202,11 @@ impl Notifier {
     }
 
     /// Mails the notification through the delivery route, from the null sender (a
-    /// notification about feedback must never cause feedback of its own).
-    async fn mail(&self, facts: &EventFacts, to: &str) -> CallResult {
+    /// notification about feedback must never cause feedback of its own). `owner`: the
+    /// destination's account (see `Target::Email`).
+    async fn mail(&self, facts: &EventFacts, to: &str, owner: Option<&AccountId>) -> CallResult {
         let started = std::time::Instant::now();
-        let data = match email::compose(facts, to, &self.mail_domain) {
+        let data = match email::compose(facts, to, &self.system_sender) {
             Ok(data) => data,
             Err(e) => {
                 return CallResult::refused(format!("the notification could not be composed: {e}"))
@@ -212,6 +214,7 @@ impl Notifier {
         };
         let envelope = Envelope {
             message_id: &facts.message_id,
+            about: owner,
             from: "",
             recipients: &[to],
             data: &data,

@@ -3,9 +3,12 @@
 //! notice), and forgets statistics older than two weeks. Changes are compare-and-set, so
 //! several processes may run it side by side.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
-use app::reputation::{service::assess_all, Thresholds};
+use app::{
+    reputation::{service::assess_all, Thresholds},
+    system_mail::Letterhead,
+};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
@@ -29,14 +32,14 @@ impl Default for ReputationSettings {
 }
 
 /// Runs forever (until the process stops).
-pub fn spawn(pool: PgPool, origin: Arc<str>, settings: &ReputationSettings) {
+pub fn spawn(pool: PgPool, letterhead: Letterhead, settings: &ReputationSettings) {
     let thresholds = settings.thresholds.clone();
     let every = Duration::from_secs(settings.assess_every_secs.max(1));
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            if let Err(e) = assess_all(&pool, &origin, &thresholds).await {
+            if let Err(e) = assess_all(&pool, &letterhead, &thresholds).await {
                 tracing::warn!(error = %e, "reputation round failed");
             }
             if let Err(e) = app::statistics::db::forget_old(&pool).await {

@@ -35,7 +35,7 @@ fn query(name: &str, edns: bool) -> Vec<u8> {
     message.to_bytes().unwrap()
 }
 
-async fn over_udp(zone: SocketAddr, name: &str, edns: bool) -> Message {
+pub async fn over_udp(zone: SocketAddr, name: &str, edns: bool) -> Message {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     socket.send_to(&query(name, edns), zone).await.unwrap();
     let mut buf = vec![0u8; 65535];

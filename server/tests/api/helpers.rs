@@ -187,6 +187,25 @@ impl Browser {
         serde_json::from_str(&body).unwrap_or(Value::Null)
     }
 
+    /// The Mailbox, newest first, once `ready` holds for it: Sesame's own mail arrives
+    /// through the system-mail workers, within moments.
+    pub async fn mailbox_when(&self, ready: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let mut list = Vec::new();
+        for _ in 0..100 {
+            list = self
+                .json("mailbox/list", &[])
+                .await
+                .as_array()
+                .unwrap()
+                .clone();
+            if ready(&list) {
+                return list;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the Mailbox never got what was expected: {list:?}");
+    }
+
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
         self.call("auth/sign-in", &[("email", email), ("password", password)])
             .await
@@ -208,6 +227,21 @@ impl Browser {
             &format!("sesame={value}; Path=/"),
             &self.base.parse().unwrap(),
         );
+    }
+}
+
+impl TestApp {
+    /// Follows a verification link as its reader would: opens the page (which must only
+    /// offer to confirm, changing nothing), then presses Confirm — a signed-out POST.
+    /// Returns the page's text and the confirmation's answer.
+    pub async fn confirm_link(&self, link: &str) -> (String, Value) {
+        let page = reqwest::get(link).await.unwrap().text().await.unwrap();
+        let token = link.rsplit('/').next().unwrap();
+        let answer = self
+            .browser()
+            .json("identities/confirm-email", &[("token", token)])
+            .await;
+        (page, answer)
     }
 }
 

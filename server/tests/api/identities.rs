@@ -231,7 +231,7 @@ async fn removed_records_give_a_temporary_failure_that_recovers_or_fails_after_t
 ) {
     let app = TestApp::spawn_with_dns(pool, |s| s.verification.grace_secs = 3).await;
     let (admin, _) = app.new_account("Acme").await;
-    let id = add_domain(&admin, "example.io").await;
+    let id = add_domain(&admin, "grace.example").await;
     admin
         .json(
             "identities/dev-zone",

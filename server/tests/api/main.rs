@@ -21,6 +21,7 @@ mod isolation;
 mod migrations;
 mod notifications;
 mod operator;
+mod ownership;
 mod policies;
 mod reputation;
 mod sending;

@@ -8,7 +8,7 @@ use crate::{
     identities::{
         get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
         ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
-        VerificationStatus,
+        VerificationMail, VerificationStatus,
     },
     notifications::IdentityDestinations,
     policies::AuthorizationTab,
@@ -129,7 +129,8 @@ fn VerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoView {
         || "Not checked yet.".to_owned(),
         |t| format!("Last checked {t}."),
     );
-    let zone_button = detail.dev_zone_available.then(|| {
+    // Withdrawing stays possible for records published before the zone's scope narrowed.
+    let zone_button = (detail.dev_zone_available || detail.dev_zone).then(|| {
         let (label, publish) = if detail.dev_zone {
             ("Remove from dev zone", "false")
         } else {
@@ -198,7 +199,7 @@ fn EmailVerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoVi
             } else {
                 view! { <p>"The address is " {detail.summary.status.as_str()} "."</p> }.into_any()
             }}
-            <p class="muted">"Until delivery is set up, the message is in your " <A href="/mailbox">"Mailbox"</A> "."</p>
+            {detail.verification_mail.map(|mail| view! { <VerificationMailFacts mail/> })}
             <ActionForm action=actions.resend>
                 <input type="hidden" name="identity_id" value=id/>
                 <button type="submit" class="secondary">"Resend the verification email"</button>
@@ -208,6 +209,36 @@ fn EmailVerificationTab(detail: IdentityDetail, actions: Actions) -> impl IntoVi
             </Show>
             <FormError action=actions.resend/>
         </section>
+    }
+}
+
+/// Where the newest verification mail got to: delivered (to the address, or to the
+/// Mailbox in sink mode), waiting for another attempt, or given up — with the last answer.
+#[component]
+fn VerificationMailFacts(mail: VerificationMail) -> impl IntoView {
+    let in_mailbox = mail.remote_host.as_deref() == Some("sink");
+    let status = match (mail.status.as_str(), mail.attempts) {
+        ("Delivered", _) if in_mailbox => "Delivered to your Mailbox".to_owned(),
+        ("Delivered", _) => "Delivered".to_owned(),
+        ("Failed", _) => "Not delivered: the receiving server refused it, or kept deferring it until it was too old".to_owned(),
+        (_, 0) => "Waiting to be sent".to_owned(),
+        (_, 1) => "Being sent, or waiting to be tried again after one attempt".to_owned(),
+        (_, n) => format!("Waiting to be tried again after {n} attempts"),
+    };
+    let reply = mail.last_reply.map(|reply| match mail.remote_host {
+        Some(host) => format!("{host}: {reply}"),
+        None => reply,
+    });
+    view! {
+        <dl class="facts" data-testid="verification-mail">
+            <dt>"Sent to"</dt><dd>{mail.to}</dd>
+            <dt>"Queued"</dt><dd>{mail.queued}</dd>
+            <dt>"Delivery"</dt><dd data-testid="verification-mail-status">{status}</dd>
+            {reply.map(|r| view! { <dt>"Last answer"</dt><dd><code>{r}</code></dd> })}
+        </dl>
+        {in_mailbox.then(|| view! {
+            <p class="muted">"This server delivers in sink mode (no mail leaves it), so the message is in your " <A href="/mailbox">"Mailbox"</A> "."</p>
+        })}
     }
 }
 

@@ -237,6 +237,15 @@ fn header_value(headers: &[(String, String)], name: &str) -> Option<String> {
     (!values.is_empty()).then(|| values.join(","))
 }
 
+/// True if normalising `path` (as `canonical_uri` does) would change nothing: no empty,
+/// `.` or `..` segment (the root `/` aside).
+pub fn is_normal_path(path: &str) -> bool {
+    path == "/"
+        || path
+            .strip_prefix('/')
+            .is_some_and(|rest| rest.split('/').all(|s| !matches!(s, "" | "." | "..")))
+}
+
 /// The path, normalised, with every byte outside RFC 3986's unreserved set (and `/`)
 /// percent-encoded — on top of whatever encoding it arrived with.
 fn canonical_uri(path: &str) -> String {

@@ -238,14 +238,8 @@ pub async fn set_feedback_forwarding(call: &Call<'_>) -> Result<XmlWriter, SesEr
     let enabled = call.params.boolean("ForwardingEnabled")?;
     let id = find_existing(call, &name).await?;
     let pool = &call.api.context.pool;
-    if !enabled
-        && !app::notifications::db::identity_covers_feedback(pool, &call.caller.account, id).await?
-    {
-        return Err(SesError::invalid_parameter(
-            app::identities::FORWARDING_NEEDS_DESTINATIONS,
-        ));
-    }
-    db::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
+    let change = service::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
+    SesError::unless_forwarding_changed(change)?;
     Ok(XmlWriter::default())
 }
 

@@ -4,10 +4,9 @@
 use app::{
     auth::Permission,
     sending::{
-        accept::Outgoing,
+        accept::{Outgoing, RawParameters},
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
-        tags,
     },
     templates::{self, Rendered},
 };
@@ -109,37 +108,25 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         ));
     }
     let raw = parse_raw(&data).map_err(SesError::invalid_parameter)?;
-    let from = raw.from.clone();
-    let source = match params.get("Source").filter(|s| !s.is_empty()) {
-        Some(source) => mailbox(source)?,
-        None => from.clone(),
-    };
-    let destinations = params.list("Destinations")?;
-    let recipients = if destinations.is_empty() {
-        raw.recipients.clone()
-    } else {
-        destinations.into_iter().map(str::to_owned).collect()
-    };
-    let outgoing = Outgoing {
-        action: "ses:SendRawEmail",
-        source,
-        from,
-        sender: raw.sender,
-        return_path: raw.return_path,
-        source_arn: arn(params.get("SourceArn")).or(raw.source_arn),
-        from_arn: arn(params.get("FromArn")).or(raw.from_arn),
-        return_path_arn: arn(params.get("ReturnPathArn")).or(raw.return_path_arn),
-        recipients,
-        configuration_set: arn(params.get("ConfigurationSetName")).or(raw.configuration_set),
-        tags: match (params.tags()?, &raw.message_tags) {
-            (given, Some(header)) if given.is_empty() => {
-                tags::parse_header(header).map_err(SesError::invalid_parameter)?
-            }
-            (given, _) => given,
+    let given = RawParameters {
+        source: match params.get("Source").filter(|s| !s.is_empty()) {
+            Some(source) => Some(mailbox(source)?),
+            None => None,
         },
-        message: raw.message,
-        request: request_facts(call.api, &call.caller, &call.parts, "1"),
+        return_path: None,
+        source_arn: arn(params.get("SourceArn")),
+        from_arn: arn(params.get("FromArn")),
+        return_path_arn: arn(params.get("ReturnPathArn")),
+        destinations: params
+            .list("Destinations")?
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        configuration_set: arn(params.get("ConfigurationSetName")),
+        tags: params.tags()?,
     };
+    let request = request_facts(call.api, &call.caller, &call.parts, "1");
+    let outgoing = Outgoing::from_raw(request, raw, given).map_err(SesError::invalid_parameter)?;
     message_id(call, outgoing).await
 }
 

@@ -175,7 +175,9 @@ pub async fn put_feedback(call: &Call<'_>, identity: &str) -> Result<Value, SesE
         .get("EmailForwardingEnabled")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    db::set_feedback_forwarding(&call.api.context.pool, &call.caller.account, id, enabled).await?;
+    let pool = &call.api.context.pool;
+    let change = service::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
+    SesError::unless_forwarding_changed(change)?;
     Ok(json!({}))
 }
 

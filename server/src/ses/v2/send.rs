@@ -3,10 +3,9 @@
 use app::{
     auth::Permission,
     sending::{
-        accept::Outgoing,
+        accept::{Outgoing, RawParameters},
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
-        tags,
     },
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
@@ -21,8 +20,9 @@ use crate::ses::{
 const MAX_MESSAGE_BYTES: usize = 40 * 1024 * 1024;
 
 /// `SendEmail`: Simple content is composed here; Raw content is used as sent (its
-/// `X-SES-*` headers read and removed). `FromEmailAddressIdentityArn` authorizes From (and
-/// the feedback address, unless it has its own ARN).
+/// `X-SES-*` headers read and removed; `FromEmailAddress` is then only the envelope
+/// sender, the From header is authorized). `FromEmailAddressIdentityArn` authorizes From
+/// (and the feedback address, unless it has its own ARN).
 /// Answers the MessageId, and the quota headers.
 pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, String)>), SesError> {
     let (api, caller, parts) = (call.api, &call.caller, &call.parts);
@@ -85,34 +85,23 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             ));
         }
         let raw = parse_raw(&data).map_err(SesError::invalid_parameter)?;
-        let from = match text("/FromEmailAddress") {
-            Some(from) => mailbox(from)?,
-            None => raw.from.clone(),
+        // FromEmailAddress is the envelope sender here, as v1's Source: the From header
+        // is what readers see, and it is authorized as it is.
+        let given = RawParameters {
+            source: text("/FromEmailAddress")
+                .filter(|f| !f.is_empty())
+                .map(mailbox)
+                .transpose()?,
+            return_path,
+            source_arn: from_arn,
+            from_arn: None,
+            return_path_arn,
+            destinations: listed,
+            configuration_set,
+            tags: email_tags,
         };
-        Outgoing {
-            request: request_facts(api, caller, parts, "2"),
-            action: "ses:SendRawEmail",
-            source: from.clone(),
-            from,
-            sender: raw.sender,
-            return_path: return_path.or(raw.return_path),
-            source_arn: from_arn.or(raw.source_arn),
-            from_arn: raw.from_arn,
-            return_path_arn: return_path_arn.or(raw.return_path_arn),
-            recipients: if listed.is_empty() {
-                raw.recipients
-            } else {
-                listed
-            },
-            configuration_set: configuration_set.or(raw.configuration_set),
-            tags: match &raw.message_tags {
-                Some(header) if email_tags.is_empty() => {
-                    tags::parse_header(header).map_err(SesError::invalid_parameter)?
-                }
-                _ => email_tags,
-            },
-            message: raw.message,
-        }
+        let request = request_facts(api, caller, parts, "2");
+        Outgoing::from_raw(request, raw, given).map_err(SesError::invalid_parameter)?
     } else if request.pointer("/Content/Simple").is_some() {
         caller.require(Permission::Send, "SendEmail")?;
         let from = mailbox(

@@ -97,6 +97,22 @@ impl Receiver {
         self.log.lock().unwrap().received.clone()
     }
 
+    /// The first message taken for `recipient`, waiting up to ten seconds for it.
+    pub async fn wait_for(&self, recipient: &str) -> Received {
+        for _ in 0..100 {
+            let found = self.received().into_iter().find(|r| {
+                r.recipients
+                    .iter()
+                    .any(|to| to.eq_ignore_ascii_case(recipient))
+            });
+            if let Some(found) = found {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("nothing arrived for {recipient}: {:?}", self.received());
+    }
+
     pub fn data_commands(&self) -> usize {
         self.log.lock().unwrap().data_commands
     }
