@@ -6,7 +6,7 @@ test("the landing page is rendered on the server, with data from Postgres", asyn
   const page = await context.newPage();
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Sesame" })).toBeVisible();
-  await expect(page.getByTestId("database")).toHaveText(/^PostgreSQL \d+/);
+  await expect(page.getByTestId("database")).toHaveText("Reachable");
   await expect(page.getByTestId("regions")).toHaveText("us-east-1");
   await context.close();
 });
@@ -26,7 +26,7 @@ test("the page hydrates and calls a server function from the browser", async ({ 
   }).toPass();
   await expect.poll(() => calls.length).toBeGreaterThan(0);
   expect(calls.every((m) => m === "POST")).toBe(true);
-  await expect(page.getByTestId("database")).toHaveText(/^PostgreSQL \d+/);
+  await expect(page.getByTestId("database")).toHaveText("Reachable");
 });
 
 test("unknown paths answer 404 with a page", async ({ browser }) => {

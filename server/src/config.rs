@@ -41,6 +41,7 @@ pub struct Settings {
     pub bootstrap_operator: Option<BootstrapOperator>,
     pub dns: DnsSettings,
     pub verification: VerificationSettings,
+    pub http: HttpSettings,
     pub api: ApiSettings,
     pub delivery: crate::delivery::DeliverySettings,
     pub smtp: crate::smtp::SmtpSettings,
@@ -51,8 +52,29 @@ pub struct Settings {
     pub billing: app::billing::prices::PriceList,
 }
 
+/// The HTTP server in front of everything.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` / `Forwarded`
+    /// name the client (`client_address`). None by default.
+    pub trusted_proxies: Vec<String>,
+    /// Requests handled at once; more are answered 503 at once instead of queueing.
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            trusted_proxies: Vec::new(),
+            max_concurrent_requests: 1024,
+        }
+    }
+}
+
 /// The SES-compatible API.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(default)]
 pub struct ApiSettings {
     /// How far (seconds) a request's SigV4 signing time may be from the server's clock;
     /// SES allows five minutes.
@@ -60,6 +82,10 @@ pub struct ApiSettings {
     /// How long a signing key once looked up is remembered (milliseconds; 0: never). A
     /// key or user change made in another Sesame process takes effect within this time.
     pub key_cache_ms: u64,
+    /// Request bodies all API requests of this process may hold at once (bytes).
+    pub max_in_flight_bytes: usize,
+    /// The longest one request body may take to arrive (seconds).
+    pub body_timeout_secs: u64,
 }
 
 impl Default for ApiSettings {
@@ -67,6 +93,8 @@ impl Default for ApiSettings {
         Self {
             clock_skew_secs: 300,
             key_cache_ms: 1000,
+            max_in_flight_bytes: 256 * 1024 * 1024,
+            body_timeout_secs: 30,
         }
     }
 }
@@ -158,6 +186,7 @@ struct Defaults {
     session: SessionSettings,
     dns: DnsSettings,
     verification: VerificationSettings,
+    http: HttpSettings,
     api: ApiSettings,
     delivery: crate::delivery::DeliverySettings,
     smtp: crate::smtp::SmtpSettings,
@@ -177,6 +206,7 @@ impl Default for Defaults {
             session: SessionSettings::default(),
             dns: DnsSettings::default(),
             verification: VerificationSettings::default(),
+            http: HttpSettings::default(),
             api: ApiSettings::default(),
             delivery: crate::delivery::DeliverySettings::default(),
             smtp: crate::smtp::SmtpSettings::default(),

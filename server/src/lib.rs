@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 mod csrf;
 pub mod database;
@@ -11,6 +12,7 @@ pub mod dns;
 pub mod feedback;
 mod health;
 mod master_key;
+mod overload;
 mod security_headers;
 pub mod ses;
 mod sessions;

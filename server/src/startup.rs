@@ -334,7 +334,12 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
     let api = crate::ses::router(crate::ses::SesApi {
         context: context.clone(),
         clock_skew_secs: settings.api.clock_skew_secs,
+        bodies: crate::ses::BodyBudget::new(
+            settings.api.max_in_flight_bytes,
+            Duration::from_secs(settings.api.body_timeout_secs.max(1)),
+        ),
     });
+    let proxies = crate::client_address::TrustedProxies::parse(&settings.http.trusted_proxies)?;
     let provide = move || provide_context(context.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {
@@ -358,6 +363,14 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
         .merge(pages)
         .layer(middleware::from_fn(security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))
+        .layer(middleware::from_fn_with_state(
+            proxies,
+            crate::client_address::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            crate::overload::Slots::new(settings.http.max_concurrent_requests),
+            crate::overload::admit,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid)))
 }

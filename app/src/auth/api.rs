@@ -89,8 +89,10 @@ pub async fn get_principal() -> Result<Option<Principal>, AppError> {
     }
 }
 
-/// The password check shared by both sign-ins: throttle first (before any hashing), then
-/// verify (a dummy hash for unknown emails, so timing reveals nothing), then count failures.
+/// The password check shared by both sign-ins: the attempt is reserved with the throttle
+/// first (before any hashing), then the password verified (a dummy hash for unknown
+/// emails, so timing reveals nothing). A disabled user or account is answered exactly as a
+/// wrong password, so the answer never tells that the password was right.
 /// `find` yields the claimant, its password hash and whether it is disabled.
 #[cfg(feature = "ssr")]
 async fn authenticate(
@@ -100,7 +102,8 @@ async fn authenticate(
 ) -> Result<Claimant, AppError> {
     let ctx = app_context()?;
     let ip = session::client_ip().await?;
-    throttle::check(&ctx.pool, &ip, email.as_str()).await?;
+    let counted = ("sign-in", throttle::SIGN_IN);
+    throttle::reserve(&ctx.pool, counted, &ip, email.as_str()).await?;
     let found = find.await?;
     let hash = found.as_ref().map(|(_, hash, _)| hash.clone());
     let matches = ctx
@@ -108,19 +111,10 @@ async fn authenticate(
         .verify(SecretString::from(password), hash)
         .await?;
     match found {
-        Some((claimant, _, disabled)) if matches => {
-            throttle::clear_email(&ctx.pool, email.as_str()).await?;
-            if disabled {
-                return Err(AppError::field(
-                    "email",
-                    "This user or its account is disabled.",
-                ));
-            }
+        Some((claimant, _, false)) if matches => {
+            throttle::release(&ctx.pool, counted, &ip, email.as_str()).await?;
             Ok(claimant)
         }
-        _ => {
-            throttle::record_failure(&ctx.pool, &ip, email.as_str()).await?;
-            Err(AppError::field("password", "Incorrect email or password."))
-        }
+        _ => Err(AppError::field("password", "Incorrect email or password.")),
     }
 }

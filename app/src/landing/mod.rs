@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 /// What the landing page shows about this deployment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlatformStatus {
-    /// e.g. "PostgreSQL 15.18"
+    /// "Reachable" (versions and counts are nobody's business on a public page).
     pub database: String,
-    pub accounts: i64,
     pub regions: Vec<String>,
 }

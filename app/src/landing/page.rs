@@ -47,7 +47,6 @@ fn PlatformStatusCard() -> impl IntoView {
                         Ok(s) => view! {
                             <dl class="facts">
                                 <dt>"Database"</dt><dd data-testid="database">{s.database}</dd>
-                                <dt>"Accounts"</dt><dd data-testid="accounts">{s.accounts}</dd>
                                 <dt>"Regions"</dt><dd data-testid="regions">{s.regions.join(", ")}</dd>
                             </dl>
                         }.into_any(),

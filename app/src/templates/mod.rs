@@ -2,10 +2,11 @@
 //! in Handlebars, stored per account and region, rendered with each send's data by
 //! `SendTemplatedEmail`.
 
+mod budget;
 pub mod db;
 mod render;
 
-pub use render::{check, render, Rendered};
+pub use render::{check, render, render_blocking, Refusal, Rendered};
 
 /// A stored template.
 #[derive(Debug, Clone, PartialEq, Eq)]

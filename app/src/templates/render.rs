@@ -1,11 +1,16 @@
 //! Rendering with Handlebars (the language SES templates use): `{{name}}`, `{{a.b}}`,
 //! `{{#if}}`, `{{#each}}`. HTML parts escape substituted values; subjects and text parts
-//! do not. Missing values render empty, as in SES.
+//! do not. Missing values render empty, as in SES. Every rendering is bounded (`budget`).
+
+use std::sync::Arc;
 
 use handlebars::{no_escape, Handlebars};
 use serde_json::Value;
 
-use super::{Template, MAX_TEMPLATE_DATA_CHARS};
+use super::{
+    budget::{uses_partials, BoundedEach, BoundedWriter, Budget},
+    Template, MAX_TEMPLATE_DATA_CHARS,
+};
 
 /// A template filled in for one send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,21 +20,59 @@ pub struct Rendered {
     pub html: Option<String>,
 }
 
-fn engines() -> (Handlebars<'static>, Handlebars<'static>) {
+/// The plain-text and the HTML engine, both charging `budget`.
+fn engines(budget: &Arc<Budget>) -> (Handlebars<'static>, Handlebars<'static>) {
     let mut plain = Handlebars::new();
     plain.register_escape_fn(no_escape);
-    (plain, Handlebars::new())
+    let mut html = Handlebars::new();
+    for engine in [&mut plain, &mut html] {
+        engine.register_helper("each", Box::new(BoundedEach(Arc::clone(budget))));
+    }
+    (plain, html)
+}
+
+fn parts(template: &Template) -> impl Iterator<Item = &String> {
+    [
+        Some(&template.subject),
+        template.text_part.as_ref(),
+        template.html_part.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn refuse_partials(template: &Template) -> Result<(), String> {
+    match parts(template).any(|part| uses_partials(part)) {
+        true => Err(format!(
+            "Template {} is invalid: partials and decorators ({{{{> name}}}}, {{{{#*inline}}}}) are not supported.",
+            template.name
+        )),
+        false => Ok(()),
+    }
+}
+
+/// Why a send's template was not rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The template or the data is at fault (`InvalidParameterValue`).
+    Invalid(String),
+    /// It would cost more than a rendering may (`MessageRejected`).
+    OverBudget(String),
+}
+
+impl Refusal {
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Invalid(m) | Self::OverBudget(m) => m,
+        }
+    }
 }
 
 /// Checks that every part is a well-formed template (`InvalidTemplate` otherwise).
 pub fn check(template: &Template) -> Result<(), String> {
-    let (plain, _) = engines();
-    let parts = [
-        Some(&template.subject),
-        template.text_part.as_ref(),
-        template.html_part.as_ref(),
-    ];
-    for part in parts.into_iter().flatten() {
+    refuse_partials(template)?;
+    let (plain, _) = engines(&Arc::default());
+    for part in parts(template) {
         plain
             .render_template(part, &Value::Null)
             .map_err(|e| format!("Template {} is invalid: {e}", template.name))?;
@@ -37,20 +80,39 @@ pub fn check(template: &Template) -> Result<(), String> {
     Ok(())
 }
 
-/// Renders `template` with `data` (a JSON object, SES's `TemplateData`).
-pub fn render(template: &Template, data: &str) -> Result<Rendered, String> {
+/// Renders `template` with `data` (a JSON object, SES's `TemplateData`), within one
+/// `Budget` for all parts. CPU-bound: callers on the async runtime use `render_blocking`.
+pub fn render(template: &Template, data: &str) -> Result<Rendered, Refusal> {
     if data.chars().count() > MAX_TEMPLATE_DATA_CHARS {
-        return Err(format!(
+        return Err(Refusal::Invalid(format!(
             "TemplateData is longer than {MAX_TEMPLATE_DATA_CHARS} characters."
-        ));
+        )));
     }
-    let data: Value =
-        serde_json::from_str(data).map_err(|e| format!("TemplateData is not valid JSON: {e}"))?;
-    let (plain, html) = engines();
+    // Stored before partials were refused at creation: refused here too.
+    refuse_partials(template).map_err(Refusal::Invalid)?;
+    let data: Value = serde_json::from_str(data)
+        .map_err(|e| Refusal::Invalid(format!("TemplateData is not valid JSON: {e}")))?;
+    let budget = Arc::new(Budget::default());
+    let (plain, html) = engines(&budget);
     let fill = |engine: &Handlebars<'_>, part: &str| {
-        engine
-            .render_template(part, &data)
-            .map_err(|e| format!("Template {} could not be rendered: {e}", template.name))
+        let mut out = BoundedWriter {
+            budget: Arc::clone(&budget),
+            written: Vec::new(),
+        };
+        let rendered = engine.render_template_to_write(part, &data, &mut out);
+        match (rendered, budget.exhausted()) {
+            (Ok(()), _) => {
+                String::from_utf8(out.written).map_err(|e| Refusal::Invalid(e.to_string()))
+            }
+            (Err(_), Some(limit)) => Err(Refusal::OverBudget(format!(
+                "Template {} {limit}.",
+                template.name
+            ))),
+            (Err(e), None) => Err(Refusal::Invalid(format!(
+                "Template {} could not be rendered: {e}",
+                template.name
+            ))),
+        }
     };
     Ok(Rendered {
         subject: fill(&plain, &template.subject)?,
@@ -65,6 +127,14 @@ pub fn render(template: &Template, data: &str) -> Result<Rendered, String> {
             .map(|p| fill(&html, p))
             .transpose()?,
     })
+}
+
+/// `render` on a blocking thread, so a large rendering never stalls the async runtime
+/// (its budget bounds how long the thread works).
+pub async fn render_blocking(template: Template, data: String) -> Result<Rendered, Refusal> {
+    tokio::task::spawn_blocking(move || render(&template, &data))
+        .await
+        .map_err(|e| Refusal::Invalid(format!("the template could not be rendered: {e}")))?
 }
 
 #[cfg(test)]
@@ -106,6 +176,75 @@ mod tests {
         assert!(check(&template()).is_ok());
         assert!(render(&template(), "not json")
             .unwrap_err()
+            .message()
             .starts_with("TemplateData is not valid JSON"));
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+    use crate::templates::budget::{TOO_LARGE, TOO_MANY_ITERATIONS};
+
+    fn with_text(text: &str) -> Template {
+        Template {
+            name: "t".into(),
+            subject: "s".into(),
+            text_part: Some(text.into()),
+            html_part: None,
+        }
+    }
+
+    #[test]
+    fn output_stops_at_the_message_size_limit() {
+        let big = "x".repeat(100_000);
+        let template = with_text(&format!("{{{{#each items}}}}{big}{{{{/each}}}}"));
+        let items = vec![0; 200];
+        let data = serde_json::json!({ "items": items }).to_string();
+        let error = render(&template, &data).unwrap_err();
+        assert!(
+            matches!(&error, Refusal::OverBudget(m) if m.contains(TOO_LARGE)),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn loops_over_an_outer_list_cannot_multiply_without_end() {
+        let template =
+            with_text("{{#each a}}{{#each ../a}}{{#each ../../a}}{{/each}}{{/each}}{{/each}}");
+        let data = serde_json::json!({ "a": vec![0; 1000] }).to_string();
+        let started = std::time::Instant::now();
+        let error = render(&template, &data).unwrap_err();
+        assert!(
+            matches!(&error, Refusal::OverBudget(m) if m.contains(TOO_MANY_ITERATIONS)),
+            "{error:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Within the budget, loops behave as Handlebars' own.
+        let fine = with_text(
+            "{{#each people as |p i|}}{{i}}:{{p.name}}{{#if @first}}!{{/if}}{{#unless @last}},{{/unless}}{{/each}}{{#each tags}}[{{@key}}={{this}}]{{/each}}{{#each none}}x{{else}}empty{{/each}}",
+        );
+        let data =
+            r#"{"people": [{"name": "Ann"}, {"name": "Bob"}], "tags": {"a": 1}, "none": []}"#;
+        assert_eq!(
+            render(&fine, data).unwrap().text.unwrap(),
+            "0:Ann!,1:Bob[a=1]empty"
+        );
+        let nested =
+            with_text("{{#each orders}}{{#each items}}{{../id}}-{{this}} {{/each}}{{/each}}");
+        let data = r#"{"orders": [{"id": 7, "items": ["x", "y"]}]}"#;
+        assert_eq!(render(&nested, data).unwrap().text.unwrap(), "7-x 7-y ");
+    }
+
+    #[test]
+    fn partials_are_refused_before_they_can_recurse() {
+        let recursive = with_text(
+            r#"{{#*inline "a"}}{{> b}}{{/inline}}{{#*inline "b"}}{{> a}}{{/inline}}{{> a}}"#,
+        );
+        assert!(check(&recursive).unwrap_err().contains("partials"));
+        assert!(render(&recursive, "{}")
+            .unwrap_err()
+            .message()
+            .contains("partials"));
     }
 }

@@ -38,12 +38,9 @@ pub fn deliverer(
     let route = match settings.mode {
         DeliveryMode::Sink => Route::Sink,
         DeliveryMode::Relay => Route::Relay(Relay::new(&settings.relay, helo, timeout)?),
-        DeliveryMode::Direct => Route::Direct(Box::new(Direct::new(
-            dns,
-            settings.direct.port,
-            helo,
-            timeout,
-        )?)),
+        DeliveryMode::Direct => {
+            Route::Direct(Box::new(Direct::new(dns, &settings.direct, helo, timeout)?))
+        }
     };
     Ok(Arc::new(Deliverer {
         pool,

@@ -1,5 +1,7 @@
 //! `[delivery]`: how accepted mail leaves Sesame, and how hard it is retried.
 
+use std::net::IpAddr;
+
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
@@ -114,13 +116,23 @@ impl Default for RelaySettings {
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
 pub struct DirectSettings {
     /// The port MX hosts are reached on (25; tests point it elsewhere).
     pub port: u16,
+    /// Non-public addresses Sesame may deliver to anyway (a private relay; the tests'
+    /// loopback receivers). Empty by default: only public addresses are reached.
+    pub allowed_addresses: Vec<IpAddr>,
+    /// Connections open to one address at a time, across this process's workers.
+    pub connections_per_address: usize,
 }
 
 impl Default for DirectSettings {
     fn default() -> Self {
-        Self { port: 25 }
+        Self {
+            port: 25,
+            allowed_addresses: Vec::new(),
+            connections_per_address: 2,
+        }
     }
 }

@@ -16,6 +16,7 @@ use app::{
     identities::DkimAlgorithm,
     server::vault::SecretVault,
 };
+use futures::StreamExt;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
@@ -27,6 +28,9 @@ use super::{
     transport::{Envelope, Outcome, RecipientResult, Reply},
     wire::{self, DkimKey},
 };
+
+/// Messages of one claimed batch a worker delivers at the same time.
+const MESSAGES_AT_ONCE: usize = 8;
 
 /// Where mail goes.
 pub enum Route {
@@ -87,15 +91,24 @@ impl Deliverer {
         let ids: Vec<String> = by_message.keys().map(|id| (*id).to_owned()).collect();
         let messages = queue::outbound(&self.pool, &ids).await?;
         let suppressed = self.suppressed(&messages, &by_message).await?;
-        for message in &messages {
-            if let Some(recipients) = by_message.get(message.message_id.as_str()) {
-                // One message's failure to record must not hold back the rest of the
-                // batch; its recipients come back when their lease ends.
-                if let Err(e) = self.deliver(message, recipients, &suppressed).await {
-                    tracing::warn!(message_id = %message.message_id, error = %e, "recording a delivery failed");
+        // A few messages at a time, side by side: a slow (or tarpitting) server holds only
+        // the messages going to it, not the rest of the batch.
+        let batch = messages.iter().filter_map(|message| {
+            let recipients = by_message.get(message.message_id.as_str())?;
+            Some((message, recipients))
+        });
+        futures::stream::iter(batch)
+            .for_each_concurrent(MESSAGES_AT_ONCE, |(message, recipients)| {
+                let suppressed = &suppressed;
+                async move {
+                    // One message's failure to record must not hold back the rest of the
+                    // batch; its recipients come back when their lease ends.
+                    if let Err(e) = self.deliver(message, recipients, suppressed).await {
+                        tracing::warn!(message_id = %message.message_id, error = %e, "recording a delivery failed");
+                    }
                 }
-            }
-        }
+            })
+            .await;
         Ok(claimed.len())
     }
 

@@ -3,6 +3,7 @@
 //! and the AWS CLI work unchanged apart from the endpoint URL.
 
 mod auth;
+mod body;
 mod error;
 mod identity_ref;
 mod outgoing;
@@ -18,12 +19,16 @@ use axum::{
     Router,
 };
 
+pub use body::BodyBudget;
+
 /// What the API handlers share.
 #[derive(Clone)]
 pub struct SesApi {
     pub context: AppContext,
     /// How far a request's signing time may be from the server's clock.
     pub clock_skew_secs: i64,
+    /// The bodies in flight, and how long one may take to arrive.
+    pub bodies: BodyBudget,
 }
 
 /// SES v1 takes raw messages up to 10 MB, base64-encoded in a form body: about 13.4 MB.

@@ -1,12 +1,10 @@
-//! Per-client limits shared by every listener of this process: connections open at once,
-//! and failed AUTH attempts (by client address and by user name, so neither one address
-//! trying many names nor many addresses trying one name gets far).
+//! Connections open at once, in all and per client address, shared by every listener of
+//! this process. (Failed AUTH attempts are counted in Postgres: `app::auth::throttle`.)
 
 use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{Arc, Mutex, PoisonError},
-    time::{Duration, Instant},
 };
 
 /// Counts open connections; a `ConnectionSlot` gives its place back when dropped.
@@ -62,52 +60,6 @@ impl Drop for ConnectionSlot {
     }
 }
 
-/// Failed AUTH attempts in a fixed window per key (`ip:…` and `user:…`).
-pub struct AuthFailures {
-    failures: Mutex<HashMap<String, (Instant, u32)>>,
-    max: u32,
-    window: Duration,
-}
-
-impl AuthFailures {
-    pub fn new(max: u32, window: Duration) -> Arc<Self> {
-        Arc::new(Self {
-            failures: Mutex::new(HashMap::new()),
-            max,
-            window,
-        })
-    }
-
-    fn keys(ip: IpAddr, user: &str) -> [String; 2] {
-        [format!("ip:{ip}"), format!("user:{user}")]
-    }
-
-    /// True when the client address or the user name has used up its failures.
-    pub fn is_blocked(&self, ip: IpAddr, user: &str) -> bool {
-        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        Self::keys(ip, user).iter().any(|key| {
-            failures
-                .get(key)
-                .is_some_and(|(start, count)| start.elapsed() < self.window && *count >= self.max)
-        })
-    }
-
-    pub fn record(&self, ip: IpAddr, user: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        // Forget expired windows now and then, so the map stays as small as the attack.
-        if failures.len() > 10_000 {
-            failures.retain(|_, (start, _)| start.elapsed() < self.window);
-        }
-        for key in Self::keys(ip, user) {
-            let entry = failures.entry(key).or_insert((Instant::now(), 0));
-            if entry.0.elapsed() >= self.window {
-                *entry = (Instant::now(), 0);
-            }
-            entry.1 += 1;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,32 +80,5 @@ mod tests {
             connections.admit(A).is_some(),
             "a closed connection frees its slot"
         );
-    }
-
-    #[test]
-    fn failures_block_the_address_and_the_user_name() {
-        let failures = AuthFailures::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert!(!failures.is_blocked(A, "AKIAONE"));
-            failures.record(A, "AKIAONE");
-        }
-        assert!(
-            failures.is_blocked(A, "AKIAOTHER"),
-            "same address, another name"
-        );
-        assert!(
-            failures.is_blocked(B, "AKIAONE"),
-            "same name, another address"
-        );
-        assert!(!failures.is_blocked(B, "AKIAOTHER"));
-    }
-
-    #[test]
-    fn failures_are_forgotten_after_the_window() {
-        let failures = AuthFailures::new(1, Duration::from_millis(20));
-        failures.record(A, "AKIAONE");
-        assert!(failures.is_blocked(A, "AKIAONE"));
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(!failures.is_blocked(A, "AKIAONE"));
     }
 }

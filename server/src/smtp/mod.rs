@@ -14,13 +14,13 @@ pub mod tls;
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use app::{server::AppContext, smtp::SmtpEndpoint};
+use app::{auth::throttle, server::AppContext, smtp::SmtpEndpoint};
 use tokio::{io::AsyncWriteExt, net::TcpListener};
 use tokio_rustls::TlsAcceptor;
 
 pub use settings::SmtpSettings;
 
-use self::limits::{AuthFailures, Connections};
+use self::limits::Connections;
 
 /// What every connection of this process shares.
 struct Shared {
@@ -30,7 +30,8 @@ struct Shared {
     max_message_bytes: usize,
     timeout: Duration,
     connections: Arc<Connections>,
-    auth_failures: Arc<AuthFailures>,
+    /// Free AUTH attempts per key (see `app::auth::throttle`).
+    auth_allowance: throttle::Allowance,
 }
 
 /// The bound listeners, before they serve.
@@ -109,10 +110,11 @@ impl Submission {
                 settings.max_connections,
                 settings.max_connections_per_ip,
             ),
-            auth_failures: AuthFailures::new(
-                settings.max_auth_failures,
-                Duration::from_secs(settings.auth_failure_window_secs),
-            ),
+            auth_allowance: throttle::Allowance {
+                per_address_and_user: settings.max_auth_failures,
+                per_user: settings.max_auth_failures.saturating_mul(5),
+                per_address: settings.max_auth_failures.saturating_mul(10),
+            },
         });
         let listeners = self
             .starttls

@@ -25,10 +25,10 @@ pub struct SmtpSettings {
     /// Connections open at once, in all and from one client address.
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
-    /// Failed AUTH attempts allowed per client address and per user name within
-    /// `auth_failure_window_secs`; beyond them AUTH is refused without checking.
-    pub max_auth_failures: u32,
-    pub auth_failure_window_secs: u64,
+    /// AUTH attempts allowed per client address and user name in 15 minutes (five times
+    /// as many per user name, ten times per address); beyond them, one per back-off
+    /// period, the rest refused without checking — counted in Postgres, for every process.
+    pub max_auth_failures: i32,
 }
 
 impl Default for SmtpSettings {
@@ -44,7 +44,6 @@ impl Default for SmtpSettings {
             max_connections: 1000,
             max_connections_per_ip: 20,
             max_auth_failures: 10,
-            auth_failure_window_secs: 600,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The reputation worker: every `assess_every_secs`, judges every account region with
 //! counted outcomes against the thresholds and records any change of status (with its
-//! notice), and forgets statistics older than two weeks. Changes are compare-and-set, so
-//! several processes may run it side by side.
+//! notice), and forgets statistics older than two weeks — in one process at a time
+//! (`leader`); changes are compare-and-set besides.
 
 use std::time::Duration;
 
@@ -11,6 +11,8 @@ use app::{
 };
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
+
+use super::leader::{run_alone, Singleton};
 
 /// `[reputation]`: the thresholds (see `app::reputation::Thresholds`) and how often they
 /// are applied.
@@ -39,11 +41,16 @@ pub fn spawn(pool: PgPool, letterhead: Letterhead, settings: &ReputationSettings
         let mut ticks = tokio::time::interval(every);
         loop {
             ticks.tick().await;
-            if let Err(e) = assess_all(&pool, &letterhead, &thresholds).await {
-                tracing::warn!(error = %e, "reputation round failed");
-            }
-            if let Err(e) = app::statistics::db::forget_old(&pool).await {
-                tracing::warn!(error = %e, "forgetting old statistics failed");
+            let round = async {
+                if let Err(e) = assess_all(&pool, &letterhead, &thresholds).await {
+                    tracing::warn!(error = %e, "reputation round failed");
+                }
+                if let Err(e) = app::statistics::db::forget_old(&pool).await {
+                    tracing::warn!(error = %e, "forgetting old statistics failed");
+                }
+            };
+            if let Err(e) = run_alone(&pool, Singleton::Reputation, round).await {
+                tracing::warn!(error = %e, "the reputation job could not be claimed");
             }
         }
     });

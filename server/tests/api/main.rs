@@ -4,6 +4,7 @@
 // In tests a panic is the failure report; `unwrap_used` guards production code.
 #![allow(clippy::unwrap_used)]
 
+mod abuse;
 mod access_keys;
 mod accounts;
 mod admin_cli;

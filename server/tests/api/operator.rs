@@ -27,7 +27,8 @@ async fn an_operator_disables_an_account_and_its_users_lose_access(pool: PgPool)
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(error["field"], "email");
+    // As a wrong password: the answer does not tell that the password was right.
+    assert_eq!(error["message"], "Incorrect email or password.");
     let accounts = operator.json("operator/accounts", &[]).await;
     assert_eq!(accounts[0]["disabled"], true);
 

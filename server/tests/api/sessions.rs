@@ -165,7 +165,9 @@ async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in(pool: PgPool) {
             StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(error["message"], "This user or its account is disabled.");
+    // Answered as a wrong password: the answer must not tell that the password was right.
+    assert_eq!(error["message"], "Incorrect email or password.");
+    assert_eq!(error["field"], "password");
 
     admin
         .json(

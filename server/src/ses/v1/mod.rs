@@ -8,7 +8,7 @@ mod send;
 mod templates;
 
 use axum::{
-    body::{to_bytes, Body},
+    body::Body,
     extract::{Request, State},
     http::{header, request::Parts, StatusCode},
     response::{IntoResponse, Response},
@@ -102,12 +102,7 @@ type Answer = (&'static str, XmlWriter, Vec<(&'static str, String)>);
 async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError> {
     let (parts, body) = request.into_parts();
     let credential = identify(&api.context, &parts).await?;
-    let body = to_bytes(body, MAX_V1_BODY).await.map_err(|_| {
-        SesError::sender(
-            "InvalidParameterValue",
-            "The request body is larger than SES accepts (10 MB messages).",
-        )
-    })?;
+    let (body, _in_flight) = api.bodies.read(&parts, body, MAX_V1_BODY).await?;
     let caller = credential
         .verify(&api.context, &parts, &body, api.clock_skew_secs)
         .await?;

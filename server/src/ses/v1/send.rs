@@ -8,7 +8,7 @@ use app::{
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
     },
-    templates::{self, Rendered},
+    templates::{self, Refusal, Rendered},
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 
@@ -37,8 +37,14 @@ pub async fn send_templated_email(call: &Call<'_>) -> Result<XmlWriter, SesError
     let params = &call.params;
     let name = params.required("Template")?;
     let template = super::templates::find(call, name).await?;
-    let content = templates::render(&template, params.required("TemplateData")?)
-        .map_err(SesError::invalid_parameter)?;
+    let data = params.required("TemplateData")?.to_owned();
+    let content =
+        templates::render_blocking(template, data)
+            .await
+            .map_err(|refusal| match refusal {
+                Refusal::Invalid(m) => SesError::invalid_parameter(m),
+                Refusal::OverBudget(m) => SesError::sender("MessageRejected", m),
+            })?;
     structured(call, "ses:SendTemplatedEmail", &content).await
 }
 
@@ -67,6 +73,8 @@ async fn structured(
         html: content.html.as_deref(),
     })
     .map_err(SesError::invalid_parameter)?;
+    // Measured like a raw message: a template or long fields must not make a larger one.
+    check_size(&message)?;
     let recipients = to
         .iter()
         .chain(&cc)
@@ -101,12 +109,7 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let data = STANDARD
         .decode(params.required("RawMessage.Data")?)
         .map_err(|_| SesError::invalid_parameter("RawMessage.Data is not valid base64."))?;
-    if data.len() > MAX_MESSAGE_BYTES {
-        return Err(SesError::sender(
-            "MessageRejected",
-            format!("Message length is more than {MAX_MESSAGE_BYTES} bytes long."),
-        ));
-    }
+    check_size(&data)?;
     let raw = parse_raw(&data).map_err(SesError::invalid_parameter)?;
     let given = RawParameters {
         source: match params.get("Source").filter(|s| !s.is_empty()) {
@@ -139,6 +142,17 @@ async fn message_id(call: &Call<'_>, outgoing: Outgoing) -> Result<XmlWriter, Se
     let mut xml = XmlWriter::default();
     xml.leaf("MessageId", &id);
     Ok(xml)
+}
+
+/// SES's refusal of a message over the size limit.
+fn check_size(message: &[u8]) -> Result<(), SesError> {
+    match message.len() > MAX_MESSAGE_BYTES {
+        true => Err(SesError::sender(
+            "MessageRejected",
+            format!("Message length is more than {MAX_MESSAGE_BYTES} bytes long."),
+        )),
+        false => Ok(()),
+    }
 }
 
 fn mailbox(value: &str) -> Result<Mailbox, SesError> {

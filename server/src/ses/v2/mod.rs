@@ -8,7 +8,7 @@ mod send;
 mod suppression;
 
 use axum::{
-    body::{to_bytes, Body},
+    body::Body,
     extract::{Request, State},
     http::{header, request::Parts, Method, StatusCode},
     response::{IntoResponse, Response},
@@ -96,9 +96,7 @@ async fn answer(
 ) -> Result<(Value, Vec<(&'static str, String)>), SesError> {
     let (parts, body) = request.into_parts();
     let credential = identify(&api.context, &parts).await?;
-    let body = to_bytes(body, MAX_BODY).await.map_err(|_| {
-        SesError::invalid_parameter("The request body is larger than SES accepts (40 MB messages).")
-    })?;
+    let (body, _in_flight) = api.bodies.read(&parts, body, MAX_BODY).await?;
     let caller = credential
         .verify(&api.context, &parts, &body, api.clock_skew_secs)
         .await?;

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use app::{auth::throttle, error::AppError};
 use base64::{engine::general_purpose::STANDARD, Engine};
 use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
 
@@ -116,21 +117,37 @@ impl Session {
     }
 
     async fn check(&mut self, io: &mut Io, user: &str, password: &str) -> Answer {
-        let failures = &self.shared.auth_failures;
-        if failures.is_blocked(self.client, user) {
-            tracing::warn!(client = %self.client, user, "SMTP AUTH refused: too many failures");
-            return self
-                .reply(
-                    io,
-                    Reply::new(
-                        454,
-                        "4.7.0 Too many failed authentication attempts; try again later",
-                    ),
-                )
-                .await;
+        // Counted before the password is checked, in Postgres, shared by every process:
+        // per client address and user name, user name alone and address alone.
+        let pool = &self.shared.context.pool;
+        let counted = ("smtp-auth", self.shared.auth_allowance);
+        let client = self.client.to_string();
+        match throttle::reserve(pool, counted, &client, user).await {
+            Ok(()) => {}
+            Err(AppError::Throttled { .. }) => {
+                tracing::warn!(client = %self.client, user, "SMTP AUTH refused: too many failures");
+                return self
+                    .reply(
+                        io,
+                        Reply::new(
+                            454,
+                            "4.7.0 Too many failed authentication attempts; try again later",
+                        ),
+                    )
+                    .await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "SMTP AUTH could not be counted");
+                return self
+                    .reply(io, Reply::new(454, "Temporary authentication failure"))
+                    .await;
+            }
         }
         match authenticate(&self.shared.context, user, password).await {
             Ok(Verdict::Authenticated(found)) => {
+                if let Err(e) = throttle::release(pool, counted, &client, user).await {
+                    tracing::warn!(error = %e, "SMTP AUTH success could not be counted");
+                }
                 self.user = Some(found);
                 self.reply(io, Reply::new(235, "Authentication successful"))
                     .await
@@ -143,7 +160,6 @@ impl Session {
                 .await
             }
             Ok(Verdict::Invalid) => {
-                failures.record(self.client, user);
                 tracing::warn!(client = %self.client, user, "SMTP AUTH failed");
                 self.auth_failures += 1;
                 write(io, "535 Authentication Credentials Invalid\r\n").await?;

@@ -15,7 +15,8 @@ use hickory_proto::{
 use tokio::net::UdpSocket;
 
 /// Mail for `elsewhere.test` goes to `mx.elsewhere.test`; `implicit.test` has no MX but an
-/// address; `nomail.test` publishes a null MX. All addresses are 127.0.0.1.
+/// address; `nomail.test` publishes a null MX; `tarpit.test`'s MX is at 127.0.0.2, every
+/// other address is 127.0.0.1.
 pub async fn start() -> SocketAddr {
     let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let addr = socket.local_addr().unwrap();
@@ -52,9 +53,15 @@ fn answer(request: &[u8]) -> Option<Vec<u8>> {
         ("elsewhere.test.", RecordType::MX) => (true, Some(mx(10, "mx.elsewhere.test."))),
         ("mx.elsewhere.test." | "implicit.test.", RecordType::A) => (true, Some(localhost)),
         ("nomail.test.", RecordType::MX) => (true, Some(mx(0, "."))),
-        ("elsewhere.test." | "mx.elsewhere.test." | "implicit.test." | "nomail.test.", _) => {
-            (true, None)
+        ("tarpit.test.", RecordType::MX) => (true, Some(mx(10, "mx.tarpit.test."))),
+        ("mx.tarpit.test.", RecordType::A) => {
+            (true, Some(RData::A(A(Ipv4Addr::new(127, 0, 0, 2)))))
         }
+        (
+            "elsewhere.test." | "mx.elsewhere.test." | "implicit.test." | "nomail.test."
+            | "tarpit.test." | "mx.tarpit.test.",
+            _,
+        ) => (true, None),
         _ => (false, None),
     };
     if let Some(data) = data {

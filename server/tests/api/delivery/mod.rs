@@ -4,7 +4,7 @@
 
 mod crash;
 mod direct;
-mod mail_dns;
+pub mod mail_dns;
 pub mod receiver;
 mod relay;
 mod retries;

@@ -1,0 +1,42 @@
+//! A cap on the requests one process handles at once: past it, a request is answered 503
+//! with `Retry-After` at once instead of queueing without end (a flood then costs the
+//! flooder, not the memory of the server). Health probes are let through, so a busy node
+//! is not mistaken for a dead one.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Request, State},
+    http::{header, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use tokio::sync::Semaphore;
+
+/// The places for requests in progress.
+#[derive(Clone)]
+pub struct Slots(Arc<Semaphore>);
+
+impl Slots {
+    pub fn new(max: usize) -> Self {
+        Self(Arc::new(Semaphore::new(
+            max.clamp(1, Semaphore::MAX_PERMITS),
+        )))
+    }
+}
+
+/// The middleware: holds a slot for the whole request, or answers 503.
+pub async fn admit(State(slots): State<Slots>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/health/") {
+        return next.run(request).await;
+    }
+    match Arc::clone(&slots.0).try_acquire_owned() {
+        Ok(_slot) => next.run(request).await,
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1")],
+            "Sesame is handling as many requests as it takes at once; try again in a moment.",
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,11 @@
+//! Abuse resistance through the public surface, as a hostile tenant of a hosted Sesame (or
+//! anyone on the Internet) would try it: inputs without bounds (`bounds`), guessing
+//! passwords faster than the throttle (`guessing`), client addresses behind proxies
+//! (`proxies`), `direct` delivery into private networks (`direct`), and jobs that must
+//! run once however many processes there are (`singletons`).
+
+mod bounds;
+mod direct;
+mod guessing;
+mod proxies;
+mod singletons;
