@@ -2,9 +2,12 @@
 //! TLS-terminating proxy, where every request's TCP peer is the proxy: throttles would then
 //! count everyone as one client, logs would name the proxy and `aws:SourceIp` conditions
 //! would see it. So the operator lists its proxies (`[http] trusted_proxies`, addresses or
-//! CIDR blocks); for a request from one of them, the client is the right-most address in
-//! `X-Forwarded-For` (else RFC 7239 `Forwarded: for=`) that is not itself a trusted proxy.
-//! From anyone else those headers are ignored — a client cannot name its own address.
+//! CIDR blocks) and names the one header they write (`[http] forwarded_header`:
+//! `X-Forwarded-For`, or RFC 7239 `Forwarded`; never a fallback from one to the other, or
+//! a client could write the one its proxy leaves alone). For a request from a trusted
+//! proxy, the client is the right-most address in that header that is not itself a
+//! trusted proxy; from anyone else the header is ignored — a client cannot name its own
+//! address. An entry that is not an address ends the chain: nothing left of it counts.
 //!
 //! The layer rewrites the request's `ConnectInfo`, so everything that reads the peer
 //! (sign-in throttling, `aws:SourceIp`, the request log) reads the client instead.
@@ -22,13 +25,25 @@ use axum::{
 };
 use ipnet::IpNet;
 
-/// The proxies whose forwarding headers are believed.
+/// Which header the trusted proxies write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    #[default]
+    XForwardedFor,
+    Forwarded,
+}
+
+/// The proxies whose forwarding header is believed.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Arc<[IpNet]>);
+pub struct TrustedProxies {
+    nets: Arc<[IpNet]>,
+    header: ForwardedHeader,
+}
 
 impl TrustedProxies {
     /// From the configured addresses and CIDR blocks.
-    pub fn parse(entries: &[String]) -> anyhow::Result<Self> {
+    pub fn parse(entries: &[String], header: ForwardedHeader) -> anyhow::Result<Self> {
         let nets = entries
             .iter()
             .map(|entry| {
@@ -42,12 +57,15 @@ impl TrustedProxies {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Ok(Self(nets.into()))
+        Ok(Self {
+            nets: nets.into(),
+            header,
+        })
     }
 
     fn trusts(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
-        self.0.iter().any(|net| net.contains(&ip))
+        self.nets.iter().any(|net| net.contains(&ip))
     }
 
     /// The client a request from `peer` speaks for: `peer` itself unless it is a trusted
@@ -56,7 +74,7 @@ impl TrustedProxies {
         if !self.trusts(peer) {
             return peer;
         }
-        let chain = forwarded_for(headers);
+        let chain = forwarded_for(headers, self.header);
         // Right to left: each trusted hop vouches for the one before it.
         chain
             .iter()
@@ -76,35 +94,35 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The addresses a request passed through, oldest first: `X-Forwarded-For` if present,
-/// else the `for=` parameters of `Forwarded`. An entry that is not an address (`unknown`,
-/// an obfuscated name) ends the chain there: nothing before it can be believed either.
-fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
-    let values = |name: &str| -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|v| v.trim().to_owned())
-            .collect()
+/// The addresses a request passed through, oldest first, from `header` (every line of
+/// it, in order). Read as bytes: a line that is not text is not dropped whole (a proxy
+/// appends its entry to the client's line); the chain ends at the right-most entry that is
+/// not an address, or — in `Forwarded` — at an element without `for=`.
+fn forwarded_for(headers: &HeaderMap, header: ForwardedHeader) -> Vec<IpAddr> {
+    let name = match header {
+        ForwardedHeader::XForwardedFor => "x-forwarded-for",
+        ForwardedHeader::Forwarded => "forwarded",
     };
-    let entries: Vec<String> = match values("x-forwarded-for") {
-        listed if !listed.is_empty() => listed,
-        _ => values("forwarded")
-            .iter()
-            .filter_map(|element| {
-                element.split(';').find_map(|pair| {
-                    let (name, value) = pair.trim().split_once('=')?;
-                    name.eq_ignore_ascii_case("for")
-                        .then(|| value.trim_matches('"').to_owned())
-                })
-            })
-            .collect(),
+    let entries: Vec<String> = headers
+        .get_all(name)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|&b| b == b','))
+        .map(|entry| String::from_utf8_lossy(entry).trim().to_owned())
+        .collect();
+    let node = |entry: &str| -> Option<IpAddr> {
+        match header {
+            ForwardedHeader::XForwardedFor => parse_node(entry),
+            ForwardedHeader::Forwarded => entry.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                name.eq_ignore_ascii_case("for")
+                    .then(|| parse_node(value.trim_matches('"')))
+                    .flatten()
+            }),
+        }
     };
     let mut chain = Vec::new();
     for entry in entries.iter().rev() {
-        match parse_node(entry) {
+        match node(entry) {
             Some(ip) => chain.push(canonical(ip)),
             None => break,
         }
@@ -167,7 +185,11 @@ mod tests {
 
     #[test]
     fn only_trusted_proxies_are_believed() {
-        let trusted = TrustedProxies::parse(&["10.0.0.0/8".into(), "192.0.2.7".into()]).unwrap();
+        let trusted = TrustedProxies::parse(
+            &["10.0.0.0/8".into(), "192.0.2.7".into()],
+            ForwardedHeader::XForwardedFor,
+        )
+        .unwrap();
         let forwarded = headers(&[("x-forwarded-for", "203.0.113.9")]);
         // From a proxy: the client it names.
         assert_eq!(
@@ -191,7 +213,8 @@ mod tests {
 
     #[test]
     fn the_right_most_untrusted_hop_is_the_client() {
-        let trusted = TrustedProxies::parse(&["10.0.0.0/8".into()]).unwrap();
+        let trusted =
+            TrustedProxies::parse(&["10.0.0.0/8".into()], ForwardedHeader::XForwardedFor).unwrap();
         // A client that sends its own X-Forwarded-For gets it prepended to: the proxies'
         // entries are on the right.
         let spoofed = headers(&[("x-forwarded-for", "1.1.1.1, 203.0.113.9, 10.0.0.2")]);
@@ -208,10 +231,16 @@ mod tests {
             "forwarded",
             r#"for=1.1.1.1, for="[2001:db8::5]:4711";proto=https"#,
         )]);
+        // Only the configured header counts: a client's own Forwarded is no fallback.
+        assert_eq!(trusted.client(ip("10.0.0.1"), &forwarded), ip("10.0.0.1"));
+        let rfc7239 =
+            TrustedProxies::parse(&["10.0.0.0/8".into()], ForwardedHeader::Forwarded).unwrap();
         assert_eq!(
-            trusted.client(ip("10.0.0.1"), &forwarded),
+            rfc7239.client(ip("10.0.0.1"), &forwarded),
             ip("2001:db8::5")
         );
+        let no_for = headers(&[("forwarded", "for=1.1.1.1, proto=https;by=10.0.0.9")]);
+        assert_eq!(rfc7239.client(ip("10.0.0.1"), &no_for), ip("10.0.0.1"));
         // Garbage ends the chain: nothing left of it is believed.
         let garbage = headers(&[("x-forwarded-for", "1.1.1.1, unknown, 10.0.0.3")]);
         assert_eq!(trusted.client(ip("10.0.0.1"), &garbage), ip("10.0.0.3"));
@@ -219,6 +248,8 @@ mod tests {
             trusted.client(ip("10.0.0.1"), &HeaderMap::new()),
             ip("10.0.0.1")
         );
-        assert!(TrustedProxies::parse(&["not-an-address".into()]).is_err());
+        assert!(
+            TrustedProxies::parse(&["not-an-address".into()], ForwardedHeader::Forwarded).is_err()
+        );
     }
 }

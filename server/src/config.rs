@@ -56,9 +56,11 @@ pub struct Settings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct HttpSettings {
-    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` / `Forwarded`
-    /// name the client (`client_address`). None by default.
+    /// Reverse proxies (addresses or CIDR blocks) whose forwarding header names the client
+    /// (`client_address`). None by default.
     pub trusted_proxies: Vec<String>,
+    /// The header they write: `x-forwarded-for` (the default) or `forwarded` (RFC 7239).
+    pub forwarded_header: crate::client_address::ForwardedHeader,
     /// Requests handled at once; more are answered 503 at once instead of queueing.
     pub max_concurrent_requests: usize,
 }
@@ -67,6 +69,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             trusted_proxies: Vec::new(),
+            forwarded_header: Default::default(),
             max_concurrent_requests: 1024,
         }
     }

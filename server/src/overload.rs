@@ -27,7 +27,7 @@ impl Slots {
 
 /// The middleware: holds a slot for the whole request, or answers 503.
 pub async fn admit(State(slots): State<Slots>, request: Request, next: Next) -> Response {
-    if request.uri().path().starts_with("/health/") {
+    if matches!(request.uri().path(), "/health/live" | "/health/ready") {
         return next.run(request).await;
     }
     match Arc::clone(&slots.0).try_acquire_owned() {

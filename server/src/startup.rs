@@ -339,7 +339,10 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
             Duration::from_secs(settings.api.body_timeout_secs.max(1)),
         ),
     });
-    let proxies = crate::client_address::TrustedProxies::parse(&settings.http.trusted_proxies)?;
+    let proxies = crate::client_address::TrustedProxies::parse(
+        &settings.http.trusted_proxies,
+        settings.http.forwarded_header,
+    )?;
     let provide = move || provide_context(context.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {

@@ -21,7 +21,7 @@ use crate::{
     server::{errors::internal, AppContext},
 };
 
-pub use super::outgoing::{Outgoing, RawParameters, RequestFacts, Sender};
+pub use super::outgoing::{Idempotency, Outgoing, RawParameters, RequestFacts, Sender};
 pub use super::recipients::MAX_RECIPIENTS;
 
 /// SES's answer to a send while the account's sending is paused.
@@ -175,7 +175,7 @@ pub async fn accept(
     };
     let decision = ctx
         .committer
-        .accept(new, out.request.idempotency_key.clone())
+        .accept(new, out.request.idempotency.clone())
         .await
         .map_err(|e| SendError::Internal(internal(e)))?;
     let throttled = |text: &str| Err(SendError::Throttled(text.to_owned()));
@@ -184,6 +184,11 @@ pub async fn accept(
         db::Outcome::DailyQuotaExceeded => return throttled("Daily message quota exceeded."),
         db::Outcome::MaxSendRateExceeded => return throttled("Maximum sending rate exceeded."),
         db::Outcome::SendingPaused => return Err(SendError::Rejected(SENDING_PAUSED.to_owned())),
+        db::Outcome::IdempotencyKeyReused => {
+            return Err(SendError::InvalidParameter(
+                "The Idempotency-Key was used in the last 24 hours for a different request; give a new request a new key.".to_owned(),
+            ))
+        }
         db::Outcome::NoRegion => {
             return Err(SendError::InvalidParameter(format!(
                 "Your account does not send in region {}.",

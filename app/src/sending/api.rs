@@ -69,7 +69,7 @@ pub async fn send_test_email(
             source_ip: client_ip().await?.parse().ok(),
             secure_transport: ctx.public_origin.starts_with("https://"),
             user_agent: Some("Sesame console".to_owned()),
-            idempotency_key: None,
+            idempotency: None,
         },
         action: "ses:SendEmail",
         source: from.clone(),

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use super::db::{accept_messages, Decision, NewMessage};
+use super::{
+    db::{accept_messages, Decision, NewMessage},
+    outgoing::Idempotency,
+};
 
 /// Sends per batch at most (bounds the statement's size and the locks one batch holds).
 const MAX_BATCH: usize = 64;
@@ -20,7 +23,7 @@ type Reply = oneshot::Sender<Result<Decision, Arc<sqlx::Error>>>;
 
 struct Pending {
     message: NewMessage,
-    idempotency_key: Option<String>,
+    idempotency: Option<Idempotency>,
     reply: Reply,
 }
 
@@ -45,12 +48,12 @@ impl Committer {
     pub async fn accept(
         &self,
         message: NewMessage,
-        idempotency_key: Option<String>,
+        idempotency: Option<Idempotency>,
     ) -> Result<Decision, Arc<sqlx::Error>> {
         let (reply, decided) = oneshot::channel();
         let pending = Pending {
             message,
-            idempotency_key,
+            idempotency,
             reply,
         };
         self.queue
@@ -78,9 +81,9 @@ async fn commit_batches(pool: PgPool, waiting: Arc<Mutex<mpsc::UnboundedReceiver
             }
             batch
         };
-        let sends: Vec<(&NewMessage, Option<&str>)> = batch
+        let sends: Vec<(&NewMessage, Option<&Idempotency>)> = batch
             .iter()
-            .map(|p| (&p.message, p.idempotency_key.as_deref()))
+            .map(|p| (&p.message, p.idempotency.as_ref()))
             .collect();
         match accept_messages(&pool, &sends).await {
             Ok(decisions) => {

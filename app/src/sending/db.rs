@@ -4,6 +4,7 @@
 
 use sqlx::PgExecutor;
 
+use super::outgoing::Idempotency;
 use crate::ids::AccountId;
 
 /// How `accept_message` decided a send.
@@ -18,6 +19,8 @@ pub enum Outcome {
     NoRegion,
     /// The account's sending is paused in the region (reputation).
     SendingPaused,
+    /// The idempotency key was used in the last 24 hours for another request.
+    IdempotencyKeyReused,
 }
 
 /// The decision, and where the sender stands against its quota afterwards.
@@ -30,11 +33,11 @@ pub struct Decision {
     pub sent_24_hours: i64,
 }
 
-/// Decides each send as `accept_message` does (migration 0011) and commits them all in
-/// one transaction (migration 0013); one decision per send, in order.
+/// Decides each send as `accept_message` does (migrations 0011, 0021) and commits them all
+/// in one transaction (migration 0013, 0021); one decision per send, in order.
 pub async fn accept_messages(
     db: impl PgExecutor<'_>,
-    sends: &[(&NewMessage, Option<&str>)],
+    sends: &[(&NewMessage, Option<&Idempotency>)],
 ) -> Result<Vec<Decision>, sqlx::Error> {
     let column = |field: fn(&NewMessage) -> &str| -> Vec<&str> {
         sends.iter().map(|(m, _)| field(m)).collect()
@@ -48,7 +51,14 @@ pub async fn accept_messages(
         .iter()
         .flat_map(|(m, _)| m.recipients.iter().map(String::as_str))
         .collect();
-    let keys: Vec<Option<&str>> = sends.iter().map(|(_, key)| *key).collect();
+    let keys: Vec<Option<&str>> = sends
+        .iter()
+        .map(|(_, i)| i.map(|i| i.key.as_str()))
+        .collect();
+    let hashes: Vec<Option<&str>> = sends
+        .iter()
+        .map(|(_, i)| i.map(|i| i.request_hash.as_str()))
+        .collect();
     let sets: Vec<Option<&str>> = sends
         .iter()
         .map(|(m, _)| m.configuration_set.as_deref())
@@ -62,7 +72,7 @@ pub async fn accept_messages(
     let rows = sqlx::query!(
         // language=PostgreSQL
         r#"with decided as (
-               select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)),
+               select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16)),
            named as (
                select d.message_id, s.account_id, s.region, s.name, s.tags
                from decided d
@@ -93,7 +103,8 @@ pub async fn accept_messages(
         &recipients as &[&str],
         &keys as &[Option<&str>],
         &sets as &[Option<&str>],
-        &tags as &[serde_json::Value]
+        &tags as &[serde_json::Value],
+        &hashes as &[Option<&str>]
     )
     .fetch_all(db)
     .await?;
@@ -106,6 +117,7 @@ pub async fn accept_messages(
             "MaxSendRateExceeded" => Outcome::MaxSendRateExceeded,
             "NoRegion" => Outcome::NoRegion,
             "SendingPaused" => Outcome::SendingPaused,
+            "IdempotencyKeyReused" => Outcome::IdempotencyKeyReused,
             other => {
                 return Err(sqlx::Error::Decode(
                     format!("unknown send outcome {other}").into(),

@@ -24,7 +24,16 @@ pub struct RequestFacts {
     pub secure_transport: bool,
     pub user_agent: Option<String>,
     /// An `Idempotency-Key` header: a retry with the same key gets the first MessageId.
-    pub idempotency_key: Option<String>,
+    pub idempotency: Option<Idempotency>,
+}
+
+/// An `Idempotency-Key` and the hash of the request body it came with: a retry of the same
+/// request gets the first MessageId, another request under the same key is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    /// Hex SHA-256 of the request body.
+    pub request_hash: String,
 }
 
 /// A message to accept, with everything authorization looks at.
@@ -117,7 +126,7 @@ mod tests {
             source_ip: None,
             secure_transport: true,
             user_agent: None,
-            idempotency_key: None,
+            idempotency: None,
         }
     }
 

@@ -6,7 +6,7 @@ mod budget;
 pub mod db;
 mod render;
 
-pub use render::{check, render, render_blocking, Refusal, Rendered};
+pub use render::{check, render, render_blocking, Refusal, RenderFailure, Rendered};
 
 /// A stored template.
 #[derive(Debug, Clone, PartialEq, Eq)]

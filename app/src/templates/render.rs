@@ -8,7 +8,7 @@ use handlebars::{no_escape, Handlebars};
 use serde_json::Value;
 
 use super::{
-    budget::{uses_partials, BoundedEach, BoundedWriter, Budget},
+    budget::{nests_too_deep, uses_partials, BoundedEach, BoundedWriter, Budget, Silent},
     Template, MAX_TEMPLATE_DATA_CHARS,
 };
 
@@ -27,6 +27,7 @@ fn engines(budget: &Arc<Budget>) -> (Handlebars<'static>, Handlebars<'static>) {
     let mut html = Handlebars::new();
     for engine in [&mut plain, &mut html] {
         engine.register_helper("each", Box::new(BoundedEach(Arc::clone(budget))));
+        engine.register_helper("log", Box::new(Silent));
     }
     (plain, html)
 }
@@ -41,14 +42,23 @@ fn parts(template: &Template) -> impl Iterator<Item = &String> {
     .flatten()
 }
 
-fn refuse_partials(template: &Template) -> Result<(), String> {
-    match parts(template).any(|part| uses_partials(part)) {
-        true => Err(format!(
+/// What no template may do, checked before it is parsed: partials (they can include each
+/// other without end) and nesting deep enough to exhaust a stack.
+fn refuse_unsafe(template: &Template) -> Result<(), String> {
+    if parts(template).any(|part| uses_partials(part)) {
+        return Err(format!(
             "Template {} is invalid: partials and decorators ({{{{> name}}}}, {{{{#*inline}}}}) are not supported.",
             template.name
-        )),
-        false => Ok(()),
+        ));
     }
+    if parts(template).any(|part| nests_too_deep(part)) {
+        return Err(format!(
+            "Template {} is invalid: blocks and expressions nest deeper than {} levels.",
+            template.name,
+            super::budget::MAX_NESTING
+        ));
+    }
+    Ok(())
 }
 
 /// Why a send's template was not rendered.
@@ -70,7 +80,7 @@ impl Refusal {
 
 /// Checks that every part is a well-formed template (`InvalidTemplate` otherwise).
 pub fn check(template: &Template) -> Result<(), String> {
-    refuse_partials(template)?;
+    refuse_unsafe(template)?;
     let (plain, _) = engines(&Arc::default());
     for part in parts(template) {
         plain
@@ -89,7 +99,7 @@ pub fn render(template: &Template, data: &str) -> Result<Rendered, Refusal> {
         )));
     }
     // Stored before partials were refused at creation: refused here too.
-    refuse_partials(template).map_err(Refusal::Invalid)?;
+    refuse_unsafe(template).map_err(Refusal::Invalid)?;
     let data: Value = serde_json::from_str(data)
         .map_err(|e| Refusal::Invalid(format!("TemplateData is not valid JSON: {e}")))?;
     let budget = Arc::new(Budget::default());
@@ -129,12 +139,33 @@ pub fn render(template: &Template, data: &str) -> Result<Rendered, Refusal> {
     })
 }
 
-/// `render` on a blocking thread, so a large rendering never stalls the async runtime
-/// (its budget bounds how long the thread works).
-pub async fn render_blocking(template: Template, data: String) -> Result<Rendered, Refusal> {
-    tokio::task::spawn_blocking(move || render(&template, &data))
+/// Renderings running at once, in all: a blocking thread cannot be stopped, so their
+/// number is what bounds the CPU that templates can take (each one is bounded in time).
+static RENDERS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
+/// Why `render_blocking` gave no rendering.
+#[derive(Debug)]
+pub enum RenderFailure {
+    Refused(Refusal),
+    /// The rendering thread failed (a bug, not the template's fault).
+    Internal(String),
+}
+
+/// `render` on a blocking thread, so a large rendering never stalls the async runtime,
+/// and never more of them at once than there are cores.
+pub async fn render_blocking(template: Template, data: String) -> Result<Rendered, RenderFailure> {
+    let permit = RENDERS
+        .acquire()
         .await
-        .map_err(|e| Refusal::Invalid(format!("the template could not be rendered: {e}")))?
+        .map_err(|e| RenderFailure::Internal(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        let _running = permit;
+        render(&template, &data).map_err(RenderFailure::Refused)
+    })
+    .await
+    .map_err(|e| RenderFailure::Internal(e.to_string()))?
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ use super::{
     transport::{Envelope, Outcome, RecipientResult, Reply},
 };
 
+/// Addresses tried for one domain in one attempt, over all its MX hosts.
+const MAX_ADDRESSES_TRIED: usize = 5;
+
 pub struct Direct {
     dns: DnsLookup,
     settings: DirectSettings,
@@ -143,7 +146,8 @@ impl Direct {
         // Addresses of the domain's servers that Sesame refused to connect to.
         let mut refused: Vec<String> = Vec::new();
         let mut any_reachable = false;
-        for host in &hosts {
+        let mut tried = 0;
+        'hosts: for host in &hosts {
             let addresses = match self.dns.addresses(host).await {
                 Ok(addresses) => addresses,
                 Err(e) => {
@@ -155,9 +159,16 @@ impl Direct {
             for ip in addresses {
                 let remote = format!("{host} ({ip})");
                 if !self.reachable(ip) {
-                    refused.push(remote);
+                    // The host's name only: its address may be one of the operator's.
+                    refused.push(host.clone());
                     continue;
                 }
+                // As Postfix's smtp_mx_address_limit: a domain with dozens of dead
+                // addresses must not hold a worker for dozens of timeouts.
+                if tried == MAX_ADDRESSES_TRIED {
+                    break 'hosts;
+                }
+                tried += 1;
                 any_reachable = true;
                 let Some(_slot) = self.slot(ip) else {
                     last = Reply::new(

@@ -7,7 +7,7 @@
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    body::{to_bytes, Body, Bytes},
+    body::{to_bytes, Body, Bytes, HttpBody},
     http::{header, request::Parts, StatusCode},
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -21,6 +21,7 @@ const UNIT: usize = 1024;
 #[derive(Clone)]
 pub struct BodyBudget {
     in_flight: Arc<Semaphore>,
+    in_flight_units: usize,
     read_timeout: Duration,
 }
 
@@ -29,6 +30,7 @@ impl BodyBudget {
         let units = (max_in_flight_bytes / UNIT).clamp(1, Semaphore::MAX_PERMITS);
         Self {
             in_flight: Arc::new(Semaphore::new(units)),
+            in_flight_units: units,
             read_timeout,
         }
     }
@@ -58,8 +60,12 @@ impl BodyBudget {
         if declared.is_some_and(|length| length > max) {
             return Err(too_large());
         }
-        // Without a length (chunked), the largest body it may be.
-        let share = declared.unwrap_or(max).div_ceil(UNIT).max(1);
+        // Without a length: what the body says of itself (nothing for a GET), else — a
+        // chunked upload — the largest it may be; never more than the whole budget.
+        let length = declared
+            .or_else(|| usize::try_from(body.size_hint().exact()?).ok())
+            .unwrap_or(max);
+        let share = length.div_ceil(UNIT).clamp(1, self.in_flight_units);
         let permit = u32::try_from(share)
             .ok()
             .and_then(|units| {

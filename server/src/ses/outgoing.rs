@@ -4,18 +4,20 @@
 use std::net::SocketAddr;
 
 use app::sending::{
-    accept::{accept, Accepted, Outgoing, RequestFacts, Sender},
+    accept::{accept, Accepted, Idempotency, Outgoing, RequestFacts, Sender},
     SendError,
 };
 use axum::{extract::ConnectInfo, http::request::Parts};
 
 use super::{auth::ApiCaller, error::SesError, SesApi};
 
-/// What the request itself tells policies: region, API version, source IP, TLS, user agent.
+/// What the request itself tells policies: region, API version, source IP, TLS, user agent
+/// (and its idempotency key, checked by `idempotency`).
 pub fn request_facts(
     api: &SesApi,
     caller: &ApiCaller,
     parts: &Parts,
+    idempotency: Option<Idempotency>,
     api_version: &'static str,
 ) -> RequestFacts {
     RequestFacts {
@@ -27,7 +29,7 @@ pub fn request_facts(
             .map(|c| c.0.ip()),
         secure_transport: api.context.public_origin.starts_with("https://"),
         user_agent: header(parts, "user-agent"),
-        idempotency_key: header(parts, "idempotency-key"),
+        idempotency,
     }
 }
 
@@ -39,13 +41,18 @@ fn header(parts: &Parts, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Checks an `Idempotency-Key` header before anything else happens.
-pub fn check_idempotency_key(parts: &Parts) -> Result<(), SesError> {
+/// The request's `Idempotency-Key` header, checked before anything else happens, bound to
+/// the hash of the request's body (a retry sends the same body; another request does not).
+pub fn idempotency(parts: &Parts, body: &[u8]) -> Result<Option<Idempotency>, SesError> {
     match header(parts, "idempotency-key") {
         Some(key) if key.is_empty() || key.len() > 255 => Err(SesError::invalid_parameter(
             "The Idempotency-Key header must have 1 to 255 characters.",
         )),
-        _ => Ok(()),
+        Some(key) => Ok(Some(Idempotency {
+            key,
+            request_hash: super::sigv4::payload_hash(body),
+        })),
+        None => Ok(None),
     }
 }
 

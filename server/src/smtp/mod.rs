@@ -112,7 +112,7 @@ impl Submission {
             ),
             auth_allowance: throttle::Allowance {
                 per_address_and_user: settings.max_auth_failures,
-                per_user: settings.max_auth_failures.saturating_mul(5),
+                per_user: settings.max_auth_failures.saturating_mul(50),
                 per_address: settings.max_auth_failures.saturating_mul(10),
             },
         });

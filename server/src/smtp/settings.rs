@@ -25,8 +25,8 @@ pub struct SmtpSettings {
     /// Connections open at once, in all and from one client address.
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
-    /// AUTH attempts allowed per client address and user name in 15 minutes (five times
-    /// as many per user name, ten times per address); beyond them, one per back-off
+    /// AUTH attempts allowed per client address and user name in 15 minutes (ten times as
+    /// many per address, fifty times per user name); beyond them, one per back-off
     /// period, the rest refused without checking — counted in Postgres, for every process.
     pub max_auth_failures: i32,
 }

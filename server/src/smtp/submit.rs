@@ -59,7 +59,7 @@ pub async fn submit(
         // AUTH is only offered under TLS.
         secure_transport: true,
         user_agent: None,
-        idempotency_key: None,
+        idempotency: None,
     };
     let given = RawParameters {
         source: Some(Mailbox {

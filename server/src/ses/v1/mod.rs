@@ -7,6 +7,7 @@ mod policies;
 mod send;
 mod templates;
 
+use app::sending::accept::Idempotency;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -61,6 +62,8 @@ pub struct Call<'a> {
     pub params: Params,
     /// The request's method, URI and headers (source IP and user agent for policies).
     pub parts: Parts,
+    /// Its `Idempotency-Key`, bound to its body.
+    pub idempotency: Option<Idempotency>,
     /// Headers the action adds to its response (sends: where the quota stands).
     pub response_headers: std::sync::Mutex<Vec<(&'static str, String)>>,
 }
@@ -106,7 +109,7 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
     let caller = credential
         .verify(&api.context, &parts, &body, api.clock_skew_secs)
         .await?;
-    outgoing::check_idempotency_key(&parts)?;
+    let idempotency = outgoing::idempotency(&parts, &body)?;
     let params = Params::parse(parts.uri.query().unwrap_or(""), &body)?;
     let action = params.required("Action")?.to_owned();
     let call = Call {
@@ -114,6 +117,7 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         caller,
         params,
         parts,
+        idempotency,
         response_headers: Default::default(),
     };
     let name = ACTIONS

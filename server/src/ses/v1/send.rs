@@ -8,7 +8,7 @@ use app::{
         compose::{compose, parse_mailbox, SimpleMessage},
         raw::{parse_raw, Mailbox},
     },
-    templates::{self, Refusal, Rendered},
+    templates::{self, Refusal, RenderFailure, Rendered},
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 
@@ -41,9 +41,12 @@ pub async fn send_templated_email(call: &Call<'_>) -> Result<XmlWriter, SesError
     let content =
         templates::render_blocking(template, data)
             .await
-            .map_err(|refusal| match refusal {
-                Refusal::Invalid(m) => SesError::invalid_parameter(m),
-                Refusal::OverBudget(m) => SesError::sender("MessageRejected", m),
+            .map_err(|failure| match failure {
+                RenderFailure::Refused(Refusal::Invalid(m)) => SesError::invalid_parameter(m),
+                RenderFailure::Refused(Refusal::OverBudget(m)) => {
+                    SesError::sender("MessageRejected", m)
+                }
+                RenderFailure::Internal(e) => app::server::errors::internal(e).into(),
             })?;
     structured(call, "ses:SendTemplatedEmail", &content).await
 }
@@ -97,7 +100,13 @@ async fn structured(
         configuration_set: arn(params.get("ConfigurationSetName")),
         tags: params.tags()?,
         message,
-        request: request_facts(call.api, &call.caller, &call.parts, "1"),
+        request: request_facts(
+            call.api,
+            &call.caller,
+            &call.parts,
+            call.idempotency.clone(),
+            "1",
+        ),
     };
     message_id(call, outgoing).await
 }
@@ -128,7 +137,13 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         configuration_set: arn(params.get("ConfigurationSetName")),
         tags: params.tags()?,
     };
-    let request = request_facts(call.api, &call.caller, &call.parts, "1");
+    let request = request_facts(
+        call.api,
+        &call.caller,
+        &call.parts,
+        call.idempotency.clone(),
+        "1",
+    );
     let outgoing = Outgoing::from_raw(request, raw, given).map_err(SesError::invalid_parameter)?;
     message_id(call, outgoing).await
 }

@@ -7,6 +7,7 @@ mod identities;
 mod send;
 mod suppression;
 
+use app::sending::accept::Idempotency;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -31,6 +32,8 @@ pub struct Call<'a> {
     pub parts: Parts,
     /// The JSON body (`{}` when the request had none).
     pub body: Value,
+    /// Its `Idempotency-Key`, bound to its body.
+    pub idempotency: Option<Idempotency>,
 }
 
 pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
@@ -100,6 +103,7 @@ async fn answer(
     let caller = credential
         .verify(&api.context, &parts, &body, api.clock_skew_secs)
         .await?;
+    let idempotency = outgoing::idempotency(&parts, &body)?;
     let body = if body.is_empty() {
         json!({})
     } else {
@@ -125,10 +129,10 @@ async fn answer(
         caller,
         parts,
         body,
+        idempotency,
     };
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segments == ["outbound-emails"] && method == Method::POST {
-        outgoing::check_idempotency_key(&call.parts)?;
         return send::send_email(&call).await;
     }
     let answer = match (&method, segments.as_slice()) {

@@ -100,7 +100,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             configuration_set,
             tags: email_tags,
         };
-        let request = request_facts(api, caller, parts, "2");
+        let request = request_facts(api, caller, parts, call.idempotency.clone(), "2");
         Outgoing::from_raw(request, raw, given).map_err(SesError::invalid_parameter)?
     } else if request.pointer("/Content/Simple").is_some() {
         caller.require(Permission::Send, "SendEmail")?;
@@ -120,7 +120,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
         })
         .map_err(SesError::invalid_parameter)?;
         Outgoing {
-            request: request_facts(api, caller, parts, "2"),
+            request: request_facts(api, caller, parts, call.idempotency.clone(), "2"),
             action: "ses:SendEmail",
             source: from.clone(),
             from,

@@ -152,14 +152,9 @@ impl Session {
                 self.reply(io, Reply::new(235, "Authentication successful"))
                     .await
             }
-            Ok(Verdict::AccountDisabled) => {
-                self.reply(
-                    io,
-                    Reply::new(535, "Account disabled by the operator of this Sesame"),
-                )
-                .await
-            }
-            Ok(Verdict::Invalid) => {
+            // A disabled account gets the answer wrong credentials get: the reply must not
+            // tell that the secret was right.
+            Ok(Verdict::Invalid | Verdict::AccountDisabled) => {
                 tracing::warn!(client = %self.client, user, "SMTP AUTH failed");
                 self.auth_failures += 1;
                 write(io, "535 Authentication Credentials Invalid\r\n").await?;

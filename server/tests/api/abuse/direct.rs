@@ -36,7 +36,11 @@ async fn an_mx_at_a_private_address_is_never_connected_to(pool: PgPool) {
     assert_eq!(bounce.as_deref(), Some("Permanent"));
     let reply = reply.unwrap();
     assert!(reply.starts_with("550 5.4.4"), "{reply}");
-    assert!(reply.contains("mx.elsewhere.test (127.0.0.1)"), "{reply}");
+    assert!(reply.contains("mx.elsewhere.test"), "{reply}");
+    assert!(
+        !reply.contains("127.0.0.1"),
+        "the refusal names the address: {reply}"
+    );
     assert!(receiver.received().is_empty(), "the receiver was reached");
 }
 

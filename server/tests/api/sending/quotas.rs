@@ -225,6 +225,29 @@ async fn an_idempotency_key_sends_once_and_quota_headers_count_down(pool: PgPool
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The same key with another request is a client's mistake: refused, nothing sent, and
+    // never answered with the first request's MessageId.
+    let other = ses_form(&send_email(
+        "shop@owner.example",
+        "someone-else@owner.example",
+    ));
+    let (status, _, xml) = ses_call_with(
+        &app,
+        &key,
+        &other,
+        now(),
+        &[("idempotency-key", "order-42")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{xml}");
+    assert_eq!(element(&xml, "Code"), Some("InvalidParameterValue"));
+    assert!(!xml.contains(ids[0]), "{xml}");
+    let stored: i64 = sqlx::query_scalar("select count(*) from message")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 2);
 }
 
 #[sqlx::test(migrations = "../migrations")]
