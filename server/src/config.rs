@@ -63,6 +63,8 @@ pub struct HttpSettings {
     pub forwarded_header: crate::client_address::ForwardedHeader,
     /// Requests handled at once; more are answered 503 at once instead of queueing.
     pub max_concurrent_requests: usize,
+    /// How long a request's head (request line and headers) may take to arrive, seconds.
+    pub header_timeout_secs: u64,
 }
 
 impl Default for HttpSettings {
@@ -71,6 +73,7 @@ impl Default for HttpSettings {
             trusted_proxies: Vec::new(),
             forwarded_header: Default::default(),
             max_concurrent_requests: 1024,
+            header_timeout_secs: 10,
         }
     }
 }

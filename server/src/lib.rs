@@ -14,6 +14,7 @@ mod health;
 mod master_key;
 mod overload;
 mod security_headers;
+mod serve;
 pub mod ses;
 mod sessions;
 pub mod shutdown;

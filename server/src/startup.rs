@@ -39,6 +39,8 @@ pub struct Application {
     database: Database,
     origin: String,
     smtp: SmtpAddrs,
+    /// How long a request's head may take to arrive.
+    header_timeout: Duration,
 }
 
 /// Where the SMTP listeners are bound: submission, and the feedback listener.
@@ -59,6 +61,7 @@ impl Application {
 
     /// Builds around an already open database (tests use a fresh database per test).
     pub async fn with_database(settings: Settings, database: Database) -> anyhow::Result<Self> {
+        let header_timeout = Duration::from_secs(settings.http.header_timeout_secs.max(1));
         match Self::wire(settings, &database).await {
             Ok((listener, router, origin, smtp)) => Ok(Self {
                 listener,
@@ -66,6 +69,7 @@ impl Application {
                 database,
                 origin,
                 smtp,
+                header_timeout,
             }),
             Err(e) => {
                 database.close().await.ok();
@@ -177,17 +181,15 @@ impl Application {
             self.origin
         );
         tracing::info!(url = %self.origin, %addr, "sesame is serving");
-        let served = axum::serve(
+        crate::serve::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.header_timeout,
+            shutdown::signal(),
         )
-        .with_graceful_shutdown(shutdown::signal())
         .await;
         tracing::info!("shutting down");
-        let closed = self.database.close().await;
-        served.context("serving HTTP")?;
-        closed
+        self.database.close().await
     }
 }
 

@@ -8,6 +8,7 @@
 use sqlx::PgConnection;
 
 use super::{
+    committer::CommitError,
     coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
     db,
     raw::Mailbox,
@@ -177,7 +178,10 @@ pub async fn accept(
         .committer
         .accept(new, out.request.idempotency.clone())
         .await
-        .map_err(|e| SendError::Internal(internal(e)))?;
+        .map_err(|e| match e {
+            CommitError::Busy => SendError::Busy,
+            CommitError::Database(e) => SendError::Internal(internal(e)),
+        })?;
     let throttled = |text: &str| Err(SendError::Throttled(text.to_owned()));
     let message_id = match decision.outcome {
         db::Outcome::Accepted | db::Outcome::Repeated => decision.message_id.unwrap_or(message_id),

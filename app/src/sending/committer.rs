@@ -18,8 +18,19 @@ use super::{
 const MAX_BATCH: usize = 64;
 /// Batches in flight at once: while one commits, the next gathers.
 const COMMITTERS: usize = 2;
+/// Sends waiting for a batch at most: past it (the database has stalled) a send is turned
+/// away at once instead of queueing in memory without end.
+const MAX_WAITING: usize = 4096;
 
 type Reply = oneshot::Sender<Result<Decision, Arc<sqlx::Error>>>;
+
+/// Why a send was not decided.
+#[derive(Debug)]
+pub enum CommitError {
+    /// As many sends as may wait are waiting already.
+    Busy,
+    Database(Arc<sqlx::Error>),
+}
 
 struct Pending {
     message: NewMessage,
@@ -30,13 +41,13 @@ struct Pending {
 /// Hands sends to the committer tasks. Cheap to clone.
 #[derive(Clone)]
 pub struct Committer {
-    queue: mpsc::UnboundedSender<Pending>,
+    queue: mpsc::Sender<Pending>,
 }
 
 impl Committer {
     /// Starts the committer tasks on the current runtime.
     pub fn start(pool: PgPool) -> Self {
-        let (queue, waiting) = mpsc::unbounded_channel();
+        let (queue, waiting) = mpsc::channel(MAX_WAITING);
         let waiting = Arc::new(Mutex::new(waiting));
         for _ in 0..COMMITTERS {
             tokio::spawn(commit_batches(pool.clone(), Arc::clone(&waiting)));
@@ -49,23 +60,26 @@ impl Committer {
         &self,
         message: NewMessage,
         idempotency: Option<Idempotency>,
-    ) -> Result<Decision, Arc<sqlx::Error>> {
+    ) -> Result<Decision, CommitError> {
         let (reply, decided) = oneshot::channel();
         let pending = Pending {
             message,
             idempotency,
             reply,
         };
-        self.queue
-            .send(pending)
-            .map_err(|_| Arc::new(sqlx::Error::PoolClosed))?;
+        let closed = || CommitError::Database(Arc::new(sqlx::Error::PoolClosed));
+        self.queue.try_send(pending).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => CommitError::Busy,
+            mpsc::error::TrySendError::Closed(_) => closed(),
+        })?;
         decided
             .await
-            .map_err(|_| Arc::new(sqlx::Error::PoolClosed))?
+            .map_err(|_| closed())?
+            .map_err(CommitError::Database)
     }
 }
 
-async fn commit_batches(pool: PgPool, waiting: Arc<Mutex<mpsc::UnboundedReceiver<Pending>>>) {
+async fn commit_batches(pool: PgPool, waiting: Arc<Mutex<mpsc::Receiver<Pending>>>) {
     loop {
         let batch = {
             let mut waiting = waiting.lock().await;

@@ -69,6 +69,8 @@ pub enum SendError {
     /// The send named a configuration set the sender does not have.
     ConfigurationSetDoesNotExist(String),
     Throttled(String),
+    /// Too many sends are waiting for the database; try again shortly.
+    Busy,
     Internal(AppError),
 }
 
@@ -93,6 +95,7 @@ impl SendError {
                 format!("Configuration set <{name}> does not exist.")
             }
             Self::Rejected(m) | Self::InvalidParameter(m) | Self::Throttled(m) => m.clone(),
+            Self::Busy => "The service is busy accepting other messages. Try again shortly.".to_owned(),
             Self::Internal(e) => e.to_string(),
         }
     }

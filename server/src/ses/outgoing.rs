@@ -104,6 +104,11 @@ fn send_error(error: SendError) -> SesError {
             SesError::sender("ConfigurationSetDoesNotExist", message)
         }
         SendError::Throttled(_) => SesError::sender("Throttling", message),
+        SendError::Busy => SesError::new(
+            "ServiceUnavailable",
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            message,
+        ),
         SendError::Internal(e) => e.into(),
     }
 }

@@ -98,6 +98,7 @@ fn refusal(error: SendError) -> Reply {
             454,
             format!("Throttling failure: {}", message.trim_end_matches('.')),
         ),
+        SendError::Busy => Reply::new(451, format!("4.3.2 {message}")),
         SendError::Internal(e) => {
             tracing::error!(error = %e, "SMTP submission failed");
             Reply::new(451, "Temporary service failure")

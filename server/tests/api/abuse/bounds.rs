@@ -141,3 +141,108 @@ async fn an_oversized_body_is_refused_by_its_length_before_it_is_read(pool: PgPo
     let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{text}");
 }
+
+/// Sends a signed v1 request's head declaring a `length`-byte body, and none of the body;
+/// returns the stream (still open) for the caller to read the answer from.
+async fn declare_body(
+    app: &TestApp,
+    key: &(String, String),
+    length: usize,
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let body = ses_form(&[("Action", "GetSendQuota")]);
+    let headers = sesame::ses::sigv4::signed_form_post(
+        &host,
+        (&key.0, &key.1),
+        "us-east-1",
+        OffsetDateTime::now_utc(),
+        &body,
+        &[],
+    );
+    let mut request =
+        format!("POST / HTTP/1.1\r\nContent-Length: {length}\r\nConnection: close\r\n");
+    for (name, value) in &headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream
+}
+
+/// The status line of what the server answers on `stream`, waiting at most `wait`.
+async fn answer(stream: &mut tokio::net::TcpStream, wait: Duration) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut answer = vec![0; 4096];
+    let read = tokio::time::timeout(wait, stream.read(&mut answer))
+        .await
+        .expect("no answer in time")
+        .unwrap();
+    String::from_utf8_lossy(&answer[..read])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bodies_in_flight_share_one_budget_and_a_trickle_is_cut_off(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.api.max_in_flight_bytes = 1024 * 1024;
+        s.api.body_timeout_secs = 2;
+    })
+    .await;
+    let (admin, _) = app.new_account("Acme").await;
+    let key = ses_key(&admin).await;
+    // One slow client holds the whole budget; the next is told to come back, at once.
+    let mut holder = declare_body(&app, &key, 1024 * 1024).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut second = declare_body(&app, &key, 512 * 1024).await;
+    let status = answer(&mut second, Duration::from_secs(1)).await;
+    assert!(status.starts_with("HTTP/1.1 503"), "{status}");
+    // The slow one is cut off when its body does not arrive in time, and the budget is free.
+    let status = answer(&mut holder, Duration::from_secs(5)).await;
+    assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+    let body = ses_form(&[("Action", "GetSendQuota")]);
+    let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_request_head_trickling_in_is_cut_off(pool: PgPool) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(pool, |s| s.http.header_timeout_secs = 1).await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let (mut reading, mut writing) = tokio::net::TcpStream::connect(&host)
+        .await
+        .unwrap()
+        .into_split();
+    let started = Instant::now();
+    // The server's side: when does it close the connection?
+    let closed_after = tokio::spawn(async move {
+        let mut rest = Vec::new();
+        let _ = reading.read_to_end(&mut rest).await;
+        started.elapsed()
+    });
+    // A byte every 200 ms, never the end of the head (for at most 8 s).
+    for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" {
+        if closed_after.is_finished() || writing.write_all(&[*byte]).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let closed_after = tokio::time::timeout(Duration::from_secs(5), closed_after)
+        .await
+        .expect("the trickling connection was never closed")
+        .unwrap();
+    assert!(
+        closed_after < Duration::from_secs(4),
+        "closed after {closed_after:?}"
+    );
+    // Everyone else is served as usual.
+    let live = reqwest::get(format!("{}/health/live", app.base))
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+}

@@ -7,31 +7,9 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::{
-    helpers::{ses_key, Browser, TestApp},
-    sending::{
-        element, leave_sandbox, put_policy, raise_send_rate, send, send_email, send_raw,
-        verified_domain,
-    },
+    helpers::TestApp,
+    sending::{element, governed_delegate, send, send_email, send_raw, Granted},
 };
-
-/// An owner of `owner.example` whose policy (`statements`, with `{delegate}` and `{arn}`
-/// filled in) governs a delegate; returns the delegate's browser, key and the ARN.
-async fn governed_delegate(app: &TestApp, statements: &str) -> (Browser, (String, String), String) {
-    let (owner, owner_account) = app.new_account("Owner").await;
-    let (delegate, delegate_account) = app.new_account("Delegate").await;
-    let identity = verified_domain(&owner, "owner.example").await;
-    for account in [&owner_account, &delegate_account] {
-        leave_sandbox(&app.pool, account).await;
-    }
-    raise_send_rate(&app.pool, &delegate_account).await;
-    let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
-    let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#)
-        .replace("{delegate}", &delegate_account)
-        .replace("{arn}", &arn);
-    put_policy(&owner, &identity, "delegate", &policy).await;
-    let key = ses_key(&delegate).await;
-    (delegate, key, arn)
-}
 
 const NEWS_ONLY: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "{delegate}"}, "Action": "ses:*",
     "Resource": "{arn}", "Condition": {"StringEquals": {"ses:FromAddress": "news@owner.example"}}}"#;
@@ -39,7 +17,7 @@ const NEWS_ONLY: &str = r#"{"Effect": "Allow", "Principal": {"AWS": "{delegate}"
 #[sqlx::test(migrations = "../migrations")]
 async fn a_sender_header_is_judged_as_the_from_address_it_shows(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
-    let (_, key, arn) = governed_delegate(&app, NEWS_ONLY).await;
+    let Granted { key, arn, .. } = governed_delegate(&app, NEWS_ONLY).await;
     let allowed = format!(
         "X-SES-SOURCE-ARN: {arn}\r\nFrom: News <news@owner.example>\r\nTo: reader@elsewhere.example\r\nSubject: Hi\r\n\r\nHi\r\n"
     );
@@ -57,7 +35,7 @@ async fn a_sender_header_is_judged_as_the_from_address_it_shows(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_source_parameter_never_stands_in_for_the_from_header(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
-    let (_, key, arn) = governed_delegate(&app, NEWS_ONLY).await;
+    let Granted { key, arn, .. } = governed_delegate(&app, NEWS_ONLY).await;
     let raw = "From: CEO <ceo@owner.example>\r\nTo: reader@elsewhere.example\r\nSubject: Hi\r\n\r\nHi\r\n";
     let data = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, raw);
     let (status, xml) = send(
@@ -87,7 +65,9 @@ fn from_headers(raw: &str) -> Vec<String> {
 async fn a_lone_carriage_return_cannot_smuggle_a_header_past_acceptance(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
     let allow_all = r#"{"Effect": "Allow", "Principal": {"AWS": "{delegate}"}, "Action": "ses:*", "Resource": "{arn}"}"#;
-    let (delegate, key, arn) = governed_delegate(&app, allow_all).await;
+    let Granted {
+        delegate, key, arn, ..
+    } = governed_delegate(&app, allow_all).await;
     let head = format!("X-SES-SOURCE-ARN: {arn}\r\nFrom: News <news@owner.example>\r\n");
     // Each is refused, or delivered with the one From that was authorized; the first five
     // must be refused.
@@ -155,7 +135,7 @@ async fn a_recipient_domain_in_capitals_meets_the_deny(pool: PgPool) {
     let statements = r#"{"Effect": "Allow", "Principal": {"AWS": "{delegate}"}, "Action": "ses:*", "Resource": "{arn}"},
         {"Effect": "Deny", "Principal": {"AWS": "{delegate}"}, "Action": "ses:*", "Resource": "{arn}",
          "Condition": {"ForAnyValue:StringLike": {"ses:Recipients": "*@rival.example"}}}"#;
-    let (_, key, arn) = governed_delegate(&app, statements).await;
+    let Granted { key, arn, .. } = governed_delegate(&app, statements).await;
     for to in ["x@rival.example", "x@RIVAL.example", "X@Rival.Example"] {
         let mut form = send_email("news@owner.example", to);
         form.push(("SourceArn", &arn));

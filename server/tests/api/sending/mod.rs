@@ -143,6 +143,15 @@ pub struct Granted {
 }
 
 pub async fn granted_delegate(app: &TestApp, action: &str) -> Granted {
+    let allow = format!(
+        r#"{{"Effect": "Allow", "Principal": {{"AWS": "{{delegate}}"}}, "Action": "{action}", "Resource": "{{arn}}"}}"#
+    );
+    governed_delegate(app, &allow).await
+}
+
+/// As `granted_delegate`, under a policy of the owner's `statements` (with `{delegate}` and
+/// `{arn}` filled in).
+pub async fn governed_delegate(app: &TestApp, statements: &str) -> Granted {
     let (owner, owner_account) = app.new_account("Owner").await;
     let (delegate, delegate_account) = app.new_account("Delegate").await;
     let identity = verified_domain(&owner, "owner.example").await;
@@ -151,9 +160,9 @@ pub async fn granted_delegate(app: &TestApp, action: &str) -> Granted {
     }
     raise_send_rate(&app.pool, &delegate_account).await;
     let arn = format!("arn:aws:ses:us-east-1:{owner_account}:identity/owner.example");
-    let policy = format!(
-        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{delegate_account}"}}, "Action": "{action}", "Resource": "{arn}"}}]}}"#
-    );
+    let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#)
+        .replace("{delegate}", &delegate_account)
+        .replace("{arn}", &arn);
     put_policy(&owner, &identity, "delegate", &policy).await;
     let key = crate::helpers::ses_key(&delegate).await;
     Granted {
