@@ -107,36 +107,14 @@ async fn an_oversized_body_is_refused_by_its_length_before_it_is_read(pool: PgPo
     let (admin, _) = app.new_account("Acme").await;
     let key = ses_key(&admin).await;
     // Declares 100 MB and sends none of it: the answer comes at once.
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = app.base.trim_start_matches("http://").to_owned();
-    let body = ses_form(&[("Action", "GetSendQuota")]);
-    let headers = sesame::ses::sigv4::signed_form_post(
-        &host,
-        (&key.0, &key.1),
-        "us-east-1",
-        OffsetDateTime::now_utc(),
-        &body,
-        &[],
-    );
-    let mut request =
-        "POST / HTTP/1.1\r\nContent-Length: 104857600\r\nConnection: close\r\n".to_owned();
-    for (name, value) in &headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = vec![0; 4096];
-    let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer))
-        .await
-        .expect("the server waited for the body")
-        .unwrap();
-    let answer = String::from_utf8_lossy(&answer[..read]);
+    let mut stream = declare_body(&app, &key, 100 * 1024 * 1024).await;
+    let answer = answer(&mut stream, Duration::from_secs(5)).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(
         answer.contains("<Code>RequestEntityTooLarge</Code>"),
         "{answer}"
     );
+    let body = ses_form(&[("Action", "GetSendQuota")]);
     // A normal request still works.
     let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{text}");
@@ -171,7 +149,7 @@ async fn declare_body(
     stream
 }
 
-/// The status line of what the server answers on `stream`, waiting at most `wait`.
+/// What the server answers on `stream` (its first read), waiting at most `wait`.
 async fn answer(stream: &mut tokio::net::TcpStream, wait: Duration) -> String {
     use tokio::io::AsyncReadExt;
     let mut answer = vec![0; 4096];
@@ -179,11 +157,7 @@ async fn answer(stream: &mut tokio::net::TcpStream, wait: Duration) -> String {
         .await
         .expect("no answer in time")
         .unwrap();
-    String::from_utf8_lossy(&answer[..read])
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    String::from_utf8_lossy(&answer[..read]).into_owned()
 }
 
 #[sqlx::test(migrations = "../migrations")]

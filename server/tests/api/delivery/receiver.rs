@@ -200,7 +200,7 @@ async fn converse(
 }
 
 /// Reads DATA up to a line holding only "." (ended by LF alone as well as CRLF), undoing
-/// dot-stuffing.
+/// dot-stuffing; an error if the connection ends first.
 async fn read_data(
     lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
 ) -> std::io::Result<String> {
@@ -208,8 +208,10 @@ async fn read_data(
     let mut line = Vec::new();
     loop {
         line.clear();
+        // A connection that ends before the final dot delivered nothing (a sender killed
+        // mid-transfer), as at any real server.
         if lines.read_until(b'\n', &mut line).await? == 0 {
-            break;
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         if line == b".\r\n" || line == b".\n" {
             break;
