@@ -6,7 +6,7 @@
 
 use std::{fs, path::Path};
 
-use sesame::ses::sigv4::{
+use sesame_wire::sigv4::{
     canonical_request, payload_hash, string_to_sign, verify, Authorization, SignatureError,
     SignedRequest,
 };

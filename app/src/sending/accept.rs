@@ -5,13 +5,13 @@
 //! sandbox; then the quota, counted under a lock; then the message and its recipients are
 //! committed (with other sends waiting: `committer`) and only then is a MessageId returned.
 
+use sesame_wire::raw_message::Mailbox;
 use sqlx::PgConnection;
 
 use super::{
     committer::CommitError,
     coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
     db,
-    raw::Mailbox,
     recipients::{bare_recipients, unverified_recipients},
     SendError,
 };

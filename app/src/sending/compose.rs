@@ -4,7 +4,7 @@
 
 use mail_builder::{headers::address::Address, MessageBuilder};
 
-use super::raw::Mailbox;
+use sesame_wire::raw_message::Mailbox;
 
 /// Parses `Name <address>`, `"Name" <address>` or a bare address.
 pub fn parse_mailbox(value: &str) -> Result<Mailbox, String> {

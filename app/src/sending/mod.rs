@@ -14,12 +14,8 @@ pub mod coverage;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod line_endings;
-#[cfg(feature = "ssr")]
 pub mod outgoing;
 mod pages;
-#[cfg(feature = "ssr")]
-pub mod raw;
 #[cfg(feature = "ssr")]
 mod recipients;
 #[cfg(feature = "ssr")]

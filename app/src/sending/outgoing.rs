@@ -6,7 +6,9 @@
 
 use std::net::IpAddr;
 
-use super::{raw::Mailbox, raw::RawMessage, tags};
+use sesame_wire::raw_message::{Mailbox, RawMessage};
+
+use super::tags;
 use crate::ids::AccountId;
 
 /// Who sends: the signed-in API user.
@@ -117,7 +119,7 @@ impl Outgoing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sending::raw::parse_raw;
+    use sesame_wire::raw_message::parse_raw;
 
     fn facts() -> RequestFacts {
         RequestFacts {

@@ -18,9 +18,9 @@ use secrecy::ExposeSecret;
 use sesame::{
     config::{Overrides, Settings},
     database::{Database, IfRunning},
-    ses::sigv4::signed_form_post,
     startup::Application,
 };
+use sesame_wire::sigv4::signed_form_post;
 use time::OffsetDateTime;
 
 /// A running Sesame and its tenants.

@@ -2,7 +2,7 @@
 //! mail-send's client: connect, TLS as required, AUTH when configured, then MAIL FROM, a
 //! RCPT TO per recipient (each answered on its own) and DATA. mail-send dot-stuffs the data
 //! and ends it with `<CRLF>.<CRLF>`; the message has CRLF line endings already
-//! (`app::sending::line_endings`), so a bare LF can never end it early.
+//! (`sesame_wire::line_endings`), so a bare LF can never end it early.
 
 use std::{net::SocketAddr, time::Duration};
 

@@ -52,7 +52,7 @@ async fn attempt(deliverer: &Deliverer, mail: &Claimed) -> (String, RecipientRes
         return ("simulator".to_owned(), simulated.result);
     }
     let id = mail.system_mail_id.to_string();
-    let data = app::sending::line_endings::normalise(&mail.raw);
+    let data = sesame_wire::line_endings::normalise(&mail.raw);
     let recipients = [mail.recipient.as_str()];
     let envelope = Envelope {
         message_id: &id,

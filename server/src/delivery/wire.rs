@@ -96,7 +96,7 @@ mod tests {
                 algorithm,
                 private_key: generated.private_key,
             };
-            let message = app::sending::line_endings::normalise(
+            let message = sesame_wire::line_endings::normalise(
                 b"From: a@owner.example\nTo: b@x.example\nSubject: Hi\n\nBody\n",
             );
             let signed = String::from_utf8(sign(&message, &key).unwrap()).unwrap();

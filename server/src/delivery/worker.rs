@@ -271,7 +271,7 @@ impl Deliverer {
     /// The message as it goes out: CRLF line endings, DKIM-signed when the owner's domain
     /// identity has a key.
     fn prepare(&self, message: &Outbound) -> Result<Vec<u8>, String> {
-        let normalised = app::sending::line_endings::normalise(&message.raw);
+        let normalised = sesame_wire::line_endings::normalise(&message.raw);
         let Some(signing) = &message.signing else {
             return Ok(normalised);
         };

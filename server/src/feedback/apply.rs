@@ -9,7 +9,7 @@ use app::feedback::{
 use mail_parser::MessageParser;
 use sqlx::PgPool;
 
-use super::report::Report;
+use sesame_wire::feedback_report::Report;
 
 /// Records what `report` says about `message_id`; returns how many events were new.
 pub async fn apply(pool: &PgPool, message_id: &str, report: &Report) -> Result<usize, sqlx::Error> {

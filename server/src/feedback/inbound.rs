@@ -6,14 +6,15 @@
 use std::{net::IpAddr, sync::Arc};
 
 use app::feedback::return_path;
+use sesame_wire::{
+    feedback_report as report,
+    smtp_lines::{Data, LineReader, ReadError},
+};
 use smtp_proto::Request;
 use tokio::{io::AsyncWriteExt, net::TcpStream};
 
-use super::{apply::apply, report, Listener};
-use crate::smtp::{
-    lines::{Data, LineReader, ReadError},
-    reply::{multiline, Reply},
-};
+use super::{apply::apply, Listener};
+use crate::smtp::reply::{multiline, Reply};
 
 /// Recipients per message at most (a report goes to one bounce address).
 const MAX_RECIPIENTS: usize = 10;

@@ -4,7 +4,6 @@
 
 mod apply;
 mod inbound;
-pub mod report;
 pub mod settings;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};

@@ -10,12 +10,10 @@ use app::{
     server::{errors::internal, AppContext},
 };
 use axum::http::{request::Parts, StatusCode};
+use sesame_wire::sigv4::{self, Authorization, SignatureError, SignedRequest};
 use time::OffsetDateTime;
 
-use super::{
-    error::SesError,
-    sigv4::{self, Authorization, SignatureError, SignedRequest},
-};
+use super::error::SesError;
 
 /// An authenticated API caller: a user of an account, acting in one region.
 #[derive(Debug, Clone)]

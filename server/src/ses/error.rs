@@ -4,7 +4,7 @@
 use app::{error::AppError, identities::service::ForwardingChange};
 use axum::http::StatusCode;
 
-use super::sigv4::SignatureError;
+use sesame_wire::{query_params::ParamError, sigv4::SignatureError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SesError {
@@ -70,6 +70,15 @@ impl From<SignatureError> for SesError {
             SignatureError::Missing | SignatureError::Mismatch => StatusCode::FORBIDDEN,
         };
         Self::new(error.code(), status, error.to_string())
+    }
+}
+
+impl From<ParamError> for SesError {
+    fn from(error: ParamError) -> Self {
+        match error {
+            ParamError::Missing(name) => Self::missing(&name),
+            ParamError::Invalid(message) => Self::invalid_parameter(message),
+        }
     }
 }
 

@@ -7,8 +7,6 @@ mod body;
 mod error;
 mod identity_ref;
 mod outgoing;
-mod params;
-pub mod sigv4;
 mod v1;
 mod v2;
 mod xml;

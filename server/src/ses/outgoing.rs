@@ -50,7 +50,7 @@ pub fn idempotency(parts: &Parts, body: &[u8]) -> Result<Option<Idempotency>, Se
         )),
         Some(key) => Ok(Some(Idempotency {
             key,
-            request_hash: super::sigv4::payload_hash(body),
+            request_hash: sesame_wire::sigv4::payload_hash(body),
         })),
         None => Ok(None),
     }

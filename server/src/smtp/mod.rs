@@ -4,7 +4,6 @@
 
 mod credentials;
 pub(crate) mod limits;
-pub(crate) mod lines;
 pub(crate) mod reply;
 mod session;
 pub mod settings;

@@ -4,6 +4,7 @@
 
 use std::{borrow::Cow, net::IpAddr, sync::Arc};
 
+use sesame_wire::smtp_lines::{Data, LineReader, ReadError};
 use smtp_proto::{Error as ParseError, Request};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
@@ -11,7 +12,6 @@ mod auth;
 
 use super::{
     credentials::SmtpUser,
-    lines::{Data, LineReader, ReadError},
     reply::{multiline, Reply},
     submit::{submit, Envelope},
     Shared,

@@ -7,9 +7,9 @@ use std::net::IpAddr;
 
 use app::sending::{
     accept::{accept, Outgoing, RawParameters, RequestFacts, Sender},
-    raw::{parse_raw, Mailbox},
     SendError,
 };
+use sesame_wire::raw_message::{parse_raw, Mailbox};
 
 use super::{
     credentials::{still_allowed, SmtpUser},

@@ -8,12 +8,12 @@ use reqwest::{
     header, Client, Response, StatusCode,
 };
 use serde_json::Value;
-use sesame::ses::sigv4::signed_form_post;
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
     startup::{Application, SmtpAddrs},
 };
+use sesame_wire::sigv4::signed_form_post;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 

@@ -14,12 +14,12 @@ use axum::{
     http::{header, request::Parts, StatusCode},
     response::{IntoResponse, Response},
 };
+use sesame_wire::query_params::Params;
 
 use super::{
     auth::{identify, ApiCaller},
     error::SesError,
     outgoing,
-    params::Params,
     xml::{self, XmlWriter},
     SesApi, MAX_V1_BODY,
 };

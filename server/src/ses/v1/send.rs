@@ -6,11 +6,11 @@ use app::{
     sending::{
         accept::{Outgoing, RawParameters},
         compose::{compose, parse_mailbox, SimpleMessage},
-        raw::{parse_raw, Mailbox},
     },
     templates::{self, Refusal, RenderFailure, Rendered},
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
+use sesame_wire::raw_message::{parse_raw, Mailbox};
 
 use super::{Call, SesError, XmlWriter};
 use crate::ses::outgoing::{self, arn, request_facts};

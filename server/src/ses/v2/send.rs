@@ -5,11 +5,11 @@ use app::{
     sending::{
         accept::{Outgoing, RawParameters},
         compose::{compose, parse_mailbox, SimpleMessage},
-        raw::{parse_raw, Mailbox},
     },
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::{json, Value};
+use sesame_wire::raw_message::{parse_raw, Mailbox};
 
 use super::Call;
 use crate::ses::{

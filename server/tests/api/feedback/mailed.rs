@@ -23,7 +23,10 @@ type Feedback = (
 );
 
 fn sample(name: &str, token: &str) -> String {
-    let path = format!("{}/src/feedback/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../app/wire/samples/feedback/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path)
         .unwrap()
         .replace("{TOKEN}", token)

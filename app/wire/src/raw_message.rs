@@ -90,7 +90,7 @@ fn name_and_value(field: &[u8]) -> Option<(String, String)> {
 }
 
 pub fn parse_raw(raw: &[u8]) -> Result<RawMessage, String> {
-    let raw = super::line_endings::normalise(raw);
+    let raw = crate::line_endings::normalise(raw);
     let (fields, rest) = header_fields(&raw);
     if fields.is_empty() {
         return Err("The raw message has no headers.".to_owned());

@@ -172,7 +172,7 @@ mod tests {
     use super::*;
 
     fn sample(name: &str) -> Vec<u8> {
-        let path = format!("{}/src/feedback/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/samples/feedback/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
