@@ -1,13 +1,14 @@
 //! A cap on the requests one process handles at once: past it, a request is answered 503
 //! with `Retry-After` at once instead of queueing without end (a flood then costs the
-//! flooder, not the memory of the server). Health probes are let through, so a busy node
-//! is not mistaken for a dead one.
+//! flooder, not the memory of the server) — as SES's `ServiceUnavailable` for the API, so
+//! SDKs back off and retry. Health probes are let through, so a busy node is not mistaken
+//! for a dead one.
 
 use std::sync::Arc;
 
 use axum::{
     extract::{Request, State},
-    http::{header, StatusCode},
+    http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -32,11 +33,16 @@ pub async fn admit(State(slots): State<Slots>, request: Request, next: Next) -> 
     }
     match Arc::clone(&slots.0).try_acquire_owned() {
         Ok(_slot) => next.run(request).await,
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "1")],
-            "Sesame is handling as many requests as it takes at once; try again in a moment.",
-        )
-            .into_response(),
+        Err(_) => {
+            let mut response = crate::ses::unavailable(&request, BUSY)
+                .unwrap_or_else(|| (StatusCode::SERVICE_UNAVAILABLE, BUSY).into_response());
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
     }
 }
+
+const BUSY: &str =
+    "Sesame is handling as many requests as it takes at once; try again in a moment.";

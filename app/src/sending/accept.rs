@@ -2,8 +2,9 @@
 //! Return-Path) must be covered by an identity — the sender's own, or another account's
 //! named by an ARN whose sending authorization policies allow the sender — and that
 //! identity must be verified (which identities cover an address: `coverage`); then the
-//! sandbox; then the quota, counted under a lock; then the message and its recipients are
-//! committed (with other sends waiting: `committer`) and only then is a MessageId returned.
+//! sandbox; then the quota and the identity owners' caps on the sender, counted under a
+//! lock; then the message and its recipients are committed (with other sends waiting:
+//! `committer`) and only then is a MessageId returned.
 
 use sesame_wire::raw_message::Mailbox;
 use sqlx::PgConnection;
@@ -188,6 +189,11 @@ pub async fn accept(
         db::Outcome::DailyQuotaExceeded => return throttled("Daily message quota exceeded."),
         db::Outcome::MaxSendRateExceeded => return throttled("Maximum sending rate exceeded."),
         db::Outcome::SendingPaused => return Err(SendError::Rejected(SENDING_PAUSED.to_owned())),
+        db::Outcome::GrantCapExceeded { arn, cap } => {
+            return throttled(&format!(
+                "Daily message quota exceeded for identity {arn}: its owner allows your account {cap} recipients in 24 hours."
+            ))
+        }
         db::Outcome::IdempotencyKeyReused => {
             return Err(SendError::InvalidParameter(
                 "The Idempotency-Key was used in the last 24 hours for a different request; give a new request a new key.".to_owned(),
@@ -257,19 +263,9 @@ async fn resolve(
         action: out.action.to_owned(),
         resource: arn.to_owned(),
     };
-    // Stored messages name identities by their canonical ARN, whatever spelling was sent.
-    let canonical = identity_arn(&region, &owner, &name);
-    let found = db::delegated_identity(
-        &mut *conn,
-        &owner,
-        &region,
-        &name,
-        &sender.account,
-        &canonical,
-    )
-    .await?;
+    let status = db::named_identity_status(&mut *conn, &owner, &region, &name).await?;
     // A missing identity of another account answers like a denied one (no probing).
-    let Some(identity) = found else {
+    let Some(status) = status else {
         return if owner == sender.account {
             Ok(None)
         } else {
@@ -303,14 +299,9 @@ async fn resolve(
     if !authorization.decision.is_allowed() {
         return Err(denied());
     }
-    if let Some(cap) = identity.cap {
-        if identity.sent_24_hours + out.recipients.len() as i64 > cap {
-            return Err(SendError::Throttled(format!(
-                "Daily message quota exceeded for identity {arn}: its owner allows your account {cap} recipients in 24 hours."
-            )));
-        }
-    }
-    Ok(is_verified(&identity.verification_status).then(|| Grant {
+    // Stored messages name identities by their canonical ARN, whatever spelling was sent
+    // (the owner's cap on this grant is found by it, with the quota).
+    Ok(is_verified(&status).then(|| Grant {
         arn: identity_arn(&region, &owner, &name),
         owner,
     }))

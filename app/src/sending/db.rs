@@ -21,6 +21,12 @@ pub enum Outcome {
     SendingPaused,
     /// The idempotency key was used in the last 24 hours for another request.
     IdempotencyKeyReused,
+    /// The owner of the identity `arn` caps the sender at `cap` recipients a day, and this
+    /// send would pass it.
+    GrantCapExceeded {
+        arn: String,
+        cap: i64,
+    },
 }
 
 /// The decision, and where the sender stands against its quota afterwards.
@@ -33,8 +39,8 @@ pub struct Decision {
     pub sent_24_hours: i64,
 }
 
-/// Decides each send as `accept_message` does (migrations 0011, 0021) and commits them all
-/// in one transaction (migration 0013, 0021); one decision per send, in order.
+/// Decides each send as `accept_message` does (migrations 0011, 0021, 0023) and commits them
+/// all in one transaction (migrations 0013, 0021, 0023); one decision per send, in order.
 pub async fn accept_messages(
     db: impl PgExecutor<'_>,
     sends: &[(&NewMessage, Option<&Idempotency>)],
@@ -87,7 +93,7 @@ pub async fn accept_messages(
                select gen_random_uuid(), message_id, 'Send', 'Accepted and queued for delivery.'
                from named)
            select item as "item!", outcome as "outcome!", message_id, max_24_hour_send,
-                  max_send_rate, sent_24_hours
+                  max_send_rate, sent_24_hours, capped_arn, grant_cap
            from decided"#,
         &column(|m| m.account.as_str()) as &[&str],
         &column(|m| &m.region) as &[&str],
@@ -118,6 +124,10 @@ pub async fn accept_messages(
             "NoRegion" => Outcome::NoRegion,
             "SendingPaused" => Outcome::SendingPaused,
             "IdempotencyKeyReused" => Outcome::IdempotencyKeyReused,
+            "GrantCapExceeded" => Outcome::GrantCapExceeded {
+                arn: row.capped_arn.unwrap_or_default(),
+                cap: row.grant_cap.unwrap_or_default(),
+            },
             other => {
                 return Err(sqlx::Error::Decode(
                     format!("unknown send outcome {other}").into(),
@@ -207,44 +217,21 @@ pub async fn in_sandbox(
     .await
 }
 
-/// Another account's identity named by a delegated send: its verification status, and
-/// the owner's daily cap on the delegate's use of it (with what the delegate sent from it
-/// in the last 24 hours — as Source, From or Return-Path, under the identity's canonical
-/// `arn` — counted only when there is a cap).
-pub struct DelegatedIdentity {
-    pub verification_status: String,
-    pub cap: Option<i64>,
-    pub sent_24_hours: i64,
-}
-
-pub async fn delegated_identity(
+/// The verification status of the identity a send names by ARN (None: there is none).
+/// Its owner's cap on the sender, if any, is decided with the quota (`accept_message`).
+pub async fn named_identity_status(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
     region: &str,
     name: &str,
-    delegate: &AccountId,
-    arn: &str,
-) -> Result<Option<DelegatedIdentity>, sqlx::Error> {
-    sqlx::query_as!(
-        DelegatedIdentity,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"select i.verification_status, c.max_24_hour_send as "cap?",
-                  coalesce(u.sent, 0) as "sent_24_hours!"
-           from identity i
-           left join grant_cap c on c.account_id = i.account_id and c.identity_id = i.identity_id
-                                and c.delegate_account_id = $4
-           left join lateral (
-               select sum(m.recipient_count)::bigint as sent from message m
-               where c.max_24_hour_send is not null
-                 and m.account_id = $4 and m.region = $2
-                 and m.created_at > now() - interval '24 hours'
-                 and $5 in (m.source_arn, m.from_arn, m.return_path_arn)) u on true
-           where i.account_id = $1 and i.region = $2 and i.name = $3"#,
+        r#"select verification_status from identity
+           where account_id = $1 and region = $2 and name = $3"#,
         owner.as_str(),
         region,
-        name,
-        delegate.as_str(),
-        arn
+        name
     )
     .fetch_optional(db)
     .await

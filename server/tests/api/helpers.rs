@@ -90,6 +90,18 @@ impl TestApp {
         }
     }
 
+    /// A second Sesame on the same database with the same master key, as a deployment's
+    /// second node behind a load balancer: it shares nothing with this one in memory.
+    /// `configure` adjusts its settings as `spawn_with` does.
+    pub async fn spawn_beside(&self, configure: impl FnOnce(&mut Settings)) -> Self {
+        let key = std::fs::read_to_string(self.data.path().join("master.key")).unwrap();
+        Self::spawn_with(self.pool.clone(), |s| {
+            s.master_key = Some(key.into());
+            configure(s);
+        })
+        .await
+    }
+
     /// The data directory (where a generated SMTP certificate is).
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()

@@ -70,33 +70,40 @@ pub struct Call<'a> {
 
 pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let (status, body, headers) = match answer(&api, request).await {
-        Ok((action, result, headers)) => (
-            StatusCode::OK,
-            xml::success(action, &request_id, result),
-            headers,
-        ),
+    match answer(&api, request).await {
+        Ok((action, result, headers)) => {
+            let body = xml::success(action, &request_id, result);
+            let mut response = xml_response(StatusCode::OK, &request_id, body);
+            outgoing::add_headers(&mut response, headers);
+            response
+        }
         Err(error) => {
             if error.status.is_server_error() {
                 tracing::error!(code = %error.code, message = %error.message, "SES API error");
             }
-            (error.status, xml::error(&error, &request_id), Vec::new())
+            error_response(&error, &request_id)
         }
-    };
-    let mut response = (
+    }
+}
+
+/// `error` as the Query API's XML `ErrorResponse`.
+pub fn error_response(error: &SesError, request_id: &str) -> Response {
+    xml_response(error.status, request_id, xml::error(error, request_id))
+}
+
+fn xml_response(status: StatusCode, request_id: &str, body: String) -> Response {
+    (
         status,
         [
             (header::CONTENT_TYPE, "text/xml"),
             (
                 header::HeaderName::from_static("x-amzn-requestid"),
-                request_id.as_str(),
+                request_id,
             ),
         ],
         body,
     )
-        .into_response();
-    outgoing::add_headers(&mut response, headers);
-    response
+        .into_response()
 }
 
 /// The action's name, its result and any extra response headers.

@@ -57,22 +57,30 @@ pub async fn handle(State(api): State<SesApi>, request: Request<Body>) -> Respon
             if error.status.is_server_error() {
                 tracing::error!(code = %error.code, message = %error.message, "SES API error");
             }
-            let (code, status) = v2_code(&error);
-            (
-                status,
-                [
-                    (header::CONTENT_TYPE, "application/json".to_owned()),
-                    (request_id_header, request_id),
-                    (
-                        header::HeaderName::from_static("x-amzn-errortype"),
-                        code.to_owned(),
-                    ),
-                ],
-                json!({ "message": error.message }).to_string(),
-            )
-                .into_response()
+            error_response(&error, request_id)
         }
     }
+}
+
+/// `error` as the v2 API's JSON, its type in `x-amzn-ErrorType`.
+pub fn error_response(error: &SesError, request_id: String) -> Response {
+    let (code, status) = v2_code(error);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::HeaderName::from_static("x-amzn-requestid"),
+                request_id,
+            ),
+            (
+                header::HeaderName::from_static("x-amzn-errortype"),
+                code.to_owned(),
+            ),
+        ],
+        json!({ "message": error.message }).to_string(),
+    )
+        .into_response()
 }
 
 /// v2 names the common errors differently from v1.

@@ -220,3 +220,50 @@ async fn a_request_head_trickling_in_is_cut_off(pool: PgPool) {
         .unwrap();
     assert_eq!(live.status(), StatusCode::OK);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn past_the_concurrency_cap_requests_are_told_to_retry_in_their_api_shape(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.http.max_concurrent_requests = 2;
+        s.api.body_timeout_secs = 3;
+    })
+    .await;
+    let (admin, _) = app.new_account("Acme").await;
+    let key = ses_key(&admin).await;
+    // Two slow clients hold both places (each waits for a body that does not come).
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        held.push(declare_body(&app, &key, 1024).await);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let body = ses_form(&[("Action", "GetSendQuota")]);
+    let (status, headers, text) =
+        ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(element(&text, "Code"), Some("ServiceUnavailable"), "{text}");
+    assert_eq!(element(&text, "Type"), Some("Receiver"), "{text}");
+    let v2 = reqwest::get(format!("{}/v2/email/account", app.base))
+        .await
+        .unwrap();
+    assert_eq!(v2.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(v2.headers()["x-amzn-errortype"], "ServiceUnavailable");
+    let message: serde_json::Value = v2.json().await.unwrap();
+    assert!(message["message"].is_string(), "{message}");
+    // Pages get plain words; a busy node still answers its health probe.
+    let page = reqwest::get(format!("{}/sign-in", app.base)).await.unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let live = reqwest::get(format!("{}/health/live", app.base))
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+
+    // The slow ones are cut off, their places free again.
+    for mut stream in held {
+        let status = answer(&mut stream, Duration::from_secs(6)).await;
+        assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+    }
+    let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+}

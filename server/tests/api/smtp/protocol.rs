@@ -84,6 +84,23 @@ async fn auth_login_works_and_bad_credentials_are_throttled(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn auth_failures_count_across_processes(pool: PgPool) {
+    let d = delegation(pool, Some(""), |s| s.smtp.max_auth_failures = 4).await;
+    let second = d.app.spawn_beside(|s| s.smtp.max_auth_failures = 4).await;
+    let wrong = app::access_keys::credentials::smtp_password("not-the-secret", "us-east-1");
+    // Five failures, alternating between the processes as a load balancer would: no
+    // process sees more than three, which alone would not reach the limit of four.
+    for i in 0..5 {
+        let app = if i % 2 == 0 { &d.app } else { &second };
+        let mut client = Client::starttls(app.smtp.starttls[0], app.data_dir()).await;
+        assert_eq!(client.auth_plain(&d.user, &wrong).await.0, 535);
+    }
+    let mut client = Client::starttls(second.smtp.starttls[0], second.data_dir()).await;
+    let (code, text) = client.auth_plain(&d.user, &d.password).await;
+    assert_eq!(code, 454, "{text}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn nothing_is_relayed_without_auth(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let mut client = Client::starttls(app.smtp.starttls[0], app.data_dir()).await;
