@@ -88,7 +88,8 @@ pub struct ApiSettings {
     /// How long a signing key once looked up is remembered (milliseconds; 0: never). A
     /// key or user change made in another Sesame process takes effect within this time.
     pub key_cache_ms: u64,
-    /// Request bodies all API requests of this process may hold at once (bytes).
+    /// Request bodies all requests of this process — API, pages and server functions —
+    /// may hold at once (bytes).
     pub max_in_flight_bytes: usize,
     /// The longest one request body may take to arrive (seconds).
     pub body_timeout_secs: u64,

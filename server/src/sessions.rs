@@ -6,12 +6,8 @@
 //! Idle expiry is tower-sessions' `OnInactivity`, refreshed by saving on every request; the
 //! absolute lifetime is checked against the sign-in time kept in the session (app::auth).
 
-use std::time::Duration;
-
 use sqlx::PgPool;
-use tower_sessions::{
-    cookie::SameSite, session_store::ExpiredDeletion, Expiry, SessionManagerLayer,
-};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::config::Settings;
@@ -32,19 +28,4 @@ pub fn layer(
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
         .with_always_save(true)
-}
-
-/// Deletes expired sessions every ten minutes, for as long as the server runs (the store
-/// already ignores them; this keeps the table small).
-pub fn spawn_expired_sweeper(pool: &PgPool) {
-    let store = PostgresStore::new(pool.clone());
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            every.tick().await;
-            if let Err(e) = store.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-        }
-    });
 }

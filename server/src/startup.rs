@@ -122,6 +122,7 @@ impl Application {
             context.letterhead(),
             &settings.reputation,
         );
+        workers::sweeper::spawn(context.pool.clone());
         let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),
@@ -329,17 +330,18 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
     let routes = generate_route_list(app::App);
     let pool = context.pool.clone();
     let session_layer = sessions::layer(&pool, settings, origin);
-    sessions::spawn_expired_sweeper(&pool);
 
     // The same context for pages, server functions and the not-found page (which renders
     // the app shell too, with its signed-in header).
+    // One budget for every body in flight, the API's and the pages'.
+    let bodies = crate::bodies::BodyBudget::new(
+        settings.api.max_in_flight_bytes,
+        Duration::from_secs(settings.api.body_timeout_secs.max(1)),
+    );
     let api = crate::ses::router(crate::ses::SesApi {
         context: context.clone(),
         clock_skew_secs: settings.api.clock_skew_secs,
-        bodies: crate::ses::BodyBudget::new(
-            settings.api.max_in_flight_bytes,
-            Duration::from_secs(settings.api.body_timeout_secs.max(1)),
-        ),
+        bodies: bodies.clone(),
     });
     let proxies = crate::client_address::TrustedProxies::parse(
         &settings.http.trusted_proxies,
@@ -360,7 +362,13 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
             TrustedOrigin(Arc::from(origin)),
             csrf::refuse_cross_site,
         ))
-        .layer(session_layer);
+        .layer(session_layer)
+        // Outermost of the pages' layers: nothing (not even the session store) runs for a
+        // body that is refused.
+        .layer(middleware::from_fn_with_state(
+            bodies,
+            crate::bodies::buffer_page_body,
+        ));
 
     Ok(Router::new()
         .merge(health::router(pool))

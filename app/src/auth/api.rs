@@ -103,7 +103,7 @@ async fn authenticate(
     let ctx = app_context()?;
     let ip = session::client_ip().await?;
     let counted = ("sign-in", throttle::SIGN_IN);
-    throttle::reserve(&ctx.pool, counted, &ip, email.as_str()).await?;
+    throttle::reserve(&ctx.pool, counted, ip, email.as_str()).await?;
     let found = find.await?;
     let hash = found.as_ref().map(|(_, hash, _)| hash.clone());
     let matches = ctx
@@ -112,7 +112,7 @@ async fn authenticate(
         .await?;
     match found {
         Some((claimant, _, false)) if matches => {
-            throttle::release(&ctx.pool, counted, &ip, email.as_str()).await?;
+            throttle::release(&ctx.pool, counted, ip, email.as_str()).await?;
             Ok(claimant)
         }
         _ => Err(AppError::field("password", "Incorrect email or password.")),

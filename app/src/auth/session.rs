@@ -4,7 +4,7 @@
 //! enabled user of an enabled account with the permission it asked for — and every query it
 //! makes is scoped by that context's account id.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use serde::{Deserialize, Serialize};
@@ -76,11 +76,11 @@ async fn session() -> Result<Session, AppError> {
 }
 
 /// The client's IP address (the TCP peer).
-pub async fn client_ip() -> Result<String, AppError> {
+pub async fn client_ip() -> Result<IpAddr, AppError> {
     let ConnectInfo(peer) = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
         .await
         .map_err(internal)?;
-    Ok(peer.ip().to_string())
+    Ok(peer.ip())
 }
 
 /// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation).

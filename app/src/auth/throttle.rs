@@ -10,7 +10,11 @@
 //! seconds, at most 15 minutes) and refuses the rest before any hashing (429; SMTP 454).
 //! The pair key is the tight one: from one address a stranger runs into its own pair and
 //! address limits long before the user's, so locking a user out takes hundreds of
-//! addresses. A successful attempt clears the user's failures.
+//! addresses. A successful attempt clears the user's failures. An IPv6 client counts as
+//! its /64 (`client_group`): one subscriber holds 2⁶⁴ addresses, so per address would
+//! limit nothing. Expired rows are swept (`sweep`).
+
+use std::net::{IpAddr, Ipv6Addr};
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -35,9 +39,26 @@ pub const SIGN_IN: Allowance = Allowance {
     per_address: 100,
 };
 
+/// The part of a client's address it cannot change at will: an IPv4 address (IPv4-mapped
+/// IPv6 included), or the /64 network of an IPv6 one, the smallest allocation a subscriber
+/// gets. Shown as the network (`2001:db8:1:2::/64`).
+pub fn client_group(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX));
+                format!("{network}/64")
+            }
+        },
+        IpAddr::V4(v4) => v4.to_string(),
+    }
+}
+
 /// The keys an attempt is counted under (`scope` keeps sign-in and SMTP apart), tightest
 /// first, with their free attempts.
-fn keys(scope: &str, allowance: Allowance, ip: &str, user: &str) -> [(String, i32); 3] {
+fn keys(scope: &str, allowance: Allowance, ip: IpAddr, user: &str) -> [(String, i32); 3] {
+    let ip = client_group(ip);
     [
         (
             format!("{scope}:pair:{ip} {user}"),
@@ -53,7 +74,7 @@ fn keys(scope: &str, allowance: Allowance, ip: &str, user: &str) -> [(String, i3
 pub async fn reserve(
     pool: &PgPool,
     (scope, allowance): (&str, Allowance),
-    ip: &str,
+    ip: IpAddr,
     user: &str,
 ) -> Result<(), AppError> {
     for (key, free) in keys(scope, allowance, ip, user) {
@@ -102,7 +123,7 @@ pub async fn reserve(
 pub async fn release(
     pool: &PgPool,
     (scope, allowance): (&str, Allowance),
-    ip: &str,
+    ip: IpAddr,
     user: &str,
 ) -> Result<(), AppError> {
     let [(pair, _), _, (user, _)] = keys(scope, allowance, ip, user);
@@ -114,4 +135,38 @@ pub async fn release(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Deletes the keys whose window has passed and that are not blocked: they would count
+/// from zero anyway. Run by a periodic job, so guessing under ever new names (every try a
+/// new row) does not grow the table without end.
+pub async fn sweep(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let swept = sqlx::query!(
+        // language=PostgreSQL
+        r#"delete from sign_in_throttle
+           where window_started_at < now() - make_interval(secs => $1)
+             and (blocked_until is null or blocked_until < now())"#,
+        WINDOW_SECS
+    )
+    .execute(pool)
+    .await?;
+    Ok(swept.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_and_mapped_ipv4_as_ipv4() {
+        let group = |ip: &str| client_group(ip.parse().unwrap());
+        assert_eq!(group("192.0.2.7"), "192.0.2.7");
+        assert_eq!(group("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(group("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            group("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            "2001:db8:1:2::/64"
+        );
+        assert_ne!(group("2001:db8:1:3::1"), group("2001:db8:1:2::1"));
+    }
 }

@@ -66,7 +66,7 @@ pub async fn send_test_email(
         request: RequestFacts {
             region,
             api_version: "2",
-            source_ip: client_ip().await?.parse().ok(),
+            source_ip: Some(client_ip().await?),
             secure_transport: ctx.public_origin.starts_with("https://"),
             user_agent: Some("Sesame console".to_owned()),
             idempotency: None,

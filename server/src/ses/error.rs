@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 
 use sesame_wire::{query_params::ParamError, sigv4::SignatureError};
 
+use crate::bodies::Refusal;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SesError {
     pub code: String,
@@ -70,6 +72,17 @@ impl From<SignatureError> for SesError {
             SignatureError::Missing | SignatureError::Mismatch => StatusCode::FORBIDDEN,
         };
         Self::new(error.code(), status, error.to_string())
+    }
+}
+
+impl From<Refusal> for SesError {
+    fn from(refusal: Refusal) -> Self {
+        let code = match refusal {
+            Refusal::TooLarge { .. } => "RequestEntityTooLarge",
+            Refusal::Busy => "ServiceUnavailable",
+            Refusal::Timeout => "RequestTimeout",
+        };
+        Self::new(code, refusal.status(), refusal.to_string())
     }
 }
 

@@ -3,7 +3,6 @@
 //! and the AWS CLI work unchanged apart from the endpoint URL.
 
 mod auth;
-mod body;
 mod error;
 mod identity_ref;
 mod outgoing;
@@ -20,7 +19,7 @@ use axum::{
     Router,
 };
 
-pub use body::BodyBudget;
+use crate::bodies::BodyBudget;
 
 /// What the API handlers share.
 #[derive(Clone)]

@@ -1,5 +1,6 @@
-//! Connections open at once, in all and per client address, shared by every listener of
-//! this process. (Failed AUTH attempts are counted in Postgres: `app::auth::throttle`.)
+//! Connections open at once, in all and per client address (an IPv6 client by its /64, as
+//! `app::auth::throttle::client_group` says), shared by every listener of this process.
+//! (Failed AUTH attempts are counted in Postgres: `app::auth::throttle`.)
 
 use std::{
     collections::HashMap,
@@ -7,16 +8,19 @@ use std::{
     sync::{Arc, Mutex, PoisonError},
 };
 
+use app::auth::throttle::client_group;
+
 /// Counts open connections; a `ConnectionSlot` gives its place back when dropped.
 pub struct Connections {
-    open: Mutex<HashMap<IpAddr, usize>>,
+    /// Per client group.
+    open: Mutex<HashMap<String, usize>>,
     max_total: usize,
     max_per_ip: usize,
 }
 
 pub struct ConnectionSlot {
     connections: Arc<Connections>,
-    ip: IpAddr,
+    group: String,
 }
 
 impl Connections {
@@ -30,16 +34,17 @@ impl Connections {
 
     /// A slot for a connection from `ip`, or None when it would pass a cap.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<ConnectionSlot> {
+        let group = client_group(ip);
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         let total: usize = open.values().sum();
-        let from_ip = open.get(&ip).copied().unwrap_or(0);
-        if total >= self.max_total || from_ip >= self.max_per_ip {
+        let from_group = open.get(&group).copied().unwrap_or(0);
+        if total >= self.max_total || from_group >= self.max_per_ip {
             return None;
         }
-        *open.entry(ip).or_default() += 1;
+        *open.entry(group.clone()).or_default() += 1;
         Some(ConnectionSlot {
             connections: self.clone(),
-            ip,
+            group,
         })
     }
 }
@@ -51,10 +56,10 @@ impl Drop for ConnectionSlot {
             .open
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = open.get_mut(&self.ip) {
+        if let Some(count) = open.get_mut(&self.group) {
             *count -= 1;
             if *count == 0 {
-                open.remove(&self.ip);
+                open.remove(&self.group);
             }
         }
     }
@@ -80,5 +85,15 @@ mod tests {
             connections.admit(A).is_some(),
             "a closed connection frees its slot"
         );
+    }
+
+    #[test]
+    fn an_ipv6_client_is_one_client_across_its_64() {
+        let connections = Connections::new(10, 2);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let _a = connections.admit(ip("2001:db8:1:2::1")).unwrap();
+        let _b = connections.admit(ip("2001:db8:1:2::ffff")).unwrap();
+        assert!(connections.admit(ip("2001:db8:1:2:1::1")).is_none());
+        assert!(connections.admit(ip("2001:db8:1:3::1")).is_some());
     }
 }

@@ -3,4 +3,5 @@
 
 pub mod leader;
 pub mod reputation;
+pub mod sweeper;
 pub mod verification;

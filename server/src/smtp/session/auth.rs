@@ -121,8 +121,8 @@ impl Session {
         // per client address and user name, user name alone and address alone.
         let pool = &self.shared.context.pool;
         let counted = ("smtp-auth", self.shared.auth_allowance);
-        let client = self.client.to_string();
-        match throttle::reserve(pool, counted, &client, user).await {
+        let client = self.client;
+        match throttle::reserve(pool, counted, client, user).await {
             Ok(()) => {}
             Err(AppError::Throttled { .. }) => {
                 tracing::warn!(client = %self.client, user, "SMTP AUTH refused: too many failures");
@@ -145,7 +145,7 @@ impl Session {
         }
         match authenticate(&self.shared.context, user, password).await {
             Ok(Verdict::Authenticated(found)) => {
-                if let Err(e) = throttle::release(pool, counted, &client, user).await {
+                if let Err(e) = throttle::release(pool, counted, client, user).await {
                     tracing::warn!(error = %e, "SMTP AUTH success could not be counted");
                 }
                 self.user = Some(found);

@@ -267,3 +267,34 @@ async fn past_the_concurrency_cap_requests_are_told_to_retry_in_their_api_shape(
     let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{text}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn page_and_server_function_bodies_are_bounded_too(pool: PgPool) {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(pool, |s| s.api.body_timeout_secs = 1).await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    // Before sign-in, anyone may post to a server function or a page.
+    let head = |path: &str, length: usize| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+        )
+    };
+    for path in ["/api/auth/sign-in", "/sign-in"] {
+        // 100 MB declared, none sent: refused by the length, at once.
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        stream
+            .write_all(head(path, 100 * 1024 * 1024).as_bytes())
+            .await
+            .unwrap();
+        let status = answer(&mut stream, Duration::from_secs(2)).await;
+        assert!(status.starts_with("HTTP/1.1 413"), "{path}: {status}");
+        // A small body that never comes: cut off after the read timeout.
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        stream.write_all(head(path, 100).as_bytes()).await.unwrap();
+        let status = answer(&mut stream, Duration::from_secs(4)).await;
+        assert!(status.starts_with("HTTP/1.1 408"), "{path}: {status}");
+    }
+    // Sign-in itself still works through the same layer.
+    let (admin, _) = app.new_account("Acme").await;
+    assert_eq!(ses_key(&admin).await.0.len(), 20);
+}

@@ -74,3 +74,24 @@ async fn two_processes_share_one_count(pool: PgPool) {
     // Per process, each would have allowed five free guesses before any refusal.
     assert!(refused >= 5, "only {refused} of 12 were refused");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn spent_throttle_keys_are_swept_and_live_ones_kept(pool: PgPool) {
+    sqlx::query(
+        "insert into sign_in_throttle (throttle_key, failures, window_started_at, blocked_until) values
+           ('spent', 3, now() - interval '1 hour', null),
+           ('spent-block', 9, now() - interval '1 hour', now() - interval '1 minute'),
+           ('still-blocked', 9, now() - interval '1 hour', now() + interval '5 minutes'),
+           ('in-window', 2, now() - interval '1 minute', null)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(app::auth::throttle::sweep(&pool).await.unwrap(), 2);
+    let left: Vec<String> =
+        sqlx::query_scalar("select throttle_key from sign_in_throttle order by throttle_key")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(left, ["in-window", "still-blocked"]);
+}

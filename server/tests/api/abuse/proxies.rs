@@ -99,3 +99,43 @@ async fn from_anyone_else_the_header_is_ignored(pool: PgPool) {
         StatusCode::FORBIDDEN
     );
 }
+
+/// A wrong-password sign-in as the client at `forwarded`; the status.
+async fn guess_as(app: &TestApp, forwarded: &str, password: &str) -> StatusCode {
+    app.browser()
+        .client
+        .post(format!("{}/api/auth/sign-in", app.base))
+        .header("x-forwarded-for", forwarded)
+        .form(&[
+            ("email", "admin@victim.example.com"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_ipv6_client_counts_as_its_64(pool: PgPool) {
+    let app =
+        TestApp::spawn_with(pool, |s| s.http.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    app.new_account("Victim").await;
+    // A new address of one /64 for every guess: still one client, held to its five.
+    let mut statuses = Vec::new();
+    for i in 1..=7 {
+        statuses.push(guess_as(&app, &format!("2001:db8:7:7::{i:x}"), "wrong").await);
+    }
+    assert_eq!(
+        statuses[..5],
+        [StatusCode::UNPROCESSABLE_ENTITY; 5],
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[5..].contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // A client in the next /64 is someone else.
+    let neighbour = guess_as(&app, "2001:db8:7:8::1", PASSWORD).await;
+    assert_eq!(neighbour, StatusCode::OK);
+}
