@@ -10,7 +10,7 @@ use leptos_router::{
 use crate::{
     access_keys::AccessKeysPage,
     accounts::{AccountPage, QuotaPage},
-    auth::{AuthState, OperatorSignInPage, SignInPage, SignUpPage},
+    auth::{AuthState, ConfirmSignUpPage, OperatorSignInPage, SignInPage, SignUpPage},
     billing::BillingPage,
     components::{Layout, NotFound},
     delivery::MessageDetailPage,
@@ -25,7 +25,7 @@ use crate::{
     sending::{MessagesPage, SendTestPage},
     smtp::SmtpSettingsPage,
     statistics::StatisticsPage,
-    users::UsersPage,
+    users::{InvitationPage, UsersPage},
 };
 
 /// The document around the app, rendered on the server only.
@@ -66,8 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>

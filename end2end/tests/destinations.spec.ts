@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage } from "node:http";
 import { AddressInfo } from "node:net";
 import { createHmac } from "node:crypto";
-import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, signUp } from "./fixtures";
 
 /** A webhook receiver on loopback that keeps what it gets. */
 async function receiver() {
@@ -21,13 +21,7 @@ async function receiver() {
 
 test("configuration set with a signed webhook: add it, send a test event, read the answer", async ({ page }) => {
   const hook = await receiver();
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Hooks Co");
-  await page.getByLabel("Email").fill(uniqueEmail("hooks"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Hooks Co");
 
   await page.getByRole("link", { name: "Configuration sets" }).click();
   await page.getByLabel("Name", { exact: true }).fill("orders");

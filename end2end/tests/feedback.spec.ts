@@ -1,13 +1,7 @@
-import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, signUp } from "./fixtures";
 
 test("suppression list: add an address, find it, remove it", async ({ page }) => {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Feedback Co");
-  await page.getByLabel("Email").fill(uniqueEmail("feedback"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Feedback Co");
 
   await page.getByRole("link", { name: "Suppression list" }).click();
   await expect(page.getByTestId("suppression-empty")).toBeVisible();

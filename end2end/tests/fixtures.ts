@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { test as base, expect, Page } from "@playwright/test";
 
 // Every test fails on an uncaught page error or a console error (a broken hydration shows
@@ -34,12 +35,40 @@ export function uniqueEmail(name: string) {
   return `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.example.com`;
 }
 
-/** Signs up a new account named `name` in `page` (with a unique email) and returns its account id. */
-export async function signUp(page: Page, name: string) {
+/**
+ * The text of Sesame's latest mail to `to`, read with `sesame admin mail` ($SESAME_ADMIN,
+ * set by ./dev test): the tests' Sesame keeps its mail on the machine (`sink`), and mail
+ * about no account yet (a sign-up's link, an invitation) is in nobody's Mailbox.
+ */
+export function mailTo(to: string): string {
+  const [program, ...args] = (process.env.SESAME_ADMIN ?? "sesame admin").split(" ");
+  return execFileSync(program, [...args, "mail", "--to", to], { encoding: "utf8", stdio: "pipe" });
+}
+
+/** The path of the link starting `prefix` (`/sign-up/confirm/`) in Sesame's latest mail to `to`. */
+export function mailedLink(to: string, prefix: string): string {
+  const text = mailTo(to);
+  const link = text.match(new RegExp(`${prefix}[A-Za-z0-9]+`));
+  expect(link, text).not.toBeNull();
+  return link![0];
+}
+
+/**
+ * Signs up a new account named `name` in `page`, as a person does: the form, then the link
+ * mailed to the address, opened (directly) and the password chosen there. Returns the
+ * account id.
+ */
+export async function signUp(page: Page, name: string, email = uniqueEmail(name.toLowerCase().replace(/ /g, "-"))) {
   await page.goto("/sign-up");
   await hydrated(page);
   await page.getByLabel("Account name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.toLowerCase().replace(/ /g, "-")));
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("sign-up-mailed")).toBeVisible();
+  await page.goto(mailedLink(email, "/sign-up/confirm/"));
+  await hydrated(page);
+  await expect(page.getByText(`Create a Sesame account with ${email}`)).toBeVisible();
+  await expect(page.getByLabel("Account name")).toHaveValue(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/account$/);

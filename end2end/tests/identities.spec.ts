@@ -1,13 +1,7 @@
-import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, hydrated, signUp } from "./fixtures";
 
 test("add a domain, publish its records to the dev zone, and watch it verify", async ({ page }) => {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Domain Owner");
-  await page.getByLabel("Email").fill(uniqueEmail("owner"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Domain Owner");
 
   await page.getByRole("link", { name: "Identities" }).click();
   const domain = `d${Date.now()}.example`;
@@ -37,13 +31,7 @@ test("add a domain, publish its records to the dev zone, and watch it verify", a
 });
 
 test("verify an email address through the link in the built-in mailbox", async ({ page }) => {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Address Owner");
-  await page.getByLabel("Email").fill(uniqueEmail("owner"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Address Owner");
 
   await page.getByRole("link", { name: "Identities" }).click();
   const address = `sender-${Date.now()}@mail.example`;

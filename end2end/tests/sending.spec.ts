@@ -1,13 +1,7 @@
-import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, signUp } from "./fixtures";
 
 test("verify a domain, send from it, follow the delivery, read it in the mailbox, see the quota", async ({ page }) => {
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Sender Co");
-  await page.getByLabel("Email").fill(uniqueEmail("sender"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Sender Co");
 
   await page.getByRole("link", { name: "Identities" }).click();
   const domain = `s${Date.now()}.example`;

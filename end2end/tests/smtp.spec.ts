@@ -1,14 +1,8 @@
-import { test, expect, hydrated, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, hydrated, signUp } from "./fixtures";
 
 test("SMTP settings: host and ports, new credentials shown once, filled-in examples", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.goto("/sign-up");
-  await hydrated(page);
-  await page.getByLabel("Account name").fill("Smtp Co");
-  await page.getByLabel("Email").fill(uniqueEmail("smtp"));
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUp(page, "Smtp Co");
 
   await page.getByRole("link", { name: "SMTP settings" }).click();
   await expect(page.getByTestId("smtp-host")).toHaveText("127.0.0.1");

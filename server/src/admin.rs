@@ -106,6 +106,13 @@ pub enum AdminCommand {
         #[arg(long)]
         remove: bool,
     },
+    /// Print the text of the latest mail Sesame itself sent to an address (a sign-up or
+    /// invitation link, a verification link): for support, and where the delivery route
+    /// keeps mail on the machine (`sink`), the only way to read mail about no account.
+    Mail {
+        #[arg(long)]
+        to: String,
+    },
 }
 
 fn parse_role(value: &str) -> Result<Role, String> {
@@ -305,6 +312,26 @@ async fn execute(
                 "{} the records of {domain} {} the development zone",
                 if remove { "removed" } else { "published" },
                 if remove { "from" } else { "to" }
+            );
+        }
+        AdminCommand::Mail { to } => {
+            let to = EmailAddress::parse(&to).map_err(AdminError::Refused)?;
+            let raw = app::system_mail::db::latest_to(pool, to.as_str())
+                .await?
+                .ok_or_else(|| AdminError::NotFound(format!("Sesame has sent no mail to {to}")))?;
+            let message = mail_parser::MessageParser::default()
+                .parse(&raw)
+                .ok_or_else(|| {
+                    AdminError::Failed(anyhow::anyhow!("the stored mail does not parse"))
+                })?;
+            println!("Subject: {}", message.subject().unwrap_or_default());
+            println!();
+            print!(
+                "{}",
+                message
+                    .body_text(0)
+                    .unwrap_or_default()
+                    .replace("\r\n", "\n")
             );
         }
     }

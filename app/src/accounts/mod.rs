@@ -30,8 +30,13 @@ impl AccountName {
         let value = value.trim();
         match value.chars().count() {
             0 => Err("Give the account a name.".to_owned()),
-            1..=64 if !value.chars().any(char::is_control) => Ok(Self(value.to_owned())),
-            1..=64 => Err("The name cannot contain control characters.".to_owned()),
+            1..=64 if !value.chars().any(|c| c.is_control() || is_invisible(c)) => {
+                Ok(Self(value.to_owned()))
+            }
+            1..=64 => Err(
+                "The name cannot contain control, invisible or direction-changing characters."
+                    .to_owned(),
+            ),
             _ => Err("Use at most 64 characters.".to_owned()),
         }
     }
@@ -39,6 +44,13 @@ impl AccountName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Format characters that change how text around them reads without showing themselves:
+/// zero-width marks and joiners, bidirectional embeddings, overrides and isolates, the
+/// soft hyphen, the byte-order mark. A name goes into mail to strangers; it must read as it is.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Sending limits of an account in one region. Quotas count recipients.
@@ -80,5 +92,9 @@ mod tests {
         assert!(AccountName::parse("   ").is_err());
         assert!(AccountName::parse(&"x".repeat(65)).is_err());
         assert!(AccountName::parse("a\u{7}b").is_err());
+        // "Acme" that shows as "emcA", or with a hidden break: refused.
+        assert!(AccountName::parse("\u{202e}emcA").is_err());
+        assert!(AccountName::parse("Ac\u{200b}me").is_err());
+        assert!(AccountName::parse("Zürich Mail").is_ok());
     }
 }

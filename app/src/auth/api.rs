@@ -2,32 +2,53 @@
 
 use leptos::prelude::*;
 
-use super::Principal;
+use super::{PendingSignUp, Principal};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, password, session, session::Claimant, throttle},
+    super::{db, registration, session, session::Claimant, throttle},
     crate::{accounts, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
 
-/// Creates an account with its first user, the account's admin, and signs them in.
+/// Asks for an account with its first user, the account's admin: the address is mailed a
+/// link to finish (`registration`). Answers the same whether or not it already has an
+/// account: back to the sign-up page, which says to check the inbox (a plain form POST too).
 #[server(prefix = "/api", endpoint = "auth/sign-up")]
-pub async fn sign_up(
-    account_name: String,
-    email: String,
-    password: String,
-) -> Result<(), AppError> {
+pub async fn sign_up(account_name: String, email: String) -> Result<(), AppError> {
     let ctx = app_context()?;
     let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
     let name = accounts::AccountName::parse(&account_name)
         .map_err(|m| AppError::field("account_name", m))?;
-    password::check_rules(&password)?;
-    let hash = ctx.passwords.hash(SecretString::from(password)).await?;
-    let mut tx = ctx.pool.begin().await?;
-    let created = accounts::create_account(&mut tx, &name, &email, &hash, &ctx.regions).await?;
-    tx.commit().await?;
+    let client = session::client_ip().await?;
+    registration::request(&ctx, client, &name, &email).await?;
+    leptos_axum::redirect("/sign-up?mailed");
+    Ok(())
+}
+
+/// What a sign-up link would create, without creating it (mail scanners fetch links).
+#[server(prefix = "/api", endpoint = "auth/inspect-sign-up")]
+pub async fn inspect_sign_up(token: String) -> Result<PendingSignUp, AppError> {
+    let pending = registration::inspect(&app_context()?, token.trim()).await?;
+    Ok(PendingSignUp {
+        account_name: pending.account_name,
+        email: pending.email,
+    })
+}
+
+/// Confirming a sign-up link (its page's form, a POST) with the account's name and the
+/// admin's password: creates the account and signs its admin in. The token is the proof
+/// of reading the address's mail.
+#[server(prefix = "/api", endpoint = "auth/confirm-sign-up")]
+pub async fn confirm_sign_up(
+    token: String,
+    account_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    let name = accounts::AccountName::parse(&account_name)
+        .map_err(|m| AppError::field("account_name", m))?;
+    let created = registration::confirm(&app_context()?, token.trim(), &name, password).await?;
     session::establish(Claimant::User(created.admin)).await?;
     leptos_axum::redirect("/account");
     Ok(())

@@ -139,3 +139,103 @@ pub async fn insert_operator(
     .fetch_one(db)
     .await
 }
+
+/// The account whose user signs in with `email`, if any.
+pub async fn account_of_email(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> Result<Option<AccountId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select account_id as "account_id: AccountId" from account_user where email = $1"#,
+        email
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// A sign-up waiting for its link to be opened.
+pub struct SignUpRequest {
+    pub email: String,
+    pub account_name: String,
+}
+
+/// Records a sign-up under the sha256 of its link's token.
+pub async fn insert_sign_up_request(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    request: &SignUpRequest,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into sign_up_request (token_hash, email, account_name)
+           values (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2, $3)"#,
+        token,
+        request.email,
+        request.account_name
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The sign-up a link's token stands for, if it is younger than `validity_secs`.
+pub async fn find_sign_up_request(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+) -> Result<Option<SignUpRequest>, sqlx::Error> {
+    sqlx::query_as!(
+        SignUpRequest,
+        // language=PostgreSQL
+        r#"select email, account_name from sign_up_request
+           where token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
+             and created_at > now() - make_interval(secs => $2)"#,
+        token,
+        validity_secs
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Spends the link: removes its sign-up (and every other waiting for the same address)
+/// and returns it — to one caller only, however many confirm at once.
+pub async fn take_sign_up_request(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+) -> Result<Option<SignUpRequest>, sqlx::Error> {
+    sqlx::query_as!(
+        SignUpRequest,
+        // language=PostgreSQL
+        r#"with taken as (
+               delete from sign_up_request
+               where token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
+                 and created_at > now() - make_interval(secs => $2)
+               returning email, account_name),
+           others as (
+               delete from sign_up_request r using taken t
+               where r.email = t.email
+                 and r.token_hash <> encode(sha256(convert_to($1, 'UTF8')), 'hex'))
+           select email as "email!", account_name as "account_name!" from taken"#,
+        token,
+        validity_secs
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes sign-ups whose link has expired.
+pub async fn forget_expired_sign_ups(
+    db: impl PgExecutor<'_>,
+    validity_secs: f64,
+) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!(
+        // language=PostgreSQL
+        r#"delete from sign_up_request where created_at < now() - make_interval(secs => $1)"#,
+        validity_secs
+    )
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected())
+}

@@ -9,18 +9,29 @@ mod pages;
 pub mod password;
 pub mod password_rules;
 #[cfg(feature = "ssr")]
+pub mod registration;
+#[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
 pub use api::*;
-pub use pages::{AuthState, OperatorSignInPage, SignInPage, SignOutButton, SignUpPage};
+pub use pages::{
+    AuthState, ConfirmSignUpPage, OperatorSignInPage, SignInPage, SignOutButton, SignUpPage,
+};
 
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AccountId;
+
+/// A sign-up waiting for its link, as the link's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignUp {
+    pub account_name: String,
+    pub email: String,
+}
 
 /// A user's role inside its account, enforced on the server for every server function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,6 +6,12 @@
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;
 
+/// The rules in words, for the hint under a new-password field.
+pub fn hint() -> &'static str {
+    const _: () = assert!(MIN_CHARS == 8 && MAX_CHARS == 128, "update the hint below");
+    "8 to 128 characters. Any characters; a long passphrase is best. Very common passwords are refused."
+}
+
 /// Checks the length rules; the message names the rule that failed.
 pub fn check_length(password: &str) -> Result<(), String> {
     let chars = password.chars().count();

@@ -77,7 +77,8 @@ pub async fn send_verification(
          until it is verified.\r\n"
     );
     let letter = Letter {
-        account: verification.account,
+        account: Some(verification.account),
+        requested_by: None,
         identity: Some(verification.identity),
         to: address,
         subject: &subject,

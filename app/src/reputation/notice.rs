@@ -44,7 +44,8 @@ pub async fn mail_admins(
     );
     for admin in super::db::admin_emails(&mut *conn, change.account).await? {
         let letter = Letter {
-            account: change.account,
+            account: Some(change.account),
+            requested_by: None,
             identity: None,
             to: &admin,
             subject: &subject,

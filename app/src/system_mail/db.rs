@@ -10,7 +10,8 @@ use crate::ids::AccountId;
 
 pub struct NewSystemMail<'a> {
     pub system_mail_id: Uuid,
-    pub account: &'a AccountId,
+    pub account: Option<&'a AccountId>,
+    pub requested_by: Option<&'a AccountId>,
     pub identity: Option<Uuid>,
     pub sender: &'a str,
     pub recipient: &'a str,
@@ -21,15 +22,16 @@ pub struct NewSystemMail<'a> {
 pub async fn insert(db: impl PgExecutor<'_>, new: &NewSystemMail<'_>) -> Result<(), sqlx::Error> {
     sqlx::query!(
         // language=PostgreSQL
-        r#"insert into system_mail (system_mail_id, account_id, identity_id, sender, recipient, subject, raw)
-           values ($1, $2, $3, $4, $5, $6, $7)"#,
+        r#"insert into system_mail (system_mail_id, account_id, identity_id, sender, recipient, subject, raw, requested_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)"#,
         new.system_mail_id,
-        new.account.as_str(),
+        new.account.map(AccountId::as_str),
         new.identity,
         new.sender,
         new.recipient,
         new.subject,
-        new.raw
+        new.raw,
+        new.requested_by.map(AccountId::as_str)
     )
     .execute(db)
     .await?;
@@ -76,8 +78,8 @@ pub async fn supersede(db: impl PgExecutor<'_>, identity: Uuid) -> Result<(), sq
 /// A system mail claimed for one attempt.
 pub struct Claimed {
     pub system_mail_id: Uuid,
-    /// The account it concerns (whose Mailbox keeps a sink copy).
-    pub account_id: AccountId,
+    /// The account it concerns (whose Mailbox keeps a sink copy), if there is one yet.
+    pub account_id: Option<AccountId>,
     pub sender: String,
     pub recipient: String,
     pub raw: Vec<u8>,
@@ -104,7 +106,7 @@ pub async fn claim_due(
            set attempts = s.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
            from due
            where s.system_mail_id = due.system_mail_id
-           returning s.system_mail_id, s.account_id as "account_id: AccountId", s.sender,
+           returning s.system_mail_id, s.account_id as "account_id?: AccountId", s.sender,
                      s.recipient, s.raw, s.attempts, s.created_at"#,
         limit,
         lease_secs
@@ -196,4 +198,53 @@ pub async fn latest_for_identity(
     )
     .fetch_optional(db)
     .await
+}
+
+/// The newest of Sesame's mails to `recipient`, as composed.
+pub async fn latest_to(
+    db: impl PgExecutor<'_>,
+    recipient: &str,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select raw from system_mail where recipient = $1 order by created_at desc limit 1"#,
+        recipient
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Takes the transaction's lock on mail about no account to `recipient` (sign-up and
+/// invitation links): the hourly counts below are then exact under concurrent requests.
+pub async fn lock_links_to(db: impl PgExecutor<'_>, recipient: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"select pg_advisory_xact_lock(hashtextextended('links-to:' || $1, 0))"#,
+        recipient
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(())
+}
+
+/// Mail about no account (sign-up and invitation links and notices) queued in the last
+/// hour: to `recipient` from everyone, and at the request of `account` (if given).
+pub async fn links_last_hour(
+    db: impl PgExecutor<'_>,
+    recipient: &str,
+    account: Option<&AccountId>,
+) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query!(
+        // language=PostgreSQL
+        r#"select (select count(*) from system_mail
+                   where recipient = $1 and account_id is null
+                     and created_at > now() - interval '1 hour') as "to_recipient!",
+                  (select count(*) from system_mail
+                   where requested_by = $2 and created_at > now() - interval '1 hour') as "by_account!""#,
+        recipient,
+        account.map(AccountId::as_str)
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.to_recipient, row.by_account))
 }

@@ -29,8 +29,12 @@ pub struct Letterhead {
 
 /// One message from Sesame to a person.
 pub struct Letter<'a> {
-    /// The account the mail is about: only its Mailbox may keep a sink copy.
-    pub account: &'a AccountId,
+    /// The account the mail is about: only its Mailbox may keep a sink copy. None before
+    /// there is one (a sign-up's link, an invitation): no Mailbox keeps it.
+    pub account: Option<&'a AccountId>,
+    /// For mail about no account: the account whose action sent it (an invitation's), to
+    /// count against its limits.
+    pub requested_by: Option<&'a AccountId>,
     /// The address identity a verification mail is for (its page shows the outcome).
     pub identity: Option<Uuid>,
     pub to: &'a str,
@@ -60,6 +64,7 @@ pub async fn post(
         &db::NewSystemMail {
             system_mail_id: id,
             account: letter.account,
+            requested_by: letter.requested_by,
             identity: letter.identity,
             sender: &letterhead.from,
             recipient: letter.to,

@@ -2,18 +2,22 @@
 
 use leptos::prelude::*;
 
-use super::User;
+use uuid::Uuid;
+
+use super::{Invitation, InvitationOffer, User};
 use crate::{auth::Role, error::AppError, ids::UserId};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{check_user_name, db, email_taken, name_taken},
+    super::{check_user_name, db, invitations},
     crate::{
-        auth::{password, session::require_account, Permission},
+        auth::{
+            session::{self, require_account, Claimant},
+            Permission,
+        },
         email::EmailAddress,
-        server::{app_context, errors::ConstraintExt},
+        server::app_context,
     },
-    secrecy::SecretString,
 };
 
 #[server(prefix = "/api", endpoint = "users/list")]
@@ -22,34 +26,56 @@ pub async fn list_users() -> Result<Vec<User>, AppError> {
     db::list_users(&app_context()?.pool, caller.account_id()).await
 }
 
-/// Creates a user in the caller's account with an initial password.
-#[server(prefix = "/api", endpoint = "users/create")]
-pub async fn create_user(
-    name: String,
-    email: String,
-    role: Role,
-    password: String,
-) -> Result<(), AppError> {
+/// Invites a user to the caller's account: the address is mailed a link to join
+/// (`invitations`). Answers the same whether or not the address signs in elsewhere.
+#[server(prefix = "/api", endpoint = "users/invite")]
+pub async fn invite_user(name: String, email: String, role: Role) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
-    let ctx = app_context()?;
     let name = name.trim().to_owned();
     check_user_name(&name)?;
     let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
-    password::check_rules(&password)?;
-    let hash = ctx.passwords.hash(SecretString::from(password)).await?;
-    db::insert_user(
-        &ctx.pool,
+    let inviter = invitations::Inviter {
+        account: caller.account_id(),
+        user: caller.user_id(),
+    };
+    invitations::invite(&app_context()?, &inviter, &name, &email, role).await
+}
+
+/// The account's invitations not yet accepted.
+#[server(prefix = "/api", endpoint = "users/invitations")]
+pub async fn list_invitations() -> Result<Vec<Invitation>, AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    db::list_invitations(
+        &app_context()?.pool,
         caller.account_id(),
-        &name,
-        email.as_str(),
-        &hash,
-        role,
+        invitations::VALIDITY.as_secs_f64(),
     )
     .await
-    .on_constraints(&[
-        ("account_user_email_key", email_taken),
-        ("account_user_name_key", name_taken),
-    ])?;
+}
+
+/// Withdraws an invitation (its link stops working).
+#[server(prefix = "/api", endpoint = "users/cancel-invitation")]
+pub async fn cancel_invitation(invitation_id: Uuid) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    db::delete_invitation(&app_context()?.pool, caller.account_id(), invitation_id)
+        .await?
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("Invitation"))
+}
+
+/// What an invitation's link offers, without accepting it (mail scanners fetch links).
+#[server(prefix = "/api", endpoint = "users/inspect-invitation")]
+pub async fn inspect_invitation(token: String) -> Result<InvitationOffer, AppError> {
+    invitations::inspect(&app_context()?, token.trim()).await
+}
+
+/// Accepting an invitation with a password of one's own: the user is created and signed
+/// in. The token is the proof of reading the address's mail.
+#[server(prefix = "/api", endpoint = "users/accept-invitation")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    let user = invitations::accept(&app_context()?, token.trim(), password).await?;
+    session::establish(Claimant::User(user)).await?;
+    leptos_axum::redirect("/account");
     Ok(())
 }
 

@@ -1,11 +1,16 @@
-//! Users inside an account: the admin creates them with a role, disables and deletes them.
+//! Users inside an account: the admin invites them with a role (they join by the link
+//! mailed to them, `invitations`), disables and deletes them.
 
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod invitation_page;
+#[cfg(feature = "ssr")]
+pub mod invitations;
 mod page;
 
 pub use api::*;
+pub use invitation_page::InvitationPage;
 pub use page::UsersPage;
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +27,27 @@ pub struct User {
     pub role: Role,
     pub disabled: bool,
     pub created: String,
+}
+
+/// An invitation not yet accepted, as the users page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub invitation_id: uuid::Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub sent: String,
+    /// Its link no longer works (invite again to send a new one).
+    pub expired: bool,
+}
+
+/// What an invitation's link offers, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationOffer {
+    pub account_name: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
 }
 
 /// Checks an IAM-style user name: 1–64 of letters, digits and `+=,.@_-`.

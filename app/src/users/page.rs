@@ -1,27 +1,31 @@
 use leptos::prelude::*;
 
-use super::{list_users, CreateUser, DeleteUser, SetUserDisabled, User};
+use super::{
+    list_invitations, list_users, CancelInvitation, DeleteUser, Invitation, InviteUser,
+    SetUserDisabled, User,
+};
 use crate::{
     auth::Role,
     components::{field_error, Field, FormError, LoadError},
 };
 
-/// `/account/users`: the account's users (admins only), with create, disable and delete.
+/// `/account/users`: the account's users (admins only) with disable and delete, and the
+/// invitations not yet accepted, with invite and cancel.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let create = ServerAction::<CreateUser>::new();
+    let invite = ServerAction::<InviteUser>::new();
+    let cancel = ServerAction::<CancelInvitation>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
     let delete = ServerAction::<DeleteUser>::new();
     let users = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                set_disabled.version().get(),
-                delete.version().get(),
-            )
-        },
+        move || (set_disabled.version().get(), delete.version().get()),
         |_| list_users(),
     );
+    let invitations = Resource::new(
+        move || (invite.version().get(), cancel.version().get()),
+        |_| list_invitations(),
+    );
+    let invited = move || invite.value().get().is_some_and(|r| r.is_ok());
     view! {
         <h1>"Users"</h1>
         <FormError action=set_disabled/>
@@ -46,11 +50,40 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <h2>"Invitations"</h2>
+        <FormError action=cancel/>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match invitations.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <p class="muted" data-testid="no-invitations">"No invitations waiting."</p>
+                    }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table>
+                                <thead><tr>
+                                    <th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Sent"</th>
+                                    <th>"Status"</th><th><span class="sr-only">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|i| view! { <InvitationRow invitation=i cancel/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
         <section class="card">
-            <h2>"Create a user"</h2>
-            <ActionForm action=create>
-                <Field label="Name" name="name" hint="Letters, digits and + = , . @ _ -" error=field_error(create, "name")/>
-                <Field label="Email" name="email" kind="email" autocomplete="off" error=field_error(create, "email")/>
+            <h2>"Invite a user"</h2>
+            <p class="muted">"Sesame mails the address a link; the user chooses a password there and joins. An address signs in to one Sesame account only."</p>
+            <Show when=invited>
+                <p class="notice" data-testid="invited">"Invitation sent. It shows below until it is accepted; its link works for 7 days."</p>
+            </Show>
+            <ActionForm action=invite>
+                <Field label="Name" name="name" hint="Letters, digits and + = , . @ _ -" error=field_error(invite, "name")/>
+                <Field label="Email" name="email" kind="email" autocomplete="off" error=field_error(invite, "email")/>
                 <div class="field">
                     <label for="field-role">"Role"</label>
                     <select id="field-role" name="role">
@@ -58,11 +91,30 @@ pub fn UsersPage() -> impl IntoView {
                     </select>
                     <p class="hint">"Admins manage users; senders send and manage their access keys; viewers only look."</p>
                 </div>
-                <Field label="Initial password" name="password" kind="password" autocomplete="new-password" error=field_error(create, "password")/>
-                <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get()>"Create user"</button>
+                <FormError action=invite/>
+                <button type="submit" disabled=move || invite.pending().get()>"Invite user"</button>
             </ActionForm>
         </section>
+    }
+}
+
+#[component]
+fn InvitationRow(invitation: Invitation, cancel: ServerAction<CancelInvitation>) -> impl IntoView {
+    let cancel_aria = format!("Cancel the invitation of {}", invitation.name);
+    view! {
+        <tr>
+            <td>{invitation.name}</td>
+            <td>{invitation.email}</td>
+            <td>{invitation.role.to_string()}</td>
+            <td>{invitation.sent}</td>
+            <td>{if invitation.expired { "Expired: invite again" } else { "Waiting" }}</td>
+            <td class="actions">
+                <ActionForm action=cancel>
+                    <input type="hidden" name="invitation_id" value=invitation.invitation_id.to_string()/>
+                    <button type="submit" class="secondary" aria-label=cancel_aria>"Cancel"</button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }
 

@@ -1,12 +1,13 @@
 //! `sink` mode: "delivery" into Sesame's own mailbox, one copy per recipient, all or none —
 //! a copy of an accepted message for its sending account, or Sesame's own mail for the
-//! account it concerns.
+//! account it concerns. Sesame's mail about no account (a sign-up's link) is kept by no
+//! Mailbox: only the operator reads it (`sesame admin mail`).
 
 use app::mailbox::db::{deliver, Arrival};
 use mail_parser::MessageParser;
 use sqlx::PgPool;
 
-use super::transport::{Envelope, Outcome, RecipientResult, Reply};
+use super::transport::{Concerning, Envelope, Outcome, RecipientResult, Reply};
 
 pub async fn deliver_all(pool: &PgPool, envelope: &Envelope<'_>) -> Vec<Outcome> {
     let parsed = MessageParser::new().parse_headers(envelope.data);
@@ -42,6 +43,11 @@ async fn store(
     sender: &str,
     subject: &str,
 ) -> Result<(), sqlx::Error> {
+    let (message_id, account) = match envelope.about {
+        Concerning::Message => (Some(envelope.message_id), None),
+        Concerning::Account(account) => (None, Some(account)),
+        Concerning::Nobody => return Ok(()),
+    };
     let mut tx = pool.begin().await?;
     for recipient in envelope.recipients {
         let arrival = Arrival {
@@ -49,8 +55,8 @@ async fn store(
             sender,
             subject,
             raw: envelope.data,
-            message_id: envelope.about.is_none().then_some(envelope.message_id),
-            account: envelope.about,
+            message_id,
+            account,
         };
         deliver(&mut *tx, &arrival).await?;
     }

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::{
     simulator,
-    transport::{Envelope, RecipientResult, Reply},
+    transport::{Concerning, Envelope, RecipientResult, Reply},
     Deliverer,
 };
 
@@ -56,7 +56,10 @@ async fn attempt(deliverer: &Deliverer, mail: &Claimed) -> (String, RecipientRes
     let recipients = [mail.recipient.as_str()];
     let envelope = Envelope {
         message_id: &id,
-        about: Some(&mail.account_id),
+        about: match &mail.account_id {
+            Some(account) => Concerning::Account(account),
+            None => Concerning::Nobody,
+        },
         from: &mail.sender,
         recipients: &recipients,
         data: &data,

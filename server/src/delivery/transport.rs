@@ -55,13 +55,23 @@ impl RecipientResult {
     }
 }
 
+/// Whose Mailbox keeps the sink's copy of a message.
+#[derive(Debug, Clone, Copy)]
+pub enum Concerning<'a> {
+    /// An accepted message: its sending account's (found by the message id).
+    Message,
+    /// Sesame's own mail about an account: that account's.
+    Account(&'a app::ids::AccountId),
+    /// Sesame's own mail before there is an account (a sign-up's link, an invitation):
+    /// nobody's — the link is only for whoever reads the address's mail.
+    Nobody,
+}
+
 /// A message ready to go: DKIM-signed, CRLF line endings, X-SES headers long gone.
 pub struct Envelope<'a> {
-    /// The accepted message (a copy of it is its sending account's), or the id of Sesame's
-    /// own mail (then `about` names the account).
+    /// The accepted message, or the id of Sesame's own mail.
     pub message_id: &'a str,
-    /// Sesame's own mail: the account it concerns, whose Mailbox keeps a sink copy.
-    pub about: Option<&'a app::ids::AccountId>,
+    pub about: Concerning<'a>,
     /// MAIL FROM.
     pub from: &'a str,
     /// RCPT TO, bare addresses.

@@ -25,7 +25,7 @@ use super::{
     relay::Relay,
     retry::RetryPolicy,
     simulator, sink,
-    transport::{Envelope, Outcome, RecipientResult, Reply},
+    transport::{Concerning, Envelope, Outcome, RecipientResult, Reply},
     wire::{self, DkimKey},
 };
 
@@ -234,7 +234,7 @@ impl Deliverer {
             .collect();
         let envelope = Envelope {
             message_id: &message.message_id,
-            about: None,
+            about: Concerning::Message,
             from: &from,
             recipients: &recipients,
             data: &data,

@@ -28,7 +28,7 @@ pub use settings::WebhookSettings;
 
 use crate::delivery::{
     retry::RetryPolicy,
-    transport::{Envelope, RecipientResult},
+    transport::{Concerning, Envelope, RecipientResult},
     Deliverer,
 };
 
@@ -214,7 +214,7 @@ impl Notifier {
         };
         let envelope = Envelope {
             message_id: &facts.message_id,
-            about: owner,
+            about: owner.map_or(Concerning::Message, Concerning::Account),
             from: "",
             recipients: &[to],
             data: &data,

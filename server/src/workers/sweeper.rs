@@ -1,7 +1,7 @@
-//! Housekeeping every ten minutes: expired sessions (the store already ignores them) and
-//! spent sign-in throttle keys (a guesser trying ever new names adds a row per try) are
-//! deleted, so neither table grows without end. Deleting twice is harmless, so every
-//! process may run it.
+//! Housekeeping every ten minutes: expired sessions (the store already ignores them), spent
+//! sign-in throttle keys (a guesser trying ever new names adds a row per try), sign-ups
+//! whose link expired, and invitations a month past expiry are deleted, so no such table
+//! grows without end. Deleting twice is harmless, so every process may run it.
 
 use std::time::Duration;
 
@@ -10,6 +10,8 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
 
 const EVERY: Duration = Duration::from_secs(600);
+/// How long the users page goes on showing an expired invitation.
+const EXPIRED_INVITATIONS_SHOWN: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Runs forever (until the process stops).
 pub fn spawn(pool: PgPool) {
@@ -23,6 +25,16 @@ pub fn spawn(pool: PgPool) {
             }
             if let Err(e) = app::auth::throttle::sweep(&pool).await {
                 tracing::warn!(error = %e, "could not delete spent sign-in throttle keys");
+            }
+            let sign_ups = app::auth::registration::LINK_VALIDITY.as_secs_f64();
+            if let Err(e) = app::auth::db::forget_expired_sign_ups(&pool, sign_ups).await {
+                tracing::warn!(error = %e, "could not delete expired sign-ups");
+            }
+            let invitations = app::users::invitations::VALIDITY.as_secs_f64();
+            let shown = EXPIRED_INVITATIONS_SHOWN.as_secs_f64();
+            if let Err(e) = app::users::db::forget_old_invitations(&pool, invitations, shown).await
+            {
+                tracing::warn!(error = %e, "could not delete old invitations");
             }
         }
     });

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub dev_zone: Option<SocketAddr>,
     /// The SMTP submission listeners (STARTTLS and TLS, each on a free port).
     pub smtp: SmtpAddrs,
+    /// The regions it serves, as configured.
+    regions: Vec<String>,
     data: tempfile::TempDir,
 }
 
@@ -75,6 +77,7 @@ impl TestApp {
         settings.smtp.tls_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
         settings.feedback.listen_addrs = vec![SocketAddr::from(([127, 0, 0, 1], 0))];
         configure(&mut settings);
+        let regions = settings.regions.clone();
         let app = Application::with_database(settings, Database::from_pool(pool.clone()))
             .await
             .unwrap();
@@ -86,6 +89,7 @@ impl TestApp {
             pool,
             dev_zone: None,
             smtp,
+            regions,
             data,
         }
     }
@@ -124,29 +128,106 @@ impl TestApp {
         }
     }
 
-    /// Signs up a new account; returns the admin's browser and the account id.
+    /// A new account with its admin `admin@<name>.example.com`, signed in (through the
+    /// sign-in page) in the returned browser; and the account id. Made as an operator makes
+    /// one (`sesame admin create-account`): signing up by mail has tests of its own
+    /// (`abuse::oracles`, `sign_in`), and its mail would reach the receivers of tests that
+    /// count what arrives.
     pub async fn new_account(&self, name: &str) -> (Browser, String) {
-        let browser = self.browser();
         let email = format!("admin@{}.example.com", name.to_lowercase());
-        let response = browser
-            .call(
-                "auth/sign-up",
-                &[
-                    ("account_name", name),
-                    ("email", &email),
-                    ("password", PASSWORD),
-                ],
-            )
+        let hash = app::auth::password::PasswordHasher::new(1)
+            .hash(PASSWORD.to_owned().into())
+            .await
+            .unwrap();
+        let mut tx = self.pool.begin().await.unwrap();
+        app::accounts::create_account(
+            &mut tx,
+            &app::accounts::AccountName::parse(name).unwrap(),
+            &app::email::EmailAddress::parse(&email).unwrap(),
+            &hash,
+            &self.regions,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let browser = self.browser();
+        browser
+            .expect_ok(browser.sign_in(&email, PASSWORD).await)
             .await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "{}",
-            response.text().await.unwrap()
-        );
         let overview = browser.json("account/overview", &[]).await;
         (browser, overview["account_id"].as_str().unwrap().to_owned())
     }
+
+    /// Signs up as a person does: the form, then the link mailed to the address, opened,
+    /// and the password chosen there. Returns the admin's signed-in browser and the account id.
+    pub async fn sign_up_by_mail(&self, name: &str, email: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let form = [("account_name", name), ("email", email)];
+        browser
+            .expect_ok(browser.call("auth/sign-up", &form).await)
+            .await;
+        let token = self.mailed_token(email, "/sign-up/confirm/").await;
+        browser
+            .expect_ok(confirm_sign_up(&browser, &token, name).await)
+            .await;
+        let overview = browser.json("account/overview", &[]).await;
+        (browser, overview["account_id"].as_str().unwrap().to_owned())
+    }
+
+    /// Invites a user to the admin's account and joins as them with `PASSWORD`, through
+    /// the link mailed to `email`; returns the new user's signed-in browser.
+    pub async fn add_user(&self, admin: &Browser, name: &str, email: &str, role: &str) -> Browser {
+        admin
+            .json(
+                "users/invite",
+                &[("name", name), ("email", email), ("role", role)],
+            )
+            .await;
+        let token = self.mailed_token(email, "/invitation/").await;
+        let user = self.browser();
+        let form = [("token", token.as_str()), ("password", PASSWORD)];
+        user.expect_ok(user.call("users/accept-invitation", &form).await)
+            .await;
+        user
+    }
+
+    /// The text of Sesame's latest mail to `to`, as composed (what its reader gets).
+    pub async fn mail_to(&self, to: &str) -> Option<String> {
+        let raw: Option<Vec<u8>> = sqlx::query_scalar(
+            "select raw from system_mail where recipient = $1 order by created_at desc limit 1",
+        )
+        .bind(to)
+        .fetch_optional(&self.pool)
+        .await
+        .unwrap();
+        raw.map(|raw| String::from_utf8_lossy(&raw).into_owned())
+    }
+
+    /// The token of the link to `path` (`/sign-up/confirm/`) in Sesame's latest mail to `to`.
+    pub async fn mailed_token(&self, to: &str, path: &str) -> String {
+        let mail = self
+            .mail_to(to)
+            .await
+            .unwrap_or_else(|| panic!("no mail to {to}"));
+        let start = mail
+            .find(path)
+            .unwrap_or_else(|| panic!("no {path} link in {mail}"))
+            + path.len();
+        mail[start..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect()
+    }
+}
+
+/// Confirms a sign-up link's token, naming the account `name` with the password `PASSWORD`.
+pub async fn confirm_sign_up(browser: &Browser, token: &str, name: &str) -> Response {
+    let form = [
+        ("token", token),
+        ("account_name", name),
+        ("password", PASSWORD),
+    ];
+    browser.call("auth/confirm-sign-up", &form).await
 }
 
 /// A loopback port free for both UDP and TCP, for a development zone. Taken below the
@@ -188,6 +269,12 @@ impl Browser {
         let body = response.text().await.unwrap();
         assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
         serde_json::from_str(&body).unwrap()
+    }
+
+    /// A server function that redirects (as a plain form POST does) must have succeeded.
+    pub async fn expect_ok(&self, response: Response) {
+        let status = response.status();
+        assert_eq!(status, StatusCode::OK, "{}", response.text().await.unwrap());
     }
 
     /// Calls a server function that must fail with `status`; returns the error JSON.

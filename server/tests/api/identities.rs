@@ -382,16 +382,8 @@ async fn only_admins_change_identities(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |_| {}).await;
     let (admin, _) = app.new_account("Acme").await;
     let id = add_domain(&admin, "example.com").await;
-    let form = [
-        ("name", "vic"),
-        ("email", "vic@acme.example.com"),
-        ("role", "viewer"),
-        ("password", crate::helpers::PASSWORD),
-    ];
-    admin.json("users/create", &form).await;
-    let viewer = app.browser();
-    viewer
-        .sign_in("vic@acme.example.com", crate::helpers::PASSWORD)
+    let viewer = app
+        .add_user(&admin, "vic", "vic@acme.example.com", "viewer")
         .await;
     viewer.json("identities/get", &[("identity_id", &id)]).await;
     viewer

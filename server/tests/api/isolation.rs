@@ -29,19 +29,9 @@ async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
     .unwrap()
 }
 
-async fn add_user(admin: &Browser, name: &str, domain: &str) -> String {
+async fn add_user(app: &TestApp, admin: &Browser, name: &str, domain: &str) -> String {
     let email = format!("{name}@{domain}");
-    admin
-        .json(
-            "users/create",
-            &[
-                ("name", name),
-                ("email", &email),
-                ("role", "sender"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    app.add_user(admin, name, &email, "sender").await;
     let users = admin.json("users/list", &[]).await;
     users
         .as_array()
@@ -59,7 +49,7 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
     let app = TestApp::spawn_with_dns(pool, |s| s.verification.poll_secs = 3600).await;
     let (alice, alice_account) = app.new_account("Alice").await;
     let (bob, bob_account) = app.new_account("Bob").await;
-    let bob_user = add_user(&bob, "bobby", "bob.example.com").await;
+    let bob_user = add_user(&app, &bob, "bobby", "bob.example.com").await;
     let bob_key = bob
         .json("access-keys/create", &[("region", "us-east-1")])
         .await;
@@ -221,15 +211,29 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
             StatusCode::UNAUTHORIZED,
         )
         .await;
-    // An account id smuggled into a create lands in the caller's account, not Bob's.
+    // An account id smuggled into an invitation lands in the caller's account, not Bob's.
     let form = [
         ("name", "mole"),
         ("email", "mole@alice.example.com"),
         ("role", "admin"),
-        ("password", PASSWORD),
         ("account_id", bob_account.as_str()),
     ];
-    let _ = alice.call("users/create", &form).await;
+    let _ = alice.call("users/invite", &form).await;
+    let token = app
+        .mailed_token("mole@alice.example.com", "/invitation/")
+        .await;
+    let mole = app.browser();
+    let joined = mole
+        .call(
+            "users/accept-invitation",
+            &[("token", token.as_str()), ("password", PASSWORD)],
+        )
+        .await;
+    mole.expect_ok(joined).await;
+    assert_eq!(
+        mole.json("account/overview", &[]).await["account_id"],
+        alice_account.as_str()
+    );
 
     assert_eq!(
         snapshot(&app.pool, &bob_account).await,

@@ -35,18 +35,32 @@ async fn over_https_the_cookie_is_secure_with_the_host_prefix(pool: PgPool) {
     .await;
     let browser = app.browser();
     // Our own pages would send the public origin.
-    let response = browser
-        .client
-        .post(format!("{}/api/auth/sign-up", app.base))
-        .header("origin", "https://mail.example.com")
-        .form(&[
-            ("account_name", "Acme"),
-            ("email", "a@acme.example.com"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let post = |endpoint: &str, form: &[(&str, &str)]| {
+        browser
+            .client
+            .post(format!("{}/api/{endpoint}", app.base))
+            .header("origin", "https://mail.example.com")
+            .form(form)
+            .send()
+    };
+    let form = [
+        ("account_name", "Acme"),
+        ("email", "a@acme.example.com"),
+        ("password", PASSWORD),
+    ];
+    assert_eq!(
+        post("auth/sign-up", &form).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let token = app
+        .mailed_token("a@acme.example.com", "/sign-up/confirm/")
+        .await;
+    let confirm = [
+        ("token", token.as_str()),
+        ("account_name", "Acme"),
+        ("password", PASSWORD),
+    ];
+    let response = post("auth/confirm-sign-up", &confirm).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("__Host-sesame="), "{cookie}");
@@ -120,16 +134,7 @@ async fn an_active_session_still_ends_at_its_absolute_lifetime(pool: PgPool) {
 async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let (admin, _) = app.new_account("Acme").await;
-    admin
-        .json(
-            "users/create",
-            &[
-                ("name", "bob"),
-                ("email", "bob@acme.example.com"),
-                ("role", "sender"),
-                ("password", PASSWORD),
-            ],
-        )
+    app.add_user(&admin, "bob", "bob@acme.example.com", "sender")
         .await;
     let bob = app.browser();
     assert_eq!(

@@ -6,19 +6,9 @@ use sqlx::PgPool;
 
 use crate::helpers::{Browser, TestApp, PASSWORD};
 
-async fn create(admin: &Browser, name: &str, role: &str) {
+async fn create(app: &TestApp, admin: &Browser, name: &str, role: &str) -> Browser {
     let email = format!("{name}@acme.example.com");
-    admin
-        .json(
-            "users/create",
-            &[
-                ("name", name),
-                ("email", &email),
-                ("role", role),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    app.add_user(admin, name, &email, role).await
 }
 
 fn find<'a>(users: &'a Value, name: &str) -> &'a Value {
@@ -31,17 +21,72 @@ fn find<'a>(users: &'a Value, name: &str) -> &'a Value {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_admin_creates_lists_and_deletes_users(pool: PgPool) {
+async fn the_admin_invites_lists_and_deletes_users(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let (admin, account) = app.new_account("Acme").await;
-    create(&admin, "bob", "sender").await;
+    let form = [
+        ("name", "bob"),
+        ("email", "bob@acme.example.com"),
+        ("role", "sender"),
+    ];
+    admin.json("users/invite", &form).await;
+    // Invited, not yet a user.
+    let invitations = admin.json("users/invitations", &[]).await;
+    assert_eq!(invitations[0]["name"], "bob", "{invitations}");
+    assert_eq!(invitations[0]["expired"], false);
+    assert_eq!(
+        admin
+            .json("users/list", &[])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The link shows what it offers without accepting it; accepting joins, once.
+    let token = app
+        .mailed_token("bob@acme.example.com", "/invitation/")
+        .await;
+    let offer = app
+        .browser()
+        .json("users/inspect-invitation", &[("token", &token)])
+        .await;
+    assert_eq!(
+        (offer["account_name"].as_str(), offer["role"].as_str()),
+        (Some("Acme"), Some("sender"))
+    );
+    let bob = app.browser();
+    let weak = [("token", token.as_str()), ("password", "12345678")];
+    let error = bob
+        .error(
+            "users/accept-invitation",
+            &weak,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(error["field"], "password", "{error}");
+    let good = [("token", token.as_str()), ("password", PASSWORD)];
+    bob.expect_ok(bob.call("users/accept-invitation", &good).await)
+        .await;
+    assert_eq!(
+        bob.json("account/overview", &[]).await["account_id"],
+        account.as_str()
+    );
+    app.browser()
+        .error("users/accept-invitation", &good, StatusCode::NOT_FOUND)
+        .await;
+    assert!(admin
+        .json("users/invitations", &[])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
 
     let users = admin.json("users/list", &[]).await;
     let bob = find(&users, "bob");
     assert_eq!(bob["arn"], format!("arn:aws:iam::{account}:user/bob"));
     assert_eq!(bob["role"], "sender");
     assert_eq!(bob["disabled"], false);
-
     admin
         .json(
             "users/delete",
@@ -53,34 +98,45 @@ async fn the_admin_creates_lists_and_deletes_users(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_cancelled_invitation_cannot_be_accepted(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (admin, _) = app.new_account("Acme").await;
+    let form = [
+        ("name", "carol"),
+        ("email", "carol@acme.example.com"),
+        ("role", "viewer"),
+    ];
+    admin.json("users/invite", &form).await;
+    let token = app
+        .mailed_token("carol@acme.example.com", "/invitation/")
+        .await;
+    let invitations = admin.json("users/invitations", &[]).await;
+    let id = invitations[0]["invitation_id"].as_str().unwrap();
+    admin
+        .json("users/cancel-invitation", &[("invitation_id", id)])
+        .await;
+    let accept = [("token", token.as_str()), ("password", PASSWORD)];
+    app.browser()
+        .error("users/accept-invitation", &accept, StatusCode::NOT_FOUND)
+        .await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn bad_user_input_names_the_field(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let (admin, _) = app.new_account("Acme").await;
-    create(&admin, "bob", "sender").await;
+    create(&app, &admin, "bob", "sender").await;
     let cases = [
-        (("bob", "bob2@acme.example.com", "viewer", PASSWORD), "name"),
-        (
-            ("bob2", "BOB@acme.example.com", "viewer", PASSWORD),
-            "email",
-        ),
-        (
-            ("has space", "x@acme.example.com", "viewer", PASSWORD),
-            "name",
-        ),
-        (
-            ("carol", "carol@acme.example.com", "viewer", "12345678"),
-            "password",
-        ),
+        (("bob", "bob2@acme.example.com", "viewer"), "name"),
+        // Already a user of this account: its admin knows that anyway.
+        (("bob2", "BOB@acme.example.com", "viewer"), "email"),
+        (("has space", "x@acme.example.com", "viewer"), "name"),
+        (("carol", "not-an-address", "viewer"), "email"),
     ];
-    for ((name, email, role, password), field) in cases {
-        let form = [
-            ("name", name),
-            ("email", email),
-            ("role", role),
-            ("password", password),
-        ];
+    for ((name, email, role), field) in cases {
+        let form = [("name", name), ("email", email), ("role", role)];
         let error = admin
-            .error("users/create", &form, StatusCode::UNPROCESSABLE_ENTITY)
+            .error("users/invite", &form, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         assert_eq!(error["field"], field, "{error}");
     }
@@ -89,24 +145,23 @@ async fn bad_user_input_names_the_field(pool: PgPool) {
         ("name", "dave"),
         ("email", "dave@acme.example.com"),
         ("role", "root"),
-        ("password", PASSWORD),
     ];
-    let response = admin.call("users/create", &form).await;
+    let response = admin.call("users/invite", &form).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let users = admin.json("users/list", &[]).await;
-    assert_eq!(users.as_array().unwrap().len(), 2);
+    assert!(admin
+        .json("users/invitations", &[])
+        .await
+        .as_array()
+        .unwrap()
+        .is_empty());
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn roles_are_enforced_on_the_server(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let (admin, _) = app.new_account("Acme").await;
-    create(&admin, "sam", "sender").await;
-    create(&admin, "vic", "viewer").await;
-    let sender = app.browser();
-    sender.sign_in("sam@acme.example.com", PASSWORD).await;
-    let viewer = app.browser();
-    viewer.sign_in("vic@acme.example.com", PASSWORD).await;
+    let sender = create(&app, &admin, "sam", "sender").await;
+    let viewer = create(&app, &admin, "vic", "viewer").await;
 
     for browser in [&sender, &viewer] {
         browser
@@ -116,10 +171,12 @@ async fn roles_are_enforced_on_the_server(pool: PgPool) {
             ("name", "eve"),
             ("email", "eve@acme.example.com"),
             ("role", "admin"),
-            ("password", PASSWORD),
         ];
         browser
-            .error("users/create", &form, StatusCode::FORBIDDEN)
+            .error("users/invite", &form, StatusCode::FORBIDDEN)
+            .await;
+        browser
+            .error("users/invitations", &[], StatusCode::FORBIDDEN)
             .await;
         browser.json("account/overview", &[]).await;
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    auth::{OperatorSignIn, Principal, SignIn, SignOut, SignUp},
+    auth::{ConfirmSignUp, OperatorSignIn, Principal, SignIn, SignOut, SignUp},
     error::AppError,
 };
 
@@ -11,6 +11,7 @@ use crate::{
 pub struct AuthState {
     pub sign_in: ServerAction<SignIn>,
     pub sign_up: ServerAction<SignUp>,
+    pub confirm_sign_up: ServerAction<ConfirmSignUp>,
     pub operator_sign_in: ServerAction<OperatorSignIn>,
     pub sign_out: ServerAction<SignOut>,
     pub principal: Resource<Result<Option<Principal>, AppError>>,
@@ -20,13 +21,14 @@ impl AuthState {
     pub fn provide() -> Self {
         let sign_in = ServerAction::<SignIn>::new();
         let sign_up = ServerAction::<SignUp>::new();
+        let confirm_sign_up = ServerAction::<ConfirmSignUp>::new();
         let operator_sign_in = ServerAction::<OperatorSignIn>::new();
         let sign_out = ServerAction::<SignOut>::new();
         let principal = Resource::new(
             move || {
                 (
                     sign_in.version().get(),
-                    sign_up.version().get(),
+                    confirm_sign_up.version().get(),
                     operator_sign_in.version().get(),
                     sign_out.version().get(),
                 )
@@ -36,6 +38,7 @@ impl AuthState {
         let state = Self {
             sign_in,
             sign_up,
+            confirm_sign_up,
             operator_sign_in,
             sign_out,
             principal,

@@ -157,17 +157,7 @@ async fn only_admins_see_sesames_mail_in_sink_mode(pool: PgPool) {
     let (admin, _) = app.new_account("Acme").await;
     for (name, role) in [("vera", "viewer"), ("sam", "sender")] {
         let email = format!("{name}@acme.example.com");
-        admin
-            .json(
-                "users/create",
-                &[
-                    ("name", name),
-                    ("email", &email),
-                    ("role", role),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
+        app.add_user(&admin, name, &email, role).await;
     }
     add_address(&admin, "billing@acme.example").await;
     let link_mail = admin.mailbox_when(|m| !m.is_empty()).await;
