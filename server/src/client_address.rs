@@ -34,16 +34,14 @@ pub enum ForwardedHeader {
     Forwarded,
 }
 
-/// The proxies whose forwarding header is believed.
+/// Hosts named in the configuration by address or CIDR block: the reverse proxies here,
+/// and the SMTP listeners' load balancers (`[smtp] proxy_protocol_from`).
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies {
-    nets: Arc<[IpNet]>,
-    header: ForwardedHeader,
-}
+pub struct Networks(Arc<[IpNet]>);
 
-impl TrustedProxies {
-    /// From the configured addresses and CIDR blocks.
-    pub fn parse(entries: &[String], header: ForwardedHeader) -> anyhow::Result<Self> {
+impl Networks {
+    /// From the configured entries of `setting` (named in the error for a bad one).
+    pub fn parse(setting: &str, entries: &[String]) -> anyhow::Result<Self> {
         let nets = entries
             .iter()
             .map(|entry| {
@@ -52,20 +50,39 @@ impl TrustedProxies {
                     .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
                     .map_err(|_| {
                         anyhow::anyhow!(
-                            "invalid configuration: http.trusted_proxies: `{entry}` is not an address or CIDR block"
+                            "invalid configuration: {setting}: `{entry}` is not an address or CIDR block"
                         )
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self(nets.into()))
+    }
+
+    /// Whether `ip` (IPv4-mapped IPv6 as the IPv4 it carries) is one of them.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = canonical(ip);
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+}
+
+/// The proxies whose forwarding header is believed.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies {
+    proxies: Networks,
+    header: ForwardedHeader,
+}
+
+impl TrustedProxies {
+    /// From the configured addresses and CIDR blocks.
+    pub fn parse(entries: &[String], header: ForwardedHeader) -> anyhow::Result<Self> {
         Ok(Self {
-            nets: nets.into(),
+            proxies: Networks::parse("http.trusted_proxies", entries)?,
             header,
         })
     }
 
     fn trusts(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
-        self.nets.iter().any(|net| net.contains(&ip))
+        self.proxies.contains(ip)
     }
 
     /// The client a request from `peer` speaks for: `peer` itself unless it is a trusted

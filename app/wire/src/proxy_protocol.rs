@@ -75,7 +75,10 @@ pub fn source(prefix: &Prefix, block: &[u8]) -> Result<Option<SocketAddr>, Proxy
         2 if block.len() >= 36 => {
             let mut octets = [0u8; 16];
             octets.copy_from_slice(&block[..16]);
-            Ok(Some(SocketAddr::new(IpAddr::V6(Ipv6Addr::from(octets)), port(32))))
+            Ok(Some(SocketAddr::new(
+                IpAddr::V6(Ipv6Addr::from(octets)),
+                port(32),
+            )))
         }
         1 | 2 => Err(ProxyError::Truncated),
         _ => Ok(None),
@@ -133,7 +136,10 @@ mod tests {
     #[test]
     fn anything_else_is_refused() {
         let (bytes, _) = header(1, 0x11, &[0; 4]);
-        assert_eq!(source(&prefix(&bytes).unwrap(), &[0; 4]), Err(ProxyError::Truncated));
+        assert_eq!(
+            source(&prefix(&bytes).unwrap(), &[0; 4]),
+            Err(ProxyError::Truncated)
+        );
         let mut v1 = [0u8; PREFIX_LEN];
         v1.copy_from_slice(b"PROXY TCP4 1.2.3");
         assert_eq!(prefix(&v1), Err(ProxyError::NotProxy));

@@ -14,12 +14,17 @@ use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::{auth::throttle, server::AppContext, smtp::SmtpEndpoint};
-use tokio::{io::AsyncWriteExt, net::TcpListener};
+use sesame_wire::proxy_protocol;
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpListener,
+};
 use tokio_rustls::TlsAcceptor;
 
 pub use settings::SmtpSettings;
 
 use self::limits::Connections;
+use crate::client_address::Networks;
 
 /// What every connection of this process shares.
 struct Shared {
@@ -31,6 +36,8 @@ struct Shared {
     connections: Arc<Connections>,
     /// Free AUTH attempts per key (see `app::auth::throttle`).
     auth_allowance: throttle::Allowance,
+    /// Load balancers that name the client with the PROXY protocol.
+    balancers: Networks,
 }
 
 /// The bound listeners, before they serve.
@@ -114,6 +121,7 @@ impl Submission {
                 per_user: settings.max_auth_failures.saturating_mul(50),
                 per_address: settings.max_auth_failures.saturating_mul(10),
             },
+            balancers: Networks::parse("smtp.proxy_protocol_from", &settings.proxy_protocol_from)?,
         });
         let listeners = self
             .starttls
@@ -152,7 +160,19 @@ async fn connection(
     implicit_tls: bool,
     shared: Arc<Shared>,
 ) {
-    let Some(_slot) = shared.connections.admit(peer.ip()) else {
+    let client = if shared.balancers.contains(peer.ip()) {
+        match tokio::time::timeout(shared.timeout, proxied_client(&mut tcp)).await {
+            Ok(Ok(client)) => client.unwrap_or(peer),
+            Ok(Err(e)) => {
+                tracing::warn!(%peer, error = %e, "SMTP connection from a load balancer without a valid PROXY header");
+                return;
+            }
+            Err(_) => return,
+        }
+    } else {
+        peer
+    };
+    let Some(_slot) = shared.connections.admit(client.ip()) else {
         if !implicit_tls {
             let refusal = tcp.write_all(b"421 Too many concurrent SMTP connections\r\n");
             let _ = tokio::time::timeout(shared.timeout, refusal).await;
@@ -169,5 +189,16 @@ async fn connection(
     } else {
         Box::new(tcp)
     };
-    session::serve(shared, peer.ip(), stream, implicit_tls).await;
+    session::serve(shared, client.ip(), stream, implicit_tls).await;
+}
+
+/// Reads the PROXY v2 header a load balancer sends first — exactly its bytes, none of the
+/// conversation after it: the client it names, or None for the balancer's own connection.
+async fn proxied_client(tcp: &mut tokio::net::TcpStream) -> anyhow::Result<Option<SocketAddr>> {
+    let mut head = [0u8; proxy_protocol::PREFIX_LEN];
+    tcp.read_exact(&mut head).await?;
+    let prefix = proxy_protocol::prefix(&head)?;
+    let mut block = vec![0u8; prefix.block_len];
+    tcp.read_exact(&mut block).await?;
+    Ok(proxy_protocol::source(&prefix, &block)?)
 }

@@ -29,6 +29,11 @@ pub struct SmtpSettings {
     /// many per address, fifty times per user name); beyond them, one per back-off
     /// period, the rest refused without checking — counted in Postgres, for every process.
     pub max_auth_failures: i32,
+    /// TCP load balancers in front of the listeners that send the PROXY protocol (v2), as
+    /// addresses or CIDR blocks. From them the client's address is read from the header
+    /// (and a connection without a valid one is closed); from anyone else no header is
+    /// read. Empty (the default): the TCP peer is the client.
+    pub proxy_protocol_from: Vec<String>,
 }
 
 impl Default for SmtpSettings {
@@ -44,6 +49,7 @@ impl Default for SmtpSettings {
             max_connections: 1000,
             max_connections_per_ip: 20,
             max_auth_failures: 10,
+            proxy_protocol_from: Vec::new(),
         }
     }
 }

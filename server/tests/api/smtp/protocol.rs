@@ -234,3 +234,76 @@ async fn connections_are_capped_per_client_and_idle_ones_time_out(pool: PgPool) 
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(second.reply().await.0, 0, "closed after the timeout");
 }
+
+/// A PROXY v2 header for a TCP client at `client` (IPv4) reaching port 587.
+fn proxy_header(client: std::net::SocketAddrV4) -> Vec<u8> {
+    let mut header = b"\r\n\r\n\0\r\nQUIT\n\x21\x11\x00\x0c".to_vec();
+    header.extend(client.ip().octets());
+    header.extend([10, 0, 0, 1]);
+    header.extend(client.port().to_be_bytes());
+    header.extend(587u16.to_be_bytes());
+    header
+}
+
+/// Connects from `local` (a loopback address), sends `first`, and returns the first line
+/// the server answers ("" when it closes without a word) with the connection, still open.
+async fn first_line(
+    server: std::net::SocketAddr,
+    local: [u8; 4],
+    first: &[u8],
+) -> (String, impl Sized) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(std::net::SocketAddr::from((local, 0))).unwrap();
+    let mut stream = socket.connect(server).await.unwrap();
+    stream.write_all(first).await.unwrap();
+    let mut line = String::new();
+    let mut reader = BufReader::new(stream);
+    let read = tokio::time::timeout(Duration::from_secs(5), reader.read_line(&mut line));
+    read.await.expect("no answer in time").unwrap_or(0);
+    (line, reader)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn behind_a_load_balancer_the_proxy_header_names_the_client(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.smtp.proxy_protocol_from = vec!["127.0.0.1".into()];
+        s.smtp.max_connections_per_ip = 1;
+    })
+    .await;
+    let addr = app.smtp.starttls[0];
+    let client = |ip: [u8; 4]| std::net::SocketAddrV4::new(ip.into(), 40000);
+    // Through the balancer, each client is itself: one connection each at most.
+    let (first, _held) = first_line(
+        addr,
+        [127, 0, 0, 1],
+        &proxy_header(client([203, 0, 113, 1])),
+    )
+    .await;
+    assert!(first.starts_with("220 "), "{first:?}");
+    let (other, _also_held) = first_line(
+        addr,
+        [127, 0, 0, 1],
+        &proxy_header(client([203, 0, 113, 2])),
+    )
+    .await;
+    assert!(other.starts_with("220 "), "{other:?}");
+    let (again, _) = first_line(
+        addr,
+        [127, 0, 0, 1],
+        &proxy_header(client([203, 0, 113, 1])),
+    )
+    .await;
+    assert!(again.starts_with("421 "), "{again:?}");
+    // From the balancer, a connection without the header is closed unanswered.
+    let (bare, _) = first_line(addr, [127, 0, 0, 1], b"EHLO client.example\r\n").await;
+    assert_eq!(bare, "");
+    // From anyone else no header is read: the greeting comes at once, whatever was sent.
+    let (direct, _) = first_line(
+        addr,
+        [127, 0, 0, 2],
+        &proxy_header(client([203, 0, 113, 2])),
+    )
+    .await;
+    assert!(direct.starts_with("220 "), "{direct:?}");
+}
