@@ -54,6 +54,21 @@ pub fn Field(
     }
 }
 
+/// The `password` field where a person chooses a new password, with the rules as its hint.
+#[component]
+pub fn NewPasswordField(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Field
+            label="Password"
+            name="password"
+            kind="password"
+            autocomplete="new-password"
+            hint=crate::auth::password_rules::hint()
+            error=error
+        />
+    }
+}
+
 /// The action's last error when it is about no particular field (throttling, conflicts,
 /// internal errors), as an alert.
 #[component]

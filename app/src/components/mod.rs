@@ -6,6 +6,6 @@ mod layout;
 mod loaded;
 
 pub use chart::{LineChart, Series};
-pub use form::{field_error, CopyValue, Field, FormError, LoadError};
+pub use form::{field_error, CopyValue, Field, FormError, LoadError, NewPasswordField};
 pub use layout::{Layout, NotFound};
 pub use loaded::loaded;

@@ -3,8 +3,8 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::{inspect_invitation, AcceptInvitation};
 use crate::{
-    auth::{password_rules, AuthState},
-    components::{field_error, Field, FormError, LoadError},
+    auth::AuthState,
+    components::{field_error, FormError, LoadError, NewPasswordField},
     error::AppError,
 };
 
@@ -36,14 +36,7 @@ pub fn InvitationPage() -> impl IntoView {
                                <strong>{offer.email.clone()}</strong> "."</p>
                             <ActionForm action=accept>
                                 <input type="hidden" name="token" value=token()/>
-                                <Field
-                                    label="Password"
-                                    name="password"
-                                    kind="password"
-                                    autocomplete="new-password"
-                                    hint=password_rules::hint()
-                                    error=field_error(accept, "password")
-                                />
+                                <NewPasswordField error=field_error(accept, "password")/>
                                 <FormError action=accept/>
                                 <button type="submit" disabled=move || accept.pending().get()>"Join"</button>
                             </ActionForm>

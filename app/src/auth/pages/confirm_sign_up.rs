@@ -3,8 +3,8 @@ use leptos_router::{components::A, hooks::use_params_map};
 
 use super::AuthState;
 use crate::{
-    auth::{inspect_sign_up, password_rules},
-    components::{field_error, Field, FormError, LoadError},
+    auth::inspect_sign_up,
+    components::{field_error, Field, FormError, LoadError, NewPasswordField},
 };
 
 /// `/sign-up/confirm/:token`: the link in a sign-up mail. Opening it shows the account to
@@ -28,14 +28,7 @@ pub fn ConfirmSignUpPage() -> impl IntoView {
                             <ActionForm action=confirm>
                                 <input type="hidden" name="token" value=token()/>
                                 <Field label="Account name" name="account_name" value=found.account_name.clone() autocomplete="organization" error=field_error(confirm, "account_name")/>
-                                <Field
-                                    label="Password"
-                                    name="password"
-                                    kind="password"
-                                    autocomplete="new-password"
-                                    hint=password_rules::hint()
-                                    error=field_error(confirm, "password")
-                                />
+                                <NewPasswordField error=field_error(confirm, "password")/>
                                 <FormError action=confirm/>
                                 <button type="submit" disabled=move || confirm.pending().get()>"Create account"</button>
                             </ActionForm>
