@@ -5,6 +5,8 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod check;
 #[cfg(feature = "ssr")]
+pub mod coverage;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod dev_zone;

@@ -169,7 +169,7 @@ async fn add(
     // Mail only to the account's own verified addresses and domains: a destination must
     // not turn events (whose headers the sender wrote) into mail to strangers.
     if let Some(address) = &email {
-        let names = crate::sending::coverage::covering_names(address.as_str());
+        let names = crate::identities::coverage::covering_names(address.as_str());
         if !db::owns_verified(&ctx.pool, account, &names).await? {
             return Err(AppError::field(
                 "email",

@@ -1,7 +1,7 @@
 //! Accepting a message, in SES's order: every address a send uses (Source, From,
 //! Return-Path) must be covered by an identity — the sender's own, or another account's
 //! named by an ARN whose sending authorization policies allow the sender — and that
-//! identity must be verified (which identities cover an address: `coverage`); then the
+//! identity must be verified (which identities cover an address: `identities::coverage`); then the
 //! sandbox; then the quota and the identity owners' caps on the sender, counted under a
 //! lock; then the message and its recipients are committed (with other sends waiting:
 //! `committer`) and only then is a MessageId returned.
@@ -11,19 +11,24 @@ use sqlx::PgConnection;
 
 use super::{
     committer::CommitError,
-    coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
     db,
     recipients::{bare_recipients, unverified_recipients},
     SendError,
 };
 use crate::{
-    identities::{domain::address_identity_name, identity_arn},
+    identities::{
+        coverage::{covering_names, is_verified, most_specific_verified, parse_arn},
+        domain::address_identity_name,
+        identity_arn,
+    },
     ids::AccountId,
     policies::{authorization::authorize_request, RequestContext},
     server::{errors::internal, AppContext},
 };
 
-pub use super::outgoing::{Idempotency, Outgoing, RawParameters, RequestFacts, Sender};
+pub use super::outgoing::{
+    Composed, Idempotency, Outgoing, RawParameters, RequestFacts, SendAction, Sender,
+};
 pub use super::recipients::MAX_RECIPIENTS;
 
 /// SES's answer to a send while the account's sending is paused.
@@ -45,13 +50,33 @@ pub struct Accepted {
     pub max_send_rate: f64,
 }
 
-/// Accepts `out` for delivery.
+/// Accepts `out` for delivery, in three steps: every address authorized (and the sandbox
+/// judged), the message assembled, the quota and caps decided with the commit.
 pub async fn accept(
     ctx: &AppContext,
     sender: &Sender,
     mut out: Outgoing,
 ) -> Result<Accepted, SendError> {
     out.recipients = bare_recipients(&out.recipients)?;
+    let grants = authorize(ctx, sender, &out).await?;
+    let region = out.request.region.clone();
+    let idempotency = out.request.idempotency.clone();
+    let new = assemble(sender, grants, out)?;
+    decide(ctx, new, idempotency, &region).await
+}
+
+/// The identities that authorize the send's Source, From and Return-Path.
+struct Grants {
+    source: Grant,
+    from: Grant,
+    return_path: Grant,
+}
+
+/// Authorizes every address the send uses (Source, From, Sender, Return-Path) by the
+/// sender's own verified identities or the policies of another account's, finds the
+/// configuration set and tags good, and keeps a sandboxed send to verified recipients. Its
+/// one connection is back in the pool before the commit is waited for.
+async fn authorize(ctx: &AppContext, sender: &Sender, out: &Outgoing) -> Result<Grants, SendError> {
     let feedback = out
         .return_path
         .clone()
@@ -69,7 +94,7 @@ pub async fn accept(
         &mut *conn,
         &sender.account,
         &out.request.region,
-        &names_to_look_up(&out)?,
+        &names_to_look_up(out)?,
     )
     .await?;
     super::tags::check_all(&out.tags).map_err(SendError::InvalidParameter)?;
@@ -92,7 +117,7 @@ pub async fn accept(
             &mut conn,
             sender,
             &own,
-            &out,
+            out,
             (address, arn),
             shown,
             &feedback,
@@ -119,25 +144,37 @@ pub async fn accept(
         None => None,
     };
     let (Some(source), Some(from)) = (source, from) else {
-        return Err(not_verified(&out, unverified));
+        return Err(not_verified(out, unverified));
     };
     if !unverified.is_empty() {
-        return Err(not_verified(&out, unverified));
+        return Err(not_verified(out, unverified));
     }
     let return_path = return_path.unwrap_or_else(|| source.clone());
-
-    // Both the sender and every owner whose identity is used must be out of the sandbox to
-    // reach recipients that are not verified (decided before the quota lock is taken).
-    let mut sandboxed = own.sandbox.unwrap_or(true);
-    for grant in [
+    let used = [
         Some(&source),
         Some(&from),
         sender_header.as_ref(),
         Some(&return_path),
-    ]
-    .into_iter()
-    .flatten()
-    {
+    ];
+    judge_sandbox(&mut conn, sender, &own, out, used.into_iter().flatten()).await?;
+    Ok(Grants {
+        source,
+        from,
+        return_path,
+    })
+}
+
+/// Both the sender and every owner whose identity the send uses must be out of the
+/// sandbox to reach recipients that are not verified (decided before the quota lock).
+async fn judge_sandbox(
+    conn: &mut PgConnection,
+    sender: &Sender,
+    own: &db::SenderStanding,
+    out: &Outgoing,
+    used: impl Iterator<Item = &Grant>,
+) -> Result<(), SendError> {
+    let mut sandboxed = own.sandbox.unwrap_or(true);
+    for grant in used {
         if grant.owner != sender.account {
             sandboxed |= db::in_sandbox(&mut *conn, &grant.owner, &out.request.region)
                 .await?
@@ -145,21 +182,27 @@ pub async fn accept(
         }
     }
     if sandboxed {
-        let outside = unverified_recipients(&own, &out.recipients)?;
+        let outside = unverified_recipients(own, &out.recipients)?;
         if !outside.is_empty() {
-            return Err(not_verified(&out, outside));
+            return Err(not_verified(out, outside));
         }
     }
+    Ok(())
+}
 
-    // The lookups are done: give the connection back before waiting for the commit.
-    drop(conn);
-    let message_id = new_message_id();
+/// The message as it is committed, named by its grants.
+fn assemble(sender: &Sender, grants: Grants, out: Outgoing) -> Result<db::NewMessage, SendError> {
+    let Grants {
+        source,
+        from,
+        return_path,
+    } = grants;
     let envelope_from = out
         .return_path
         .clone()
         .unwrap_or(out.source.address.clone());
-    let new = db::NewMessage {
-        message_id: message_id.clone(),
+    Ok(db::NewMessage {
+        message_id: new_message_id(),
         account: sender.account.clone(),
         region: out.request.region.clone(),
         envelope_from,
@@ -174,10 +217,20 @@ pub async fn accept(
         recipients: out.recipients,
         configuration_set: out.configuration_set,
         tags: out.tags,
-    };
+    })
+}
+
+/// Decides the send with the quota and caps, committing it if it is accepted.
+async fn decide(
+    ctx: &AppContext,
+    new: db::NewMessage,
+    idempotency: Option<Idempotency>,
+    region: &str,
+) -> Result<Accepted, SendError> {
+    let message_id = new.message_id.clone();
     let decision = ctx
         .committer
-        .accept(new, out.request.idempotency.clone())
+        .accept(new, idempotency)
         .await
         .map_err(|e| match e {
             CommitError::Busy => SendError::Busy,
@@ -201,8 +254,7 @@ pub async fn accept(
         }
         db::Outcome::NoRegion => {
             return Err(SendError::InvalidParameter(format!(
-                "Your account does not send in region {}.",
-                out.request.region
+                "Your account does not send in region {region}."
             )))
         }
     };
@@ -246,7 +298,7 @@ async fn resolve(
             }),
         );
     };
-    let (region, owner, name) = parse_arn(arn)?;
+    let (region, owner, name) = parse_arn(arn).map_err(SendError::InvalidParameter)?;
     if region != out.request.region {
         return Err(SendError::InvalidParameter(format!(
             "The identity {arn} is in region {region}, but this request was made in {}.",
@@ -260,7 +312,7 @@ async fn resolve(
     }
     let denied = || SendError::AccessDenied {
         principal: sender.user_arn.clone(),
-        action: out.action.to_owned(),
+        action: out.action.as_str().to_owned(),
         resource: arn.to_owned(),
     };
     let status = db::named_identity_status(&mut *conn, &owner, &region, &name).await?;
@@ -275,7 +327,7 @@ async fn resolve(
     let request = RequestContext {
         principal_account: sender.account.to_string(),
         principal_user_arn: Some(sender.user_arn.clone()),
-        action: out.action.to_owned(),
+        action: out.action.as_str().to_owned(),
         identity_arn: arn.to_owned(),
         from_address: Some(shown.address.clone()),
         from_display_name: shown.display_name.clone(),

@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        accept::{accept, Outgoing, RequestFacts, Sender},
+        accept::{accept, Composed, Outgoing, RequestFacts, SendAction, Sender},
         compose::{compose, parse_mailbox, SimpleMessage},
         db,
     },
@@ -62,27 +62,24 @@ pub async fn send_test_email(
         account: caller.account_id().clone(),
         user_arn: user_arn(caller.account_id(), &name),
     };
-    let outgoing = Outgoing {
-        request: RequestFacts {
-            region,
-            api_version: "2",
-            source_ip: Some(client_ip().await?),
-            secure_transport: ctx.public_origin.starts_with("https://"),
-            user_agent: Some("Sesame console".to_owned()),
-            idempotency: None,
-        },
-        action: "ses:SendEmail",
-        source: from.clone(),
-        from,
-        sender: None,
+    let request = RequestFacts {
+        region,
+        api_version: "2",
+        source_ip: Some(client_ip().await?),
+        secure_transport: ctx.public_origin.starts_with("https://"),
+        user_agent: Some("Sesame console".to_owned()),
+        idempotency: None,
+    };
+    let composed = Composed {
+        source: from,
         return_path: None,
         source_arn: Some(source_arn).filter(|a| !a.trim().is_empty()),
-        from_arn: None,
         return_path_arn: None,
         recipients: vec![to.address],
         configuration_set: None,
         tags: Vec::new(),
         message,
     };
+    let outgoing = Outgoing::composed(request, SendAction::SendEmail, composed);
     Ok(accept(&ctx, &sender, outgoing).await?.message_id)
 }

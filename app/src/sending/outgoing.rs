@@ -38,11 +38,28 @@ pub struct Idempotency {
     pub request_hash: String,
 }
 
+/// The action a send is authorized as (what policies see as `Action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendAction {
+    SendEmail,
+    SendRawEmail,
+    SendTemplatedEmail,
+}
+
+impl SendAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SendEmail => "ses:SendEmail",
+            Self::SendRawEmail => "ses:SendRawEmail",
+            Self::SendTemplatedEmail => "ses:SendTemplatedEmail",
+        }
+    }
+}
+
 /// A message to accept, with everything authorization looks at.
 pub struct Outgoing {
     pub request: RequestFacts,
-    /// `ses:SendEmail` or `ses:SendRawEmail`.
-    pub action: &'static str,
+    pub action: SendAction,
     /// The envelope sender (where feedback goes without a Return-Path).
     pub source: Mailbox,
     /// The From header's mailbox: what a reader sees, what DKIM signs for.
@@ -82,7 +99,41 @@ pub struct RawParameters {
     pub tags: Vec<(String, String)>,
 }
 
+/// A message Sesame composed from a request's parts (v1 `SendEmail` and
+/// `SendTemplatedEmail`, v2 `Simple` content, the console's test send): its From is the
+/// Source it was composed with, so one grant covers both.
+pub struct Composed {
+    pub source: Mailbox,
+    pub return_path: Option<String>,
+    pub source_arn: Option<String>,
+    pub return_path_arn: Option<String>,
+    pub recipients: Vec<String>,
+    pub configuration_set: Option<String>,
+    pub tags: Vec<(String, String)>,
+    /// The complete message, as composed.
+    pub message: Vec<u8>,
+}
+
 impl Outgoing {
+    /// A composed message, sent as `action`.
+    pub fn composed(request: RequestFacts, action: SendAction, composed: Composed) -> Self {
+        Self {
+            request,
+            action,
+            from: composed.source.clone(),
+            source: composed.source,
+            sender: None,
+            return_path: composed.return_path,
+            source_arn: composed.source_arn,
+            from_arn: None,
+            return_path_arn: composed.return_path_arn,
+            recipients: composed.recipients,
+            configuration_set: composed.configuration_set,
+            tags: composed.tags,
+            message: composed.message,
+        }
+    }
+
     /// A raw message (already through `raw::parse_raw`) as `ses:SendRawEmail`. Errors are
     /// the message's own faults (an unreadable `X-SES-MESSAGE-TAGS`).
     pub fn from_raw(
@@ -96,7 +147,7 @@ impl Outgoing {
         };
         Ok(Self {
             request,
-            action: "ses:SendRawEmail",
+            action: SendAction::SendRawEmail,
             source: given.source.unwrap_or_else(|| raw.from.clone()),
             from: raw.from,
             sender: raw.sender,

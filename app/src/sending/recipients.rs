@@ -1,11 +1,11 @@
 //! The recipients of a send: SES's limits and address checks, and which of them a
 //! sandboxed sender may not reach.
 
-use super::{
+use super::{db, SendError};
+use crate::identities::{
     coverage::{covering_names, most_specific_verified},
-    db, SendError,
+    domain::address_identity_name,
 };
-use crate::identities::domain::address_identity_name;
 
 /// SES's limit on recipients per message.
 pub const MAX_RECIPIENTS: usize = 50;

@@ -4,7 +4,7 @@
 use app::{
     auth::Permission,
     sending::{
-        accept::{Outgoing, RawParameters},
+        accept::{Composed, Outgoing, RawParameters, RequestFacts, SendAction},
         compose::{compose, parse_mailbox, SimpleMessage},
     },
     templates::{self, Refusal, RenderFailure, Rendered},
@@ -27,7 +27,7 @@ pub async fn send_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         text: params.get("Message.Body.Text.Data").map(str::to_owned),
         html: params.get("Message.Body.Html.Data").map(str::to_owned),
     };
-    structured(call, "ses:SendEmail", &content).await
+    structured(call, SendAction::SendEmail, &content).await
 }
 
 /// `SendTemplatedEmail`: one of the caller's templates, rendered with `TemplateData`.
@@ -48,13 +48,13 @@ pub async fn send_templated_email(call: &Call<'_>) -> Result<XmlWriter, SesError
                 }
                 RenderFailure::Internal(e) => app::server::errors::internal(e).into(),
             })?;
-    structured(call, "ses:SendTemplatedEmail", &content).await
+    structured(call, SendAction::SendTemplatedEmail, &content).await
 }
 
 /// Sends `content` to the request's `Destination` from its `Source`.
 async fn structured(
     call: &Call<'_>,
-    action: &'static str,
+    action: SendAction,
     content: &Rendered,
 ) -> Result<XmlWriter, SesError> {
     let params = &call.params;
@@ -84,31 +84,32 @@ async fn structured(
         .chain(&bcc)
         .map(|m| m.address.clone())
         .collect();
-    let outgoing = Outgoing {
-        action,
-        from: source.clone(),
+    let composed = Composed {
         source,
-        sender: None,
         return_path: match params.get("ReturnPath").filter(|r| !r.is_empty()) {
             Some(return_path) => Some(mailbox(return_path)?.address),
             None => None,
         },
         source_arn: arn(params.get("SourceArn")),
-        from_arn: None,
         return_path_arn: arn(params.get("ReturnPathArn")),
         recipients,
         configuration_set: arn(params.get("ConfigurationSetName")),
         tags: params.tags()?,
         message,
-        request: request_facts(
-            call.api,
-            &call.caller,
-            &call.parts,
-            call.idempotency.clone(),
-            "1",
-        ),
     };
-    message_id(call, outgoing).await
+    let request = facts(call);
+    message_id(call, Outgoing::composed(request, action, composed)).await
+}
+
+/// What a v1 request tells policies.
+fn facts(call: &Call<'_>) -> RequestFacts {
+    request_facts(
+        call.api,
+        &call.caller,
+        &call.parts,
+        call.idempotency.clone(),
+        "1",
+    )
 }
 
 /// `SendRawEmail`: a complete message; ARN parameters win over `X-SES-*` headers.
@@ -137,13 +138,7 @@ pub async fn send_raw_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         configuration_set: arn(params.get("ConfigurationSetName")),
         tags: params.tags()?,
     };
-    let request = request_facts(
-        call.api,
-        &call.caller,
-        &call.parts,
-        call.idempotency.clone(),
-        "1",
-    );
+    let request = facts(call);
     let outgoing = Outgoing::from_raw(request, raw, given).map_err(SesError::invalid_parameter)?;
     message_id(call, outgoing).await
 }

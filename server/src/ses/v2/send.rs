@@ -3,7 +3,7 @@
 use app::{
     auth::Permission,
     sending::{
-        accept::{Outgoing, RawParameters},
+        accept::{Composed, Outgoing, RawParameters, SendAction},
         compose::{compose, parse_mailbox, SimpleMessage},
     },
 };
@@ -119,21 +119,18 @@ pub async fn send_email(call: &Call<'_>) -> Result<(Value, Vec<(&'static str, St
             html: text("/Content/Simple/Body/Html/Data"),
         })
         .map_err(SesError::invalid_parameter)?;
-        Outgoing {
-            request: request_facts(api, caller, parts, call.idempotency.clone(), "2"),
-            action: "ses:SendEmail",
-            source: from.clone(),
-            from,
-            sender: None,
+        let request = request_facts(api, caller, parts, call.idempotency.clone(), "2");
+        let composed = Composed {
+            source: from,
             return_path,
             source_arn: from_arn,
-            from_arn: None,
             return_path_arn,
             recipients: listed,
             configuration_set,
             tags: email_tags,
             message,
-        }
+        };
+        Outgoing::composed(request, SendAction::SendEmail, composed)
     } else if request.pointer("/Content/Template").is_some() {
         return Err(SesError::invalid_parameter(
             "Templates are not supported yet.",

@@ -1,15 +1,13 @@
 //! Which identities cover an address: the address itself, then its domain and each
 //! enclosing domain, most specific first; and identity ARNs, parsed and normalised.
 
-use super::SendError;
-use crate::{
-    identities::{domain::address_identity_name, VerificationStatus},
-    ids::AccountId,
-};
+use super::{domain::address_identity_name, VerificationStatus};
+use crate::ids::AccountId;
 
-/// `arn:aws:ses:<region>:<account>:identity/<name>` → (region, account, normalised name).
-pub fn parse_arn(arn: &str) -> Result<(String, AccountId, String), SendError> {
-    let invalid = || SendError::InvalidParameter(format!("{arn} is not an identity ARN."));
+/// `arn:aws:ses:<region>:<account>:identity/<name>` → (region, account, normalised name);
+/// the error says what is wrong, in SES's words.
+pub fn parse_arn(arn: &str) -> Result<(String, AccountId, String), String> {
+    let invalid = || format!("{arn} is not an identity ARN.");
     let rest = arn.strip_prefix("arn:aws:ses:").ok_or_else(invalid)?;
     let mut parts = rest.splitn(3, ':');
     let (Some(region), Some(account), Some(resource)) = (parts.next(), parts.next(), parts.next())
@@ -21,7 +19,7 @@ pub fn parse_arn(arn: &str) -> Result<(String, AccountId, String), SendError> {
     let name = if name.contains('@') {
         address_identity_name(name)
     } else {
-        crate::identities::domain::DomainName::parse(name).map(|d| d.to_string())
+        super::domain::DomainName::parse(name).map(|d| d.to_string())
     }
     .map_err(|_| invalid())?;
     Ok((region.to_owned(), account, name))
