@@ -29,7 +29,7 @@ use crate::{
     dns::dev_zone::DevZone,
     health, master_key, security_headers, sessions, shutdown,
     smtp::Submission,
-    workers,
+    workers::{self, Workers},
 };
 
 /// A bound, ready-to-serve Sesame.
@@ -41,6 +41,8 @@ pub struct Application {
     smtp: SmtpAddrs,
     /// How long a request's head may take to arrive.
     header_timeout: Duration,
+    /// The background loops, stopped after the HTTP server has drained.
+    workers: Workers,
 }
 
 /// Where the SMTP listeners are bound: submission, and the feedback listener.
@@ -62,7 +64,8 @@ impl Application {
     /// Builds around an already open database (tests use a fresh database per test).
     pub async fn with_database(settings: Settings, database: Database) -> anyhow::Result<Self> {
         let header_timeout = Duration::from_secs(settings.http.header_timeout_secs.max(1));
-        match Self::wire(settings, &database).await {
+        let workers = Workers::default();
+        match Self::wire(settings, &database, &workers).await {
             Ok((listener, router, origin, smtp)) => Ok(Self {
                 listener,
                 router,
@@ -70,8 +73,10 @@ impl Application {
                 origin,
                 smtp,
                 header_timeout,
+                workers,
             }),
             Err(e) => {
+                workers.stop(WORKERS_GRACE).await;
                 database.close().await.ok();
                 Err(e)
             }
@@ -81,6 +86,7 @@ impl Application {
     async fn wire(
         settings: Settings,
         database: &Database,
+        workers: &Workers,
     ) -> anyhow::Result<(TcpListener, Router, String, SmtpAddrs)> {
         let listener = TcpListener::bind(settings.http_addr)
             .await
@@ -107,22 +113,24 @@ impl Application {
                 "Development DNS zone on {} (udp and tcp)",
                 zone.local_addr()
             );
-            zone.spawn(database.pool.clone());
+            zone.spawn(workers, database.pool.clone());
         }
         let endpoint = submission.endpoint(&smtp_host, &settings.smtp);
         let context = app_context(&settings, database.pool.clone(), dns, &origin, endpoint).await?;
         workers::verification::spawn(
+            workers,
             context.pool.clone(),
             context.dns.clone(),
             context.verification,
             Duration::from_secs(settings.verification.poll_secs.max(1)),
         );
         workers::reputation::spawn(
+            workers,
             context.pool.clone(),
             context.letterhead(),
             &settings.reputation,
         );
-        workers::sweeper::spawn(context.pool.clone());
+        workers::sweeper::spawn(workers, context.pool.clone());
         let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),
@@ -131,9 +139,10 @@ impl Application {
             &helo_name(&settings, &origin),
             settings.feedback.domain.clone(),
         )?;
-        Arc::clone(&deliverer).spawn(settings.delivery.workers);
+        Arc::clone(&deliverer).spawn(workers, settings.delivery.workers);
         // A process that runs no delivery workers sends none of Sesame's own mail either.
         delivery::system_mail::spawn(
+            workers,
             &deliverer,
             settings.delivery.workers.min(SYSTEM_MAIL_WORKERS),
         );
@@ -145,14 +154,15 @@ impl Application {
             deliverer,
             Arc::clone(&context.system_sender),
         )
-        .spawn();
+        .spawn(workers);
         let mut smtp = submission.addrs();
         smtp.feedback = feedback
             .iter()
             .filter_map(|l| l.local_addr().ok())
             .collect();
-        crate::feedback::spawn(feedback, &settings.feedback, context.pool.clone());
+        crate::feedback::spawn(workers, feedback, &settings.feedback, context.pool.clone());
         submission.spawn(
+            workers,
             &settings.smtp,
             &settings.data_dir,
             &smtp_host,
@@ -190,6 +200,7 @@ impl Application {
         )
         .await;
         tracing::info!("shutting down");
+        self.workers.stop(WORKERS_GRACE).await;
         self.database.close().await
     }
 }
@@ -234,6 +245,9 @@ async fn app_context(
 
 /// Workers delivering Sesame's own mail (verification links, notices: a light load).
 const SYSTEM_MAIL_WORKERS: usize = 2;
+
+/// How long the background loops get at shutdown to finish the round they are in.
+const WORKERS_GRACE: Duration = Duration::from_secs(10);
 
 /// The address Sesame's own mail comes from: as configured, else `no-reply@` the feedback
 /// domain or the host users reach Sesame at.

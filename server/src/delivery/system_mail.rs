@@ -16,19 +16,23 @@ use super::{
     Deliverer,
 };
 
-/// Starts `workers` workers that run until the process stops.
-pub fn spawn(deliverer: &Arc<Deliverer>, workers: usize) {
-    for _ in 0..workers {
+/// Starts `count` workers that run until the process stops (each finishing its attempt).
+pub fn spawn(workers: &crate::workers::Workers, deliverer: &Arc<Deliverer>, count: usize) {
+    for _ in 0..count {
         let deliverer = Arc::clone(deliverer);
-        tokio::spawn(async move {
-            loop {
-                match run_once(&deliverer).await {
-                    Ok(0) => tokio::time::sleep(deliverer.poll).await,
-                    Ok(_) => {}
+        workers.spawn("system-mail", move |stop| async move {
+            while !stop.is_cancelled() {
+                let idle = match run_once(&deliverer).await {
+                    Ok(0) => true,
+                    Ok(_) => false,
                     Err(e) => {
                         tracing::warn!(error = %e, "system mail round failed; retrying");
-                        tokio::time::sleep(deliverer.poll).await;
+                        true
                     }
+                };
+                if idle {
+                    stop.run_until_cancelled(tokio::time::sleep(deliverer.poll))
+                        .await;
                 }
             }
         });

@@ -54,20 +54,24 @@ pub struct Deliverer {
 }
 
 impl Deliverer {
-    /// Starts `workers` workers; they run until the process stops (a stopped worker's
-    /// claims come back when their lease ends).
-    pub fn spawn(self: Arc<Self>, workers: usize) {
-        for _ in 0..workers {
+    /// Starts `count` workers; they run until the process stops, each finishing the batch
+    /// it holds (a worker killed mid-batch has its claims come back when their lease ends).
+    pub fn spawn(self: Arc<Self>, workers: &crate::workers::Workers, count: usize) {
+        for _ in 0..count {
             let deliverer = Arc::clone(&self);
-            tokio::spawn(async move {
-                loop {
-                    match deliverer.run_once().await {
-                        Ok(0) => tokio::time::sleep(deliverer.poll).await,
-                        Ok(_) => {}
+            workers.spawn("delivery", move |stop| async move {
+                while !stop.is_cancelled() {
+                    let idle = match deliverer.run_once().await {
+                        Ok(0) => true,
+                        Ok(_) => false,
                         Err(e) => {
                             tracing::warn!(error = %e, "delivery round failed; retrying");
-                            tokio::time::sleep(deliverer.poll).await;
+                            true
                         }
+                    };
+                    if idle {
+                        stop.run_until_cancelled(tokio::time::sleep(deliverer.poll))
+                            .await;
                     }
                 }
             });

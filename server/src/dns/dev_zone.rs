@@ -55,14 +55,14 @@ impl DevZone {
             .expect("a bound socket has an address")
     }
 
-    /// Serves until the process ends.
-    pub fn spawn(self, pool: PgPool) {
+    /// Serves until the process stops.
+    pub fn spawn(self, workers: &crate::workers::Workers, pool: PgPool) {
         let zone = Zone {
             pool,
             scope: self.scope,
         };
-        tokio::spawn(serve_udp(self.udp, zone.clone()));
-        tokio::spawn(serve_tcp(self.tcp, zone));
+        workers.listen("dev-zone-udp", serve_udp(self.udp, zone.clone()));
+        workers.listen("dev-zone-tcp", serve_tcp(self.tcp, zone));
     }
 }
 

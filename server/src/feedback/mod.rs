@@ -41,7 +41,12 @@ pub async fn bind(settings: &FeedbackSettings) -> anyhow::Result<Vec<TcpListener
 }
 
 /// Serves the bound listeners in the background.
-pub fn spawn(listeners: Vec<TcpListener>, settings: &FeedbackSettings, pool: PgPool) {
+pub fn spawn(
+    workers: &crate::workers::Workers,
+    listeners: Vec<TcpListener>,
+    settings: &FeedbackSettings,
+    pool: PgPool,
+) {
     let Some(domain) = settings.domain.clone() else {
         return;
     };
@@ -59,7 +64,7 @@ pub fn spawn(listeners: Vec<TcpListener>, settings: &FeedbackSettings, pool: PgP
         }
         let shared = Arc::clone(&shared);
         let connections = Arc::clone(&connections);
-        tokio::spawn(async move {
+        workers.listen("feedback-listener", async move {
             loop {
                 let (stream, peer): (_, SocketAddr) = match listener.accept().await {
                     Ok(accepted) => accepted,

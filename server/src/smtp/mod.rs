@@ -98,6 +98,7 @@ impl Submission {
     /// Serves every listener in the background.
     pub fn spawn(
         self,
+        workers: &crate::workers::Workers,
         settings: &SmtpSettings,
         data_dir: &Path,
         hostname: &str,
@@ -133,7 +134,10 @@ impl Submission {
             let kind = if implicit_tls { "TLS" } else { "STARTTLS" };
             println!("SMTP submission ({kind}) on {addr}");
             tracing::info!(%addr, kind, "SMTP submission listening");
-            tokio::spawn(accept_loop(listener, implicit_tls, shared.clone()));
+            workers.listen(
+                "smtp-listener",
+                accept_loop(listener, implicit_tls, shared.clone()),
+            );
         }
         Ok(())
     }

@@ -87,14 +87,17 @@ impl Notifier {
     }
 
     /// Runs until the process stops: claims as many deliveries as there are free workers,
-    /// each on its own task, so a slow endpoint holds one worker and nothing else.
-    pub fn spawn(self) {
+    /// each on its own task, so a slow endpoint holds one worker and nothing else. At the
+    /// stop nothing more is claimed, and the deliveries in flight are waited for (within
+    /// the grace period; one cut off has its claim come back when the lease ends).
+    pub fn spawn(self, workers: &crate::workers::Workers) {
         if self.workers == 0 {
             return;
         }
         let notifier = Arc::new(self);
         let free = Arc::new(Semaphore::new(notifier.workers));
-        tokio::spawn(async move {
+        let deliveries = workers.clone();
+        workers.listen("notifications", async move {
             loop {
                 let available = free.available_permits() as i64;
                 // Longer than any one attempt (a mailed notification may take the delivery
@@ -113,7 +116,7 @@ impl Notifier {
                         return;
                     };
                     let notifier = Arc::clone(&notifier);
-                    tokio::spawn(async move {
+                    deliveries.spawn("notification", move |_| async move {
                         if let Err(e) = notifier.deliver(&due).await {
                             tracing::warn!(notification = %due.notification_id, error = %e, "recording a webhook delivery failed");
                         }

@@ -33,14 +33,18 @@ impl Default for ReputationSettings {
     }
 }
 
-/// Runs forever (until the process stops).
-pub fn spawn(pool: PgPool, letterhead: Letterhead, settings: &ReputationSettings) {
+/// Runs until the process stops.
+pub fn spawn(
+    workers: &super::Workers,
+    pool: PgPool,
+    letterhead: Letterhead,
+    settings: &ReputationSettings,
+) {
     let thresholds = settings.thresholds.clone();
     let every = Duration::from_secs(settings.assess_every_secs.max(1));
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        loop {
-            ticks.tick().await;
+    workers.every("reputation", every, move || {
+        let (pool, letterhead, thresholds) = (pool.clone(), letterhead.clone(), thresholds.clone());
+        async move {
             let round = async {
                 if let Err(e) = assess_all(&pool, &letterhead, &thresholds).await {
                     tracing::warn!(error = %e, "reputation round failed");

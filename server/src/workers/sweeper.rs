@@ -13,29 +13,29 @@ const EVERY: Duration = Duration::from_secs(600);
 /// How long the users page goes on showing an expired invitation.
 const EXPIRED_INVITATIONS_SHOWN: Duration = Duration::from_secs(30 * 24 * 3600);
 
-/// Runs forever (until the process stops).
-pub fn spawn(pool: PgPool) {
+/// Runs until the process stops.
+pub fn spawn(workers: &super::Workers, pool: PgPool) {
     let sessions = PostgresStore::new(pool.clone());
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(EVERY);
-        loop {
-            ticks.tick().await;
-            if let Err(e) = sessions.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-            if let Err(e) = app::auth::throttle::sweep(&pool).await {
-                tracing::warn!(error = %e, "could not delete spent sign-in throttle keys");
-            }
-            let sign_ups = app::auth::registration::LINK_VALIDITY.as_secs_f64();
-            if let Err(e) = app::auth::db::forget_expired_sign_ups(&pool, sign_ups).await {
-                tracing::warn!(error = %e, "could not delete expired sign-ups");
-            }
-            let invitations = app::users::invitations::VALIDITY.as_secs_f64();
-            let shown = EXPIRED_INVITATIONS_SHOWN.as_secs_f64();
-            if let Err(e) = app::users::db::forget_old_invitations(&pool, invitations, shown).await
-            {
-                tracing::warn!(error = %e, "could not delete old invitations");
-            }
-        }
+    workers.every("sweeper", EVERY, move || {
+        let (pool, sessions) = (pool.clone(), sessions.clone());
+        async move { sweep(&pool, &sessions).await }
     });
+}
+
+async fn sweep(pool: &PgPool, sessions: &PostgresStore) {
+    if let Err(e) = sessions.delete_expired().await {
+        tracing::warn!(error = %e, "could not delete expired sessions");
+    }
+    if let Err(e) = app::auth::throttle::sweep(pool).await {
+        tracing::warn!(error = %e, "could not delete spent sign-in throttle keys");
+    }
+    let sign_ups = app::auth::registration::LINK_VALIDITY.as_secs_f64();
+    if let Err(e) = app::auth::db::forget_expired_sign_ups(pool, sign_ups).await {
+        tracing::warn!(error = %e, "could not delete expired sign-ups");
+    }
+    let invitations = app::users::invitations::VALIDITY.as_secs_f64();
+    let shown = EXPIRED_INVITATIONS_SHOWN.as_secs_f64();
+    if let Err(e) = app::users::db::forget_old_invitations(pool, invitations, shown).await {
+        tracing::warn!(error = %e, "could not delete old invitations");
+    }
 }

@@ -16,12 +16,17 @@ use sqlx::PgPool;
 /// Identities claimed per round.
 const BATCH: i64 = 20;
 
-/// Runs forever (until the process stops).
-pub fn spawn(pool: PgPool, dns: DnsLookup, policy: VerificationPolicy, poll_every: Duration) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(poll_every);
-        loop {
-            ticks.tick().await;
+/// Runs until the process stops.
+pub fn spawn(
+    workers: &super::Workers,
+    pool: PgPool,
+    dns: DnsLookup,
+    policy: VerificationPolicy,
+    poll_every: Duration,
+) {
+    workers.every("verification", poll_every, move || {
+        let (pool, dns) = (pool.clone(), dns.clone());
+        async move {
             if let Err(e) = run_once(&pool, &dns, &policy).await {
                 tracing::warn!(error = %e, "verification round failed");
             }
