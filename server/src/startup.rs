@@ -28,7 +28,7 @@ use crate::{
     delivery,
     dns::dev_zone::DevZone,
     health, master_key, security_headers, sessions, shutdown,
-    smtp::Submission,
+    smtp::{SmtpAddrs, Submission},
     workers::{self, Workers},
 };
 
@@ -43,14 +43,6 @@ pub struct Application {
     header_timeout: Duration,
     /// The background loops, stopped after the HTTP server has drained.
     workers: Workers,
-}
-
-/// Where the SMTP listeners are bound: submission, and the feedback listener.
-#[derive(Debug, Clone, Default)]
-pub struct SmtpAddrs {
-    pub starttls: Vec<SocketAddr>,
-    pub tls: Vec<SocketAddr>,
-    pub feedback: Vec<SocketAddr>,
 }
 
 impl Application {
@@ -146,7 +138,7 @@ impl Application {
             &deliverer,
             settings.delivery.workers.min(SYSTEM_MAIL_WORKERS),
         );
-        crate::webhooks::Notifier::new(
+        crate::notifications::Notifier::new(
             &settings.webhooks,
             context.pool.clone(),
             context.vault.clone(),
@@ -234,7 +226,7 @@ async fn app_context(
         delivery: delivery::describe(&settings.delivery).into(),
         committer,
         smtp: smtp.into(),
-        webhooks: crate::webhooks::policy(&settings.webhooks),
+        webhooks: crate::notifications::policy(&settings.webhooks),
         keys: app::access_keys::cache::KeyCache::new(Duration::from_millis(
             settings.api.key_cache_ms,
         )),

@@ -40,6 +40,14 @@ struct Shared {
     balancers: Networks,
 }
 
+/// Where the SMTP listeners are bound: submission, and the feedback listener.
+#[derive(Debug, Clone, Default)]
+pub struct SmtpAddrs {
+    pub starttls: Vec<SocketAddr>,
+    pub tls: Vec<SocketAddr>,
+    pub feedback: Vec<SocketAddr>,
+}
+
 /// The bound listeners, before they serve.
 pub struct Submission {
     starttls: Vec<TcpListener>,
@@ -64,14 +72,14 @@ impl Submission {
         })
     }
 
-    pub fn addrs(&self) -> crate::startup::SmtpAddrs {
+    pub fn addrs(&self) -> SmtpAddrs {
         let addrs = |listeners: &[TcpListener]| {
             listeners
                 .iter()
                 .filter_map(|l| l.local_addr().ok())
                 .collect()
         };
-        crate::startup::SmtpAddrs {
+        SmtpAddrs {
             starttls: addrs(&self.starttls),
             tls: addrs(&self.tls),
             feedback: Vec::new(),

@@ -11,7 +11,8 @@ use serde_json::Value;
 use sesame::{
     config::{Overrides, Settings},
     database::Database,
-    startup::{Application, SmtpAddrs},
+    smtp::SmtpAddrs,
+    startup::Application,
 };
 use sesame_wire::sigv4::signed_form_post;
 use sqlx::PgPool;
