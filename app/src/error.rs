@@ -85,8 +85,11 @@ impl FromServerFnError for AppError {
     }
 
     fn ser(&self) -> Bytes {
+        // The response's status is the error's, not 500 for every failure.
         #[cfg(feature = "ssr")]
-        crate::server::errors::set_response_status(self);
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
         Self::Encoder::encode(self).unwrap_or_default()
     }
 }

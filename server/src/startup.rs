@@ -8,7 +8,7 @@ use app::{
     auth::password::PasswordHasher,
     email::EmailAddress,
     identities::{dns::DnsLookup, verification::VerificationPolicy},
-    server::{vault::SecretVault, AppContext},
+    server::{vault::SecretVault, AppContext, AppSettings},
     smtp::SmtpEndpoint,
 };
 use axum::{middleware, Router};
@@ -113,7 +113,7 @@ impl Application {
             workers,
             context.pool.clone(),
             context.dns.clone(),
-            context.verification,
+            context.settings.verification,
             Duration::from_secs(settings.verification.poll_secs.max(1)),
         );
         workers::reputation::spawn(
@@ -144,7 +144,7 @@ impl Application {
             context.vault.clone(),
             context.dns.clone(),
             deliverer,
-            Arc::clone(&context.system_sender),
+            context.settings.system_sender.as_str().into(),
         )
         .spawn(workers);
         let mut smtp = submission.addrs();
@@ -152,7 +152,7 @@ impl Application {
             .iter()
             .filter_map(|l| l.local_addr().ok())
             .collect();
-        crate::feedback::spawn(workers, feedback, &settings.feedback, context.pool.clone());
+        crate::feedback::spawn(workers, feedback, &settings.feedback, context.pool.clone())?;
         submission.spawn(
             workers,
             &settings.smtp,
@@ -215,23 +215,25 @@ async fn app_context(
     let committer = app::sending::committer::Committer::start(pool.clone());
     Ok(AppContext {
         pool,
-        regions: settings.regions.clone().into(),
         passwords,
         vault: SecretVault::new(&master_key::load(settings)?),
-        session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
-        public_origin: origin.into(),
-        system_sender: system_sender(settings, origin)?.into(),
         dns,
-        verification: verification_policy(&settings.verification),
-        delivery: delivery::describe(&settings.delivery).into(),
         committer,
-        smtp: smtp.into(),
-        webhooks: crate::notifications::policy(&settings.webhooks),
         keys: app::access_keys::cache::KeyCache::new(Duration::from_millis(
             settings.api.key_cache_ms,
         )),
-        reputation: Arc::new(settings.reputation.thresholds.clone()),
-        prices: Arc::new(settings.billing.clone()),
+        settings: Arc::new(AppSettings {
+            regions: settings.regions.clone(),
+            session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
+            public_origin: origin.to_owned(),
+            system_sender: system_sender(settings, origin)?,
+            verification: verification_policy(&settings.verification),
+            delivery: delivery::describe(&settings.delivery),
+            smtp,
+            webhooks: crate::notifications::policy(&settings.webhooks),
+            reputation: settings.reputation.thresholds.clone(),
+            prices: settings.billing.clone(),
+        }),
     })
 }
 

@@ -25,7 +25,7 @@ pub async fn list_access_keys() -> Result<Vec<AccessKey>, AppError> {
 pub async fn create_access_key(region: String) -> Result<NewAccessKey, AppError> {
     let caller = require_account(Permission::ManageOwnAccessKeys).await?;
     let ctx = app_context()?;
-    if !ctx.regions.contains(&region) {
+    if !ctx.settings.regions.contains(&region) {
         return Err(AppError::field(
             "region",
             format!("Sesame does not serve region `{region}`."),

@@ -12,6 +12,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 mod issue;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod principal;
 
 pub use api::*;
 #[cfg(feature = "ssr")]

@@ -127,7 +127,7 @@ pub async fn confirm(
         .await?
         .ok_or_else(expired)?;
     let email = EmailAddress::parse(&found.email).map_err(|m| AppError::field("email", m))?;
-    let created = accounts::create_account(&mut tx, name, &email, &hash, &ctx.regions)
+    let created = accounts::create_account(&mut tx, name, &email, &hash, &ctx.settings.regions)
         .await
         .map_err(|e| match e {
             AppError::FieldInvalid { ref field, .. } if field == "email" => AppError::Conflict {

@@ -115,7 +115,7 @@ pub async fn claimant() -> Result<Option<Claimant>, AppError> {
         }
     };
     let age_ms = now_ms() - claims.signed_in_at_ms;
-    if age_ms < 0 || age_ms as u128 >= ctx.session_lifetime.as_millis() {
+    if age_ms < 0 || age_ms as u128 >= ctx.settings.session_lifetime.as_millis() {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     }

@@ -20,5 +20,5 @@ pub async fn billing_statement(month: String) -> Result<Statement, AppError> {
             .map_err(crate::server::errors::internal)?,
         given => given.to_owned(),
     };
-    super::statement::statement(&ctx.pool, &ctx.prices, caller.account_id(), &month).await
+    super::statement::statement(&ctx.pool, &ctx.settings.prices, caller.account_id(), &month).await
 }

@@ -82,7 +82,7 @@ pub async fn outbound(
                       i.dkim_private_nonce, i.dkim_private_ciphertext
                from identity i
                where i.account_id = m.identity_owner and i.region = m.region and i.kind = 'domain'
-                 and i.verification_status in ('Success', 'TemporaryFailure')
+                 and counts_as_verified(i.verification_status)
                  and i.dkim_private_ciphertext is not null
                  and (split_part(m.from_address, '@', 2) = i.name
                       or right(split_part(m.from_address, '@', 2), length(i.name) + 1) = '.' || i.name)
@@ -206,23 +206,15 @@ pub async fn record_attempts(
            event as (
                insert into message_event (event_id, message_id, position, event_type, detail,
                                           bounce_type, bounce_sub_type, status, bounce_class,
-                                          reporting_mta)
+                                          reporting_mta, suppresses)
                select gen_random_uuid(), $1, position,
                       case outcome when 'Delivered' then 'Delivery' when 'Bounced' then 'Bounce'
                                    else 'DeliveryDelay' end,
-                      reply, bounce_type, bounce_sub_type, status, bounce_class, remote_host
+                      reply, bounce_type, bounce_sub_type, status, bounce_class, remote_host,
+                      suppress
                from attempt
                on conflict (message_id, position, event_type)
-                   where event_type in ('Delivery', 'Bounce', 'Complaint') do nothing),
-           suppressed as (
-               insert into suppressed_destination (account_id, email_address, reason, message_id)
-               select m.account_id, lower(r.address), 'BOUNCE', $1
-               from attempt a
-               join message m on m.message_id = $1
-               join message_recipient r on r.message_id = $1 and r.position = a.position
-               where a.suppress
-               on conflict (account_id, email_address)
-                   do update set reason = 'BOUNCE', message_id = excluded.message_id, last_update = now())
+                   where event_type in ('Delivery', 'Bounce', 'Complaint') do nothing)
            update message_recipient r
            set status = case a.outcome when 'Deferred' then 'Queued' else a.outcome end,
                next_attempt_at = coalesce(a.retry_at, r.next_attempt_at),

@@ -1,7 +1,7 @@
 //! Recording feedback that arrives after delivery — complaints (the simulator's, ARF
 //! reports) and asynchronous bounces (DSNs): one event per message, recipient and kind
-//! however often the same news arrives, with the suppression list updated in the same
-//! statement.
+//! however often the same news arrives. An event that puts its recipient on the
+//! suppression list says so (`suppresses`); the database writes the list (migration 0025).
 
 use sqlx::PgExecutor;
 
@@ -41,21 +41,11 @@ pub async fn record_feedback(
         r#"with event as (
                insert into message_event (event_id, message_id, position, event_type, detail,
                                           bounce_type, bounce_sub_type, status, bounce_class,
-                                          feedback_type, reporting_mta)
-               values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                          feedback_type, reporting_mta, suppresses)
+               values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                on conflict (message_id, position, event_type)
                    where event_type in ('Delivery', 'Bounce', 'Complaint') do nothing
-               returning message_id, position),
-           suppressed as (
-               insert into suppressed_destination (account_id, email_address, reason, message_id)
-               select m.account_id, lower(r.address), upper($3), m.message_id
-               from event e
-               join message m on m.message_id = e.message_id
-               join message_recipient r on r.message_id = e.message_id and r.position = e.position
-               where $11
-               on conflict (account_id, email_address)
-                   do update set reason = excluded.reason, message_id = excluded.message_id,
-                                 last_update = now())
+               returning message_id, position)
            select count(*) as "recorded!" from event"#,
         message_id,
         position,

@@ -92,10 +92,7 @@ pub async fn put(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         // language=PostgreSQL
-        r#"insert into suppressed_destination (account_id, email_address, reason)
-           values ($1, lower($2), $3)
-           on conflict (account_id, email_address)
-           do update set reason = excluded.reason, message_id = null, last_update = now()"#,
+        r#"select from suppress_destination($1, $2, $3, null)"#,
         account.as_str(),
         address,
         reason

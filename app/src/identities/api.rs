@@ -125,7 +125,7 @@ pub async fn check_identity_now(identity_id: Uuid) -> Result<IdentityDetail, App
     let target = db::find_check_target(&ctx.pool, caller.account_id(), identity_id)
         .await?
         .ok_or_else(|| AppError::not_found("Identity"))?;
-    check::check_domain(&ctx.pool, &ctx.dns, &ctx.verification, target).await?;
+    check::check_domain(&ctx.pool, &ctx.dns, &ctx.settings.verification, target).await?;
     detail(&caller, identity_id).await
 }
 
@@ -195,7 +195,7 @@ async fn detail(caller: &AccountCtx, identity_id: Uuid) -> Result<IdentityDetail
     let records = dev_zone::records_of(&row)?;
     let algorithm = row.dkim_algorithm().map_err(internal)?;
     let window = match kind {
-        IdentityKind::Domain => ctx.verification.window,
+        IdentityKind::Domain => ctx.settings.verification.window,
         IdentityKind::EmailAddress => email::LINK_VALIDITY,
     };
     let deadline = (status == super::VerificationStatus::Pending)

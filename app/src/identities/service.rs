@@ -36,7 +36,7 @@ pub async fn create_domain(
             ),
         ));
     }
-    if !ctx.regions.iter().any(|r| r == region) {
+    if !ctx.settings.regions.iter().any(|r| r == region) {
         return Err(AppError::field(
             "region",
             format!("Sesame does not serve region `{region}`."),
@@ -86,7 +86,11 @@ pub async fn create_domain(
 /// an address at it) an identity — where the development zone vouches for
 /// `sesame.localhost`, anyone could otherwise send as Sesame itself.
 fn refuse_system_sender(ctx: &AppContext, domain: &str, field: &str) -> Result<(), AppError> {
-    let reserved = ctx.system_sender.rsplit_once('@').map_or("", |(_, d)| d);
+    let reserved = ctx
+        .settings
+        .system_sender
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d);
     match domain.eq_ignore_ascii_case(reserved) {
         true => Err(AppError::field(
             field,

@@ -10,6 +10,6 @@ pub async fn get_platform_status() -> Result<PlatformStatus, AppError> {
     let answers = super::db::database_answers(&ctx.pool).await?;
     Ok(PlatformStatus {
         database: if answers { "Reachable" } else { "Unreachable" }.to_owned(),
-        regions: ctx.regions.to_vec(),
+        regions: ctx.settings.regions.clone(),
     })
 }

@@ -1,12 +1,10 @@
 //! Server functions for configuration sets, their webhook destinations and deliveries.
 
-// A form's checkboxes arrive as fields of their own, one argument each (also in the
-// client-side functions the `server` macro generates, hence module-wide).
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 
-use super::{ConfigurationSet, Destination, DestinationDetail, NewDestination, TestResult};
+use super::{
+    ConfigurationSet, Destination, DestinationDetail, DestinationForm, NewDestination, TestResult,
+};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -33,7 +31,7 @@ pub async fn list_configuration_sets() -> Result<Vec<ConfigurationSet>, AppError
 pub async fn create_configuration_set(region: String, name: String) -> Result<(), AppError> {
     let caller = require_account(Permission::Send).await?;
     let ctx = app_context()?;
-    if !ctx.regions.contains(&region) {
+    if !ctx.settings.regions.contains(&region) {
         return Err(AppError::field(
             "region",
             format!("Sesame does not serve region `{region}`."),
@@ -64,29 +62,25 @@ pub async fn delete_configuration_set(region: String, name: String) -> Result<()
 }
 
 /// Adds a webhook (`url`) or an email destination (`email`) to a set; for a webhook the
-/// answer holds its signing key, once. A checked event type arrives as its own field
-/// (`bounce=on`), as an HTML form sends checkboxes.
+/// answer holds its signing key, once.
 #[server(prefix = "/api", endpoint = "configuration-sets/add-destination")]
 pub async fn add_destination(
     region: String,
     configuration_set: String,
-    name: String,
-    #[server(default)] url: String,
-    #[server(default)] email: String,
-    #[server(default)] send: Option<String>,
-    #[server(default)] reject: Option<String>,
-    #[server(default)] delivery: Option<String>,
-    #[server(default)] bounce: Option<String>,
-    #[server(default)] complaint: Option<String>,
-    #[server(default)] delivery_delay: Option<String>,
+    #[server(flatten)] destination: DestinationForm,
 ) -> Result<NewDestination, AppError> {
     let caller = require_account(Permission::Send).await?;
-    let checked = [send, reject, delivery, bounce, complaint, delivery_delay];
     let scope = db::Scope::ConfigurationSet {
         region: &region,
         name: &configuration_set,
     };
-    add(caller.account_id(), scope, &name, &url, &email, &checked).await
+    add(
+        caller.account_id(),
+        scope,
+        &destination,
+        destination.checked(),
+    )
+    .await
 }
 
 /// Adds a destination to one of the owner's identities: bounces, complaints and
@@ -94,25 +88,14 @@ pub async fn add_destination(
 #[server(prefix = "/api", endpoint = "identities/add-destination")]
 pub async fn add_identity_destination(
     identity_id: uuid::Uuid,
-    name: String,
-    #[server(default)] url: String,
-    #[server(default)] email: String,
-    #[server(default)] bounce: Option<String>,
-    #[server(default)] complaint: Option<String>,
-    #[server(default)] delivery: Option<String>,
+    #[server(flatten)] destination: DestinationForm,
 ) -> Result<NewDestination, AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    // Identity notifications carry these three types only (SES's topics).
-    let checked = [None, None, delivery, bounce, complaint, None];
-    add(
-        caller.account_id(),
-        db::Scope::Identity(identity_id),
-        &name,
-        &url,
-        &email,
-        &checked,
-    )
-    .await
+    // Identity notifications carry Delivery, Bounce and Complaint only (SES's topics).
+    let [_, _, delivery, bounce, complaint, _] = destination.checked();
+    let checked = [false, false, delivery, bounce, complaint, false];
+    let scope = db::Scope::Identity(identity_id);
+    add(caller.account_id(), scope, &destination, checked).await
 }
 
 #[server(prefix = "/api", endpoint = "identities/destinations")]
@@ -129,12 +112,11 @@ pub async fn list_identity_destinations(
 async fn add(
     account: &crate::ids::AccountId,
     scope: db::Scope<'_>,
-    name: &str,
-    url: &str,
-    email: &str,
-    checked: &[Option<String>; 6],
+    destination: &DestinationForm,
+    checked: [bool; 6],
 ) -> Result<NewDestination, AppError> {
     let ctx = app_context()?;
+    let name = destination.name.as_str();
     if !valid_name(name) {
         return Err(AppError::field(
             "name",
@@ -144,7 +126,7 @@ async fn add(
     let event_types: Vec<String> = EVENT_TYPES
         .iter()
         .zip(checked)
-        .filter(|(_, on)| on.is_some())
+        .filter(|(_, on)| *on)
         .map(|(t, _)| (*t).to_owned())
         .collect();
     if event_types.is_empty() {
@@ -153,7 +135,7 @@ async fn add(
             "Choose at least one event type.",
         ));
     }
-    let (url, email) = (url.trim(), email.trim());
+    let (url, email) = (destination.url.trim(), destination.email.trim());
     let email = match (url.is_empty(), email.is_empty()) {
         (false, true) => None,
         (true, false) => Some(
@@ -180,7 +162,7 @@ async fn add(
     let endpoint = match &email {
         Some(address) => db::Endpoint::Email(address.as_str()),
         None => {
-            guard::check(&ctx.webhooks, &ctx.dns, url)
+            guard::check(&ctx.settings.webhooks, &ctx.dns, url)
                 .await
                 .map_err(|reason| AppError::field("url", reason))?;
             db::Endpoint::Webhook(url)
@@ -349,10 +331,10 @@ async fn test_call(
         });
     }
     Ok(
-        match guard::check(&ctx.webhooks, &ctx.dns, &found.destination.target).await {
+        match guard::check(&ctx.settings.webhooks, &ctx.dns, &found.destination.target).await {
             Ok(target) => {
                 webhook::call(
-                    &ctx.webhooks,
+                    &ctx.settings.webhooks,
                     &target,
                     &key,
                     &event_id,

@@ -276,7 +276,7 @@ pub async fn owns_verified(
         // language=PostgreSQL
         r#"select exists (select 1 from identity
                           where account_id = $1 and name = any($2)
-                            and verification_status in ('Success', 'TemporaryFailure')) as "owns!""#,
+                            and counts_as_verified(verification_status)) as "owns!""#,
         account.as_str(),
         names
     )

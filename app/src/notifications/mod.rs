@@ -37,6 +37,38 @@ pub const EVENT_TYPES: [&str; 6] = [
     "DeliveryDelay",
 ];
 
+/// A destination as its form sends it: a name, a webhook URL or an email address, and one
+/// field per event type checked (`bounce=on`, as an HTML form sends a checkbox; the field
+/// of `DeliveryDelay` is `delivery_delay`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DestinationForm {
+    pub name: String,
+    pub url: String,
+    pub email: String,
+    pub send: Option<String>,
+    pub reject: Option<String>,
+    pub delivery: Option<String>,
+    pub bounce: Option<String>,
+    pub complaint: Option<String>,
+    pub delivery_delay: Option<String>,
+}
+
+impl DestinationForm {
+    /// Whether each of `EVENT_TYPES` is checked, in that order.
+    pub fn checked(&self) -> [bool; 6] {
+        [
+            &self.send,
+            &self.reject,
+            &self.delivery,
+            &self.bounce,
+            &self.complaint,
+            &self.delivery_delay,
+        ]
+        .map(Option::is_some)
+    }
+}
+
 /// SES's rule for configuration set and destination names.
 pub fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())

@@ -16,7 +16,7 @@ pub async fn delivery_status() -> Result<DeliveryOverview, AppError> {
     let ctx = app_context()?;
     let (queued, oldest) = db::queue_depth(&ctx.pool).await?;
     Ok(DeliveryOverview {
-        mode: ctx.delivery.to_string(),
+        mode: ctx.settings.delivery.to_string(),
         queued_recipients: queued,
         oldest_queued: oldest.map(crate::server::shown),
     })

@@ -44,7 +44,7 @@ pub async fn get_reputation() -> Result<ReputationOverview, AppError> {
     let ctx = app_context()?;
     let account = caller.account_id();
     let mut regions = Vec::new();
-    for standing in db::standings(&ctx.pool, &ctx.reputation, Some(account)).await? {
+    for standing in db::standings(&ctx.pool, &ctx.settings.reputation, Some(account)).await? {
         let counted = db::daily_rates(&ctx.pool, account, &standing.region).await?;
         let daily = two_weeks()
             .map(|day| {
@@ -78,7 +78,7 @@ pub async fn get_reputation() -> Result<ReputationOverview, AppError> {
         });
     }
     Ok(ReputationOverview {
-        thresholds: (*ctx.reputation).clone(),
+        thresholds: ctx.settings.reputation.clone(),
         regions,
     })
 }
@@ -90,7 +90,7 @@ pub async fn review_cases() -> Result<Vec<ReviewCase>, AppError> {
     let ctx = app_context()?;
     let mut reviewed = Vec::new();
     for c in db::review_cases(&ctx.pool).await? {
-        let rates = db::standings(&ctx.pool, &ctx.reputation, Some(&c.account_id))
+        let rates = db::standings(&ctx.pool, &ctx.settings.reputation, Some(&c.account_id))
             .await?
             .into_iter()
             .find(|s| s.region == c.region)
@@ -132,7 +132,7 @@ pub async fn set_enforcement_status(
     let decided_by = find_operator_email(&ctx.pool, operator.operator_id())
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let current = db::standings(&ctx.pool, &ctx.reputation, Some(&account_id))
+    let current = db::standings(&ctx.pool, &ctx.settings.reputation, Some(&account_id))
         .await?
         .into_iter()
         .find(|s| s.region == region)

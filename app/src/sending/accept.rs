@@ -8,6 +8,7 @@
 
 use sesame_wire::raw_message::Mailbox;
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 use super::{
     committer::CommitError,
@@ -37,6 +38,7 @@ pub const SENDING_PAUSED: &str = "Sending paused for this account. For more info
 /// The identity that authorized one address of the send.
 #[derive(Clone)]
 struct Grant {
+    identity_id: Uuid,
     arn: String,
     owner: AccountId,
 }
@@ -92,14 +94,14 @@ async fn authorize(ctx: &AppContext, sender: &Sender, out: &Outgoing) -> Result<
     // are verified among every name that could cover an address of this send.
     let own = db::sender_standing(
         &mut *conn,
-        &sender.account,
+        sender.account(),
         &out.request.region,
         &names_to_look_up(out)?,
     )
     .await?;
     super::tags::check_all(&out.tags).map_err(SendError::InvalidParameter)?;
     if let Some(name) = &out.configuration_set {
-        if !db::configuration_set_exists(&mut *conn, &sender.account, &out.request.region, name)
+        if !db::configuration_set_exists(&mut *conn, sender.account(), &out.request.region, name)
             .await?
         {
             return Err(SendError::ConfigurationSetDoesNotExist(name.clone()));
@@ -175,7 +177,7 @@ async fn judge_sandbox(
 ) -> Result<(), SendError> {
     let mut sandboxed = own.sandbox.unwrap_or(true);
     for grant in used {
-        if grant.owner != sender.account {
+        if &grant.owner != sender.account() {
             sandboxed |= db::in_sandbox(&mut *conn, &grant.owner, &out.request.region)
                 .await?
                 .unwrap_or(true);
@@ -203,7 +205,7 @@ fn assemble(sender: &Sender, grants: Grants, out: Outgoing) -> Result<db::NewMes
         .unwrap_or(out.source.address.clone());
     Ok(db::NewMessage {
         message_id: new_message_id(),
-        account: sender.account.clone(),
+        account: sender.account().clone(),
         region: out.request.region.clone(),
         envelope_from,
         // As identities are named (lower case, IDNA), so the DKIM key is found for it.
@@ -213,6 +215,9 @@ fn assemble(sender: &Sender, grants: Grants, out: Outgoing) -> Result<db::NewMes
         from_arn: from.arn,
         return_path_arn: return_path.arn,
         identity_owner: from.owner,
+        source_identity: source.identity_id,
+        from_identity: from.identity_id,
+        return_path_identity: return_path.identity_id,
         raw: out.message,
         recipients: out.recipients,
         configuration_set: out.configuration_set,
@@ -291,42 +296,110 @@ async fn resolve(
     let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
     let covering = covering_names(&normalised);
     let Some(arn) = arn else {
-        return Ok(
-            most_specific_verified(&covering, &own.verified).map(|name| Grant {
-                arn: identity_arn(&out.request.region, &sender.account, name),
-                owner: sender.account.clone(),
-            }),
-        );
+        let own_grant = |name| {
+            Some(Grant {
+                identity_id: own.identity_id(name)?,
+                arn: identity_arn(&out.request.region, sender.account(), name),
+                owner: sender.account().clone(),
+            })
+        };
+        return Ok(most_specific_verified(&covering, &own.verified).and_then(own_grant));
     };
-    let (region, owner, name) = parse_arn(arn).map_err(SendError::InvalidParameter)?;
-    if region != out.request.region {
-        return Err(SendError::InvalidParameter(format!(
-            "The identity {arn} is in region {region}, but this request was made in {}.",
-            out.request.region
-        )));
-    }
-    if !covering.contains(&name) {
-        return Err(SendError::Rejected(format!(
-            "The identity {arn} does not cover the address {address}."
-        )));
-    }
+    let named = Named::parse(arn, out, address, &covering)?;
     let denied = || SendError::AccessDenied {
-        principal: sender.user_arn.clone(),
+        principal: sender.user_arn().to_owned(),
         action: out.action.as_str().to_owned(),
         resource: arn.to_owned(),
     };
-    let status = db::named_identity_status(&mut *conn, &owner, &region, &name).await?;
+    let found = db::named_identity(&mut *conn, &named.owner, &named.region, &named.name).await?;
     // A missing identity of another account answers like a denied one (no probing).
-    let Some(status) = status else {
-        return if owner == sender.account {
+    let Some(found) = found else {
+        return if &named.owner == sender.account() {
             Ok(None)
         } else {
             Err(denied())
         };
     };
-    let request = RequestContext {
-        principal_account: sender.account.to_string(),
-        principal_user_arn: Some(sender.user_arn.clone()),
+    let request = policy_request(sender, out, arn, shown, feedback);
+    if !named.allows(conn, &normalised, &request).await? {
+        return Err(denied());
+    }
+    // Stored messages name identities by their canonical ARN, whatever spelling was sent
+    // (the owner's cap on this grant is found by it, with the quota).
+    Ok(is_verified(&found.verification_status).then(|| Grant {
+        identity_id: found.identity_id,
+        arn: identity_arn(&named.region, &named.owner, &named.name),
+        owner: named.owner,
+    }))
+}
+
+/// An identity a send names by ARN, once the ARN is known to fit the send.
+struct Named {
+    region: String,
+    owner: AccountId,
+    name: String,
+}
+
+impl Named {
+    /// The ARN's identity, which must be in the request's region and cover the address.
+    fn parse(
+        arn: &str,
+        out: &Outgoing,
+        address: &str,
+        covering: &[String],
+    ) -> Result<Self, SendError> {
+        let (region, owner, name) = parse_arn(arn).map_err(SendError::InvalidParameter)?;
+        if region != out.request.region {
+            return Err(SendError::InvalidParameter(format!(
+                "The identity {arn} is in region {region}, but this request was made in {}.",
+                out.request.region
+            )));
+        }
+        if !covering.contains(&name) {
+            return Err(SendError::Rejected(format!(
+                "The identity {arn} does not cover the address {address}."
+            )));
+        }
+        Ok(Self {
+            region,
+            owner,
+            name,
+        })
+    }
+
+    /// The identity's sending authorization policies allow the request (an account's own
+    /// identity always does).
+    async fn allows(
+        &self,
+        conn: &mut PgConnection,
+        address: &str,
+        request: &RequestContext,
+    ) -> Result<bool, SendError> {
+        let authorization = authorize_request(
+            &mut *conn,
+            &self.owner,
+            &self.region,
+            &self.name,
+            Some(address),
+            request,
+        )
+        .await?;
+        Ok(authorization.decision.is_allowed())
+    }
+}
+
+/// What the policies of the identity at `arn` are evaluated against for this send; `shown`
+/// is the mailbox they see as `ses:FromAddress`.
+fn policy_request(
+    sender: &Sender,
+    out: &Outgoing,
+    arn: &str,
+    shown: &Mailbox,
+    feedback: &str,
+) -> RequestContext {
+    RequestContext {
+        principal_account: sender.account().to_string(),
+        principal_user_arn: Some(sender.user_arn().to_owned()),
         action: out.action.as_str().to_owned(),
         identity_arn: arn.to_owned(),
         from_address: Some(shown.address.clone()),
@@ -338,25 +411,7 @@ async fn resolve(
         current_time: time::OffsetDateTime::now_utc().unix_timestamp(),
         api_version: out.request.api_version.to_owned(),
         user_agent: out.request.user_agent.clone(),
-    };
-    let authorization = authorize_request(
-        &mut *conn,
-        &owner,
-        &region,
-        &name,
-        Some(&normalised),
-        &request,
-    )
-    .await?;
-    if !authorization.decision.is_allowed() {
-        return Err(denied());
     }
-    // Stored messages name identities by their canonical ARN, whatever spelling was sent
-    // (the owner's cap on this grant is found by it, with the quota).
-    Ok(is_verified(&status).then(|| Grant {
-        arn: identity_arn(&region, &owner, &name),
-        owner,
-    }))
 }
 
 /// Every name that could cover an address of the send as the sender's own identity: each

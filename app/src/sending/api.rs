@@ -16,7 +16,7 @@ use {
     crate::{
         auth::{
             session::{client_ip, require_account},
-            user_arn, Permission,
+            Permission,
         },
         server::app_context,
         users::db as users,
@@ -58,15 +58,12 @@ pub async fn send_test_email(
     let name = users::find_user_name(&ctx.pool, caller.account_id(), caller.user_id())
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let sender = Sender {
-        account: caller.account_id().clone(),
-        user_arn: user_arn(caller.account_id(), &name),
-    };
+    let sender = Sender::signed_in(&caller, &name);
     let request = RequestFacts {
         region,
         api_version: "2",
         source_ip: Some(client_ip().await?),
-        secure_transport: ctx.public_origin.starts_with("https://"),
+        secure_transport: ctx.settings.public_origin.starts_with("https://"),
         user_agent: Some("Sesame console".to_owned()),
         idempotency: None,
     };

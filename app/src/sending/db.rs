@@ -3,6 +3,7 @@
 //! region row, so concurrent sends — from any number of Sesame processes — cannot pass it).
 
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 use super::outgoing::Idempotency;
 use crate::ids::AccountId;
@@ -39,13 +40,17 @@ pub struct Decision {
     pub sent_24_hours: i64,
 }
 
-/// Decides each send as `accept_message` does (migrations 0011, 0021, 0023) and commits them
-/// all in one transaction (migrations 0013, 0021, 0023); one decision per send, in order.
+/// Decides each send as `accept_message` does and commits them all in one transaction
+/// (`accept_messages`; migrations/README.md says where each is defined); one decision per
+/// send, in order.
 pub async fn accept_messages(
     db: impl PgExecutor<'_>,
     sends: &[(&NewMessage, Option<&Idempotency>)],
 ) -> Result<Vec<Decision>, sqlx::Error> {
     let column = |field: fn(&NewMessage) -> &str| -> Vec<&str> {
+        sends.iter().map(|(m, _)| field(m)).collect()
+    };
+    let identities = |field: fn(&NewMessage) -> Uuid| -> Vec<Uuid> {
         sends.iter().map(|(m, _)| field(m)).collect()
     };
     let raws: Vec<&[u8]> = sends.iter().map(|(m, _)| m.raw.as_slice()).collect();
@@ -78,7 +83,8 @@ pub async fn accept_messages(
     let rows = sqlx::query!(
         // language=PostgreSQL
         r#"with decided as (
-               select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $16)),
+               select * from accept_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $17, $18, $19,
+                                              $10, $11, $12, $13, $16)),
            named as (
                select d.message_id, s.account_id, s.region, s.name, s.tags
                from decided d
@@ -110,7 +116,10 @@ pub async fn accept_messages(
         &keys as &[Option<&str>],
         &sets as &[Option<&str>],
         &tags as &[serde_json::Value],
-        &hashes as &[Option<&str>]
+        &hashes as &[Option<&str>],
+        &identities(|m| m.source_identity),
+        &identities(|m| m.from_identity),
+        &identities(|m| m.return_path_identity)
     )
     .fetch_all(db)
     .await?;
@@ -156,11 +165,20 @@ pub async fn accept_messages(
 pub struct SenderStanding {
     pub sandbox: Option<bool>,
     pub verified: Vec<String>,
+    /// The keys of `verified`, in the same order.
+    verified_ids: Vec<Uuid>,
+}
+
+impl SenderStanding {
+    /// The key of the verified identity `name`.
+    pub fn identity_id(&self, name: &str) -> Option<Uuid> {
+        let position = self.verified.iter().position(|n| n == name)?;
+        self.verified_ids.get(position).copied()
+    }
 }
 
 /// One round trip for everything the send path needs to know about the sender itself.
-/// Verified means what `accept::is_verified` says: Success, or TemporaryFailure (a domain in
-/// its grace period).
+/// Verified means what `counts_as_verified` says (`identities::coverage::is_verified`).
 pub async fn sender_standing(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -171,9 +189,12 @@ pub async fn sender_standing(
         SenderStanding,
         // language=PostgreSQL
         r#"select (select sandbox from account_region where account_id = $1 and region = $2) as "sandbox",
-                  array(select name from identity
-                        where account_id = $1 and region = $2 and name = any($3)
-                          and verification_status in ('Success', 'TemporaryFailure')) as "verified!""#,
+                  coalesce(v.names, '{}') as "verified!", coalesce(v.ids, '{}') as "verified_ids!"
+           from (select array_agg(name order by name) as names,
+                        array_agg(identity_id order by name) as ids
+                 from identity
+                 where account_id = $1 and region = $2 and name = any($3)
+                   and counts_as_verified(verification_status)) v"#,
         account.as_str(),
         region,
         names
@@ -217,17 +238,24 @@ pub async fn in_sandbox(
     .await
 }
 
-/// The verification status of the identity a send names by ARN (None: there is none).
-/// Its owner's cap on the sender, if any, is decided with the quota (`accept_message`).
-pub async fn named_identity_status(
+/// The identity a send names by ARN.
+pub struct NamedIdentity {
+    pub identity_id: Uuid,
+    pub verification_status: String,
+}
+
+/// The identity a send names by ARN (None: there is none). Its owner's cap on the sender,
+/// if any, is decided with the quota (`accept_message`).
+pub async fn named_identity(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
     region: &str,
     name: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
+) -> Result<Option<NamedIdentity>, sqlx::Error> {
+    sqlx::query_as!(
+        NamedIdentity,
         // language=PostgreSQL
-        r#"select verification_status from identity
+        r#"select identity_id, verification_status from identity
            where account_id = $1 and region = $2 and name = $3"#,
         owner.as_str(),
         region,
@@ -248,6 +276,10 @@ pub struct NewMessage {
     pub from_arn: String,
     pub return_path_arn: String,
     pub identity_owner: AccountId,
+    /// The keys of the identities that authorized the Source, From and Return-Path.
+    pub source_identity: Uuid,
+    pub from_identity: Uuid,
+    pub return_path_identity: Uuid,
     pub raw: Vec<u8>,
     pub recipients: Vec<String>,
     /// The sender's configuration set named on the send, checked to exist.

@@ -24,6 +24,8 @@ pub mod tags;
 pub use api::*;
 pub use pages::{MessagesPage, SendTestPage};
 #[cfg(feature = "ssr")]
+pub use recipients::is_simulator_address;
+#[cfg(feature = "ssr")]
 pub use send_error::SendError;
 
 use serde::{Deserialize, Serialize};

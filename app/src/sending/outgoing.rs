@@ -9,12 +9,44 @@ use std::net::IpAddr;
 use sesame_wire::raw_message::{Mailbox, RawMessage};
 
 use super::tags;
-use crate::ids::AccountId;
+use crate::{
+    access_keys::principal::KeyPrincipal,
+    auth::{session::AccountCtx, user_arn},
+    ids::AccountId,
+};
 
-/// Who sends: the signed-in API user.
+/// Who sends: a user proven by an access key (the API, SMTP) or by a console session.
+/// Built only from those proofs.
 pub struct Sender {
-    pub account: AccountId,
-    pub user_arn: String,
+    account: AccountId,
+    user_arn: String,
+}
+
+impl Sender {
+    /// The console's user, signed in (`user_name` is that user's, found by its id).
+    pub fn signed_in(caller: &AccountCtx, user_name: &str) -> Self {
+        Self {
+            account: caller.account_id().clone(),
+            user_arn: user_arn(caller.account_id(), user_name),
+        }
+    }
+
+    pub fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    pub fn user_arn(&self) -> &str {
+        &self.user_arn
+    }
+}
+
+impl From<&KeyPrincipal> for Sender {
+    fn from(principal: &KeyPrincipal) -> Self {
+        Self {
+            account: principal.account().clone(),
+            user_arn: principal.user_arn(),
+        }
+    }
 }
 
 /// What the request itself tells policies, whatever the message.

@@ -9,8 +9,18 @@ use crate::identities::{
 
 /// SES's limit on recipients per message.
 pub const MAX_RECIPIENTS: usize = 50;
-/// The mailbox simulator's domain: always allowed, even from the sandbox.
+/// The mailbox simulator's domain: never delivered anywhere, and always allowed, even from
+/// the sandbox.
 const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
+
+/// An address at the mailbox simulator, in any case. The same rule as the SQL function
+/// `is_simulator_address` (migration 0025), which the quota and the reputation counters
+/// apply; a test checks the two agree.
+pub fn is_simulator_address(address: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain.eq_ignore_ascii_case(SIMULATOR_DOMAIN))
+}
 
 /// The recipients as bare addresses (display names dropped, so policies on
 /// `ses:Recipients` and delivery see exactly the address), checked against SES's limits.
@@ -73,7 +83,7 @@ pub fn unverified_recipients(
     let mut outside = Vec::new();
     for recipient in recipients {
         let normalised = address_identity_name(recipient).map_err(SendError::InvalidParameter)?;
-        if normalised.ends_with(&format!("@{SIMULATOR_DOMAIN}")) {
+        if is_simulator_address(&normalised) {
             continue;
         }
         if most_specific_verified(&covering_names(&normalised), &own.verified).is_none() {

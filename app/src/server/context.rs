@@ -1,6 +1,6 @@
 //! What server functions and SSR get from the server: the pool, the password hasher, the
-//! secret vault and the deployment's settings, provided once per request through Leptos
-//! context.
+//! secret vault, the caches and the deployment's settings, provided once per request
+//! through Leptos context.
 
 use std::{sync::Arc, time::Duration};
 
@@ -21,44 +21,50 @@ use crate::{
     system_mail::Letterhead,
 };
 
-/// Shared state for server functions (cheap to clone).
+/// What server functions, SSR and the listeners share: the handles to the database, the
+/// caches and the background services (cheap to clone), and the deployment's settings.
 #[derive(Clone)]
 pub struct AppContext {
     pub pool: PgPool,
-    pub regions: Arc<[String]>,
     pub passwords: PasswordHasher,
     pub vault: SecretVault,
-    /// A session ends this long after sign-in, however active it is.
-    pub session_lifetime: Duration,
-    /// The origin users reach Sesame at (links in mail point there).
-    pub public_origin: Arc<str>,
-    /// The address Sesame's own mail comes from.
-    pub system_sender: Arc<str>,
     pub dns: DnsLookup,
-    pub verification: VerificationPolicy,
-    /// How mail is delivered, in words (the operator console shows it).
-    pub delivery: Arc<str>,
     /// Commits accepted sends together (group commit).
     pub committer: Committer,
-    /// Where the SMTP interface listens (the SMTP settings page shows it).
-    pub smtp: Arc<SmtpEndpoint>,
-    /// Which webhook URLs may be called, and how long a call may take.
-    pub webhooks: WebhookPolicy,
     /// Recently used signing keys (the API's hot path); cleared when keys, users or
     /// accounts change.
     pub keys: KeyCache,
+    pub settings: Arc<AppSettings>,
+}
+
+/// The deployment's settings as the app sees them: plain values, fixed at start.
+pub struct AppSettings {
+    pub regions: Vec<String>,
+    /// A session ends this long after sign-in, however active it is.
+    pub session_lifetime: Duration,
+    /// The origin users reach Sesame at (links in mail point there).
+    pub public_origin: String,
+    /// The address Sesame's own mail comes from.
+    pub system_sender: String,
+    pub verification: VerificationPolicy,
+    /// How mail is delivered, in words (the operator console shows it).
+    pub delivery: String,
+    /// Where the SMTP interface listens (the SMTP settings page shows it).
+    pub smtp: SmtpEndpoint,
+    /// Which webhook URLs may be called, and how long a call may take.
+    pub webhooks: WebhookPolicy,
     /// When accounts are put under review or paused (the Reputation page shows them).
-    pub reputation: Arc<Thresholds>,
+    pub reputation: Thresholds,
     /// What sending costs (billing statements).
-    pub prices: Arc<PriceList>,
+    pub prices: PriceList,
 }
 
 impl AppContext {
     /// What Sesame's own mail is written on.
     pub fn letterhead(&self) -> Letterhead {
         Letterhead {
-            from: Arc::clone(&self.system_sender),
-            origin: Arc::clone(&self.public_origin),
+            from: self.settings.system_sender.as_str().into(),
+            origin: self.settings.public_origin.as_str().into(),
         }
     }
 }

@@ -1,8 +1,5 @@
-//! Turning internal failures into opaque, logged `AppError::Internal`s, and setting the
-//! HTTP status of error responses.
-
-use leptos::prelude::use_context;
-use leptos_axum::ResponseOptions;
+//! Turning internal failures into opaque, logged `AppError::Internal`s, and violations of
+//! named constraints into the errors they mean.
 
 use crate::error::AppError;
 
@@ -17,13 +14,6 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         internal(e)
-    }
-}
-
-/// Called while an error is serialised into a server function's response.
-pub fn set_response_status(error: &AppError) {
-    if let Some(response) = use_context::<ResponseOptions>() {
-        response.set_status(error.status());
     }
 }
 

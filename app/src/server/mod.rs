@@ -6,5 +6,5 @@ pub mod errors;
 pub mod shown;
 pub mod vault;
 
-pub use context::{app_context, AppContext};
+pub use context::{app_context, AppContext, AppSettings};
 pub use shown::shown;

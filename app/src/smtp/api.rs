@@ -23,7 +23,7 @@ pub async fn get_smtp_settings() -> Result<SmtpSettings, AppError> {
         .map(|k| k.access_key_id)
         .collect();
     Ok(SmtpSettings {
-        endpoint: (*ctx.smtp).clone(),
+        endpoint: ctx.settings.smtp.clone(),
         user_names,
     })
 }

@@ -5,8 +5,6 @@ use app::feedback::Bounce;
 
 use super::transport::{RecipientResult, Reply};
 
-const DOMAIN: &str = "simulator.amazonses.com";
-
 /// What the simulator makes of a recipient.
 pub struct Simulated {
     pub result: RecipientResult,
@@ -18,10 +16,10 @@ pub struct Simulated {
 
 /// The simulated outcome, or None when `address` is not a simulator address.
 pub fn simulate(address: &str) -> Option<Simulated> {
-    let (local, domain) = address.rsplit_once('@')?;
-    if !domain.eq_ignore_ascii_case(DOMAIN) {
+    if !app::sending::is_simulator_address(address) {
         return None;
     }
+    let (local, _) = address.rsplit_once('@')?;
     let mailbox = local
         .split('+')
         .next()

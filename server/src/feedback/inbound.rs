@@ -1,157 +1,138 @@
 //! The feedback listener's side of an SMTP conversation with an MTA returning a bounce or
 //! a complaint: no AUTH (bounces come from anywhere), but only Sesame's own bounce
-//! addresses are accepted as recipients, and the same line rules as submission (only
-//! `<CRLF>.<CRLF>` ends the data).
+//! addresses are accepted as recipients. The line rules, caps and refusals are the shared
+//! core's (`crate::smtp::conversation`).
 
-use std::{net::IpAddr, sync::Arc};
+use std::{borrow::Cow, sync::Arc};
 
 use app::feedback::return_path;
-use sesame_wire::{
-    feedback_report as report,
-    smtp_lines::{Data, LineReader, ReadError},
-};
+use sesame_wire::feedback_report as report;
 use smtp_proto::Request;
-use tokio::{io::AsyncWriteExt, net::TcpStream};
 
 use super::{apply::apply, Listener};
-use crate::smtp::reply::{multiline, Reply};
+use crate::smtp::{
+    conversation::{Answer, Conversation, Handler, Message, Next},
+    reply::Reply,
+};
 
 /// Recipients per message at most (a report goes to one bounce address).
 const MAX_RECIPIENTS: usize = 10;
 
-type Io = LineReader<TcpStream>;
-
-async fn say(io: &mut Io, text: &str) -> std::io::Result<()> {
-    let timeout = io.timeout();
-    let stream = io.get_mut();
-    tokio::time::timeout(timeout, async {
-        stream.write_all(text.as_bytes()).await?;
-        stream.flush().await
-    })
-    .await
-    .map_err(|_| std::io::ErrorKind::TimedOut)?
-}
-
-async fn reply(io: &mut Io, code: u16, text: &str) -> std::io::Result<()> {
-    say(io, &Reply::new(code, text).to_string()).await
-}
-
-/// Serves one MTA until QUIT, a timeout, or a protocol error.
-pub async fn serve(
+/// One MTA's conversation.
+pub struct Inbound {
     listener: Arc<Listener>,
-    client: IpAddr,
-    stream: TcpStream,
-) -> std::io::Result<()> {
-    let mut io = LineReader::new(stream, listener.timeout);
-    let host = listener.domain.clone();
-    reply(&mut io, 220, &format!("{host} ESMTP Sesame feedback")).await?;
-    // The messages (by token) this transaction's recipients name.
-    let mut messages: Vec<String> = Vec::new();
-    let mut in_transaction = false;
-    loop {
-        let line = match io.command().await {
-            Ok(Some(line)) => line,
-            Ok(None) => {
-                reply(&mut io, 500, "5.5.2 Line too long").await?;
-                continue;
-            }
-            Err(ReadError::Timeout) => {
-                return say(&mut io, "451 Timeout waiting for data from client\r\n").await
-            }
-            Err(ReadError::Closed) => return Ok(()),
+    /// A MAIL FROM was given and the transaction is open.
+    in_transaction: bool,
+    /// The messages (by token) this transaction's recipients name.
+    messages: Vec<String>,
+}
+
+impl Inbound {
+    pub fn new(listener: Arc<Listener>) -> Self {
+        Self {
+            listener,
+            in_transaction: false,
+            messages: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self, in_transaction: bool) {
+        self.messages.clear();
+        self.in_transaction = in_transaction;
+    }
+
+    async fn rcpt(&mut self, io: &mut Conversation, to: &str) -> Answer {
+        if self.messages.len() >= MAX_RECIPIENTS {
+            return io.reply(452, "4.5.3 Too many recipients").await;
+        }
+        let message = match return_path::token_of(to, &self.listener.domain) {
+            Some(token) => return_path::message_of(&self.listener.pool, token).await,
+            None => Ok(None),
         };
-        let terminated = [line.as_slice(), b"\r\n"].concat();
-        match Request::parse(&mut terminated.iter()) {
-            Ok(Request::Ehlo { .. }) => {
-                messages.clear();
-                in_transaction = false;
+        match message {
+            Ok(Some(message_id)) => {
+                self.messages.push(message_id);
+                io.reply(250, "Ok").await
+            }
+            Ok(None) => {
+                io.refuse(
+                    550,
+                    format!("5.1.1 <{to}> is not a Sesame feedback address"),
+                )
+                .await
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "feedback listener could not look up a bounce address");
+                io.reply(451, "4.3.0 Temporary failure, try again later")
+                    .await
+            }
+        }
+    }
+
+    async fn data(&mut self, io: &mut Conversation) -> Answer {
+        let targets = std::mem::take(&mut self.messages);
+        self.reset(false);
+        let raw = match io.data(self.listener.max_message_bytes).await? {
+            Message::Received(raw) => raw,
+            Message::Refused(next) => return Ok(next),
+        };
+        let parsed = report::parse(&raw);
+        for message_id in targets {
+            if let Err(e) = apply(&self.listener.pool, &message_id, &parsed).await {
+                // Not taken: the MTA keeps the report and tries again.
+                tracing::error!(error = %e, "feedback listener could not record a report");
+                return io
+                    .reply(451, "4.3.0 Temporary failure, try again later")
+                    .await;
+            }
+        }
+        if parsed == report::Report::NotFeedback {
+            tracing::info!(client = %io.client, "mail at a bounce address that is neither a DSN nor a complaint report");
+        }
+        io.reply(250, "Ok").await
+    }
+}
+
+impl Handler for Inbound {
+    fn greeting(&self) -> Reply {
+        Reply::new(
+            220,
+            format!("{} ESMTP Sesame feedback", self.listener.domain),
+        )
+    }
+
+    async fn command(&mut self, io: &mut Conversation, request: Request<Cow<'_, str>>) -> Answer {
+        let host = self.listener.domain.clone();
+        match request {
+            Request::Ehlo { .. } => {
+                self.reset(false);
                 let lines = [
-                    host.clone(),
+                    host,
                     "8BITMIME".into(),
-                    format!("SIZE {}", listener.max_message_bytes),
+                    format!("SIZE {}", self.listener.max_message_bytes),
                     "Ok".into(),
                 ];
-                say(&mut io, &multiline(250, &lines)).await?;
+                io.send(&Reply::multiline(250, lines)).await?;
+                Ok(Next::Continue)
             }
-            Ok(Request::Helo { .. }) => reply(&mut io, 250, &host).await?,
+            Request::Helo { .. } => io.reply(250, host).await,
             // Bounces come from the null sender; anything is accepted here.
-            Ok(Request::Mail { .. }) => {
-                messages.clear();
-                in_transaction = true;
-                reply(&mut io, 250, "Ok").await?;
+            Request::Mail { .. } => {
+                self.reset(true);
+                io.reply(250, "Ok").await
             }
-            Ok(Request::Rcpt { to }) if in_transaction => {
-                let token = return_path::token_of(&to.address, &listener.domain);
-                let message = match token {
-                    Some(token) => return_path::message_of(&listener.pool, token)
-                        .await
-                        .map_err(std::io::Error::other)?,
-                    None => None,
-                };
-                match message {
-                    _ if messages.len() >= MAX_RECIPIENTS => {
-                        reply(&mut io, 452, "4.5.3 Too many recipients").await?
-                    }
-                    Some(message_id) => {
-                        messages.push(message_id);
-                        reply(&mut io, 250, "Ok").await?;
-                    }
-                    None => {
-                        reply(
-                            &mut io,
-                            550,
-                            &format!("5.1.1 <{}> is not a Sesame feedback address", to.address),
-                        )
-                        .await?
-                    }
-                }
+            Request::Rcpt { to } if self.in_transaction => self.rcpt(io, &to.address).await,
+            Request::Data if !self.messages.is_empty() => self.data(io).await,
+            Request::Rcpt { .. } | Request::Data => {
+                io.refuse(503, "5.5.1 Bad sequence of commands").await
             }
-            Ok(Request::Data) if !messages.is_empty() => {
-                say(&mut io, "354 End data with <CR><LF>.<CR><LF>\r\n").await?;
-                let outcome = match io.data(listener.max_message_bytes).await {
-                    Ok(data) => data,
-                    Err(_) => return Ok(()),
-                };
-                in_transaction = false;
-                let targets = std::mem::take(&mut messages);
-                match outcome {
-                    Data::Message(raw) => {
-                        let parsed = report::parse(&raw);
-                        for message_id in targets {
-                            apply(&listener.pool, &message_id, &parsed)
-                                .await
-                                .map_err(std::io::Error::other)?;
-                        }
-                        if parsed == report::Report::NotFeedback {
-                            tracing::info!(%client, "mail at a bounce address that is neither a DSN nor a complaint report");
-                        }
-                        reply(&mut io, 250, "Ok").await?;
-                    }
-                    Data::TooBig => reply(&mut io, 552, "Message is too long.").await?,
-                    Data::LineTooLong => {
-                        reply(&mut io, 554, "5.5.2 A line is longer than 1000 octets").await?
-                    }
-                    Data::BareLineBreak => {
-                        return say(
-                            &mut io,
-                            "554 5.5.2 Bare CR or LF in the data; only <CRLF>.<CRLF> ends DATA\r\n",
-                        )
-                        .await
-                    }
-                }
+            Request::Rset => {
+                self.reset(false);
+                io.reply(250, "Ok").await
             }
-            Ok(Request::Rcpt { .. }) | Ok(Request::Data) => {
-                reply(&mut io, 503, "5.5.1 Bad sequence of commands").await?
-            }
-            Ok(Request::Rset) => {
-                messages.clear();
-                in_transaction = false;
-                reply(&mut io, 250, "Ok").await?;
-            }
-            Ok(Request::Noop { .. }) => reply(&mut io, 250, "Ok").await?,
-            Ok(Request::Quit) => return say(&mut io, "221 Bye\r\n").await,
-            Ok(_) => reply(&mut io, 502, "5.5.1 Command not implemented").await?,
-            Err(_) => reply(&mut io, 500, "5.5.2 Syntax error").await?,
+            Request::Noop { .. } => io.reply(250, "Ok").await,
+            Request::Quit => io.close(221, "Bye").await,
+            _ => io.refuse(502, "5.5.1 Command not implemented").await,
         }
     }
 }

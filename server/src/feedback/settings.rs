@@ -17,6 +17,9 @@ pub struct FeedbackSettings {
     /// Connections open at once, in all and from one client address.
     pub max_connections: usize,
     pub max_connections_per_ip: usize,
+    /// TCP load balancers in front of the listener that send the PROXY protocol (v2), as
+    /// `[smtp] proxy_protocol_from` says.
+    pub proxy_protocol_from: Vec<String>,
 }
 
 impl Default for FeedbackSettings {
@@ -28,6 +31,7 @@ impl Default for FeedbackSettings {
             timeout_secs: 60,
             max_connections: 200,
             max_connections_per_ip: 10,
+            proxy_protocol_from: Vec::new(),
         }
     }
 }

@@ -1,38 +1,39 @@
-//! Who is calling: the access key named in a SigV4 signature, verified against its secret,
-//! with its user's role and the region the request was signed for.
+//! Who is calling: the access key named in a SigV4 signature, verified against its secret
+//! (`app::access_keys::principal`), with its user's role and the region the request was
+//! signed for.
 
-use std::sync::Arc;
+use std::{ops::Deref, sync::Arc};
 
 use app::{
-    access_keys::{cache::CachedKey, db as keys},
-    auth::{user_arn, Permission, Role},
-    ids::AccountId,
+    access_keys::{
+        cache::CachedKey,
+        db as keys,
+        principal::{signed_by, KeyPrincipal, SignatureRefusal},
+    },
+    auth::Permission,
     server::{errors::internal, AppContext},
 };
 use axum::http::{request::Parts, StatusCode};
 use sesame_wire::sigv4::{self, Authorization, SignatureError, SignedRequest};
-use time::OffsetDateTime;
 
 use super::error::SesError;
 
-/// An authenticated API caller: a user of an account, acting in one region.
+/// An authenticated API caller: the principal a verified signature proves.
 #[derive(Debug, Clone)]
-pub struct ApiCaller {
-    pub account: AccountId,
-    pub user_name: String,
-    pub role: Role,
-    /// The region of the credential scope: every request acts in exactly one region.
-    pub region: String,
+pub struct ApiCaller(KeyPrincipal);
+
+impl Deref for ApiCaller {
+    type Target = KeyPrincipal;
+
+    fn deref(&self) -> &KeyPrincipal {
+        &self.0
+    }
 }
 
 impl ApiCaller {
-    pub fn user_arn(&self) -> String {
-        user_arn(&self.account, &self.user_name)
-    }
-
     /// Refuses an action the user's role does not allow, as IAM words it.
     pub fn require(&self, permission: Permission, action: &str) -> Result<(), SesError> {
-        if self.role.allows(permission) {
+        if self.may(permission) {
             Ok(())
         } else {
             Err(SesError::access_denied(format!(
@@ -137,30 +138,16 @@ impl Credential {
             headers: &headers,
             payload_hash: &payload_hash,
         };
-        sigv4::verify(
-            &request,
-            &self.auth,
-            &self.key.secret,
-            OffsetDateTime::now_utc(),
-            clock_skew_secs,
-        )?;
-        let key = &self.key.key;
-        if key.account_disabled {
-            return Err(SesError::access_denied(
+        match signed_by(context, &self.key, &self.auth, &request, clock_skew_secs) {
+            Ok(principal) => Ok(ApiCaller(principal)),
+            Err(SignatureRefusal::Signature(e)) => Err(e.into()),
+            Err(SignatureRefusal::AccountDisabled) => Err(SesError::access_denied(
                 "This account has been disabled by the operator of this Sesame.",
-            ));
+            )),
+            Err(SignatureRefusal::UnknownRegion(region)) => Err(SesError::invalid_parameter(
+                format!("Sesame does not serve region {region}."),
+            )),
+            Err(SignatureRefusal::Internal(e)) => Err(e.into()),
         }
-        if !context.regions.contains(&self.auth.region) {
-            return Err(SesError::invalid_parameter(format!(
-                "Sesame does not serve region {}.",
-                self.auth.region
-            )));
-        }
-        Ok(ApiCaller {
-            account: key.account_id.clone(),
-            user_name: key.user_name.clone(),
-            role: key.role.parse().map_err(internal)?,
-            region: self.auth.region,
-        })
     }
 }

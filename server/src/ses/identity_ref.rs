@@ -21,14 +21,14 @@ pub fn identity_name(caller: &ApiCaller, value: &str) -> Result<String, SesError
             let name = resource.and_then(|r| r.strip_prefix("identity/"));
             match (region, account, name) {
                 (Some(region), Some(account), Some(name))
-                    if region == caller.region && account == caller.account.as_str() =>
+                    if region == caller.region() && account == caller.account().as_str() =>
                 {
                     name
                 }
                 _ => {
                     return Err(SesError::invalid_parameter(format!(
                         "{value} is not an identity ARN of your account in {}.",
-                        caller.region
+                        caller.region()
                     )))
                 }
             }
@@ -45,12 +45,12 @@ pub fn identity_name(caller: &ApiCaller, value: &str) -> Result<String, SesError
 
 /// The id of the caller's identity `name` in the request's region.
 pub async fn find(api: &SesApi, caller: &ApiCaller, name: &str) -> Result<Option<Uuid>, SesError> {
-    Ok(db::find_identity_id(&api.context.pool, &caller.account, &caller.region, name).await?)
+    Ok(db::find_identity_id(&api.context.pool, caller.account(), caller.region(), name).await?)
 }
 
 /// The caller's identity row by id (found a moment ago).
 pub async fn row(api: &SesApi, caller: &ApiCaller, id: Uuid) -> Result<db::IdentityRow, SesError> {
-    db::find_identity(&api.context.pool, &caller.account, id)
+    db::find_identity(&api.context.pool, caller.account(), id)
         .await?
         .ok_or_else(|| SesError::from(internal("an identity vanished while it was read")))
 }

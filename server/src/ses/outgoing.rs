@@ -21,13 +21,13 @@ pub fn request_facts(
     api_version: &'static str,
 ) -> RequestFacts {
     RequestFacts {
-        region: caller.region.clone(),
+        region: caller.region().to_owned(),
         api_version,
         source_ip: parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip()),
-        secure_transport: api.context.public_origin.starts_with("https://"),
+        secure_transport: api.context.settings.public_origin.starts_with("https://"),
         user_agent: header(parts, "user-agent"),
         idempotency,
     }
@@ -80,11 +80,7 @@ pub async fn send(
     caller: &ApiCaller,
     outgoing: Outgoing,
 ) -> Result<(String, Vec<(&'static str, String)>), SesError> {
-    let sender = Sender {
-        account: caller.account.clone(),
-        user_arn: caller.user_arn(),
-    };
-    let accepted = accept(&api.context, &sender, outgoing)
+    let accepted = accept(&api.context, &Sender::from(&**caller), outgoing)
         .await
         .map_err(send_error)?;
     let headers = quota_headers(&accepted);

@@ -1,35 +1,38 @@
-//! An SMTP reply line. Texts never carry CR or LF (they could end the reply early and
-//! forge the next one), so anything interpolated into them is flattened here.
+//! An SMTP reply: a code and one or more lines (EHLO's are several: `250-first`, …,
+//! `250 last`). Texts never carry CR or LF (they could end the reply early and forge the
+//! next one), so anything interpolated into them is flattened here.
 
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
-    pub code: u16,
-    pub text: String,
+    code: u16,
+    lines: Vec<String>,
 }
 
 impl Reply {
     pub fn new(code: u16, text: impl Into<String>) -> Self {
-        let text = text.into().replace(['\r', '\n'], " ");
-        Self { code, text }
+        Self::multiline(code, [text.into()])
+    }
+
+    pub fn multiline(code: u16, lines: impl IntoIterator<Item = String>) -> Self {
+        let lines = lines
+            .into_iter()
+            .map(|line| line.replace(['\r', '\n'], " "))
+            .collect();
+        Self { code, lines }
     }
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}\r\n", self.code, self.text)
+        let last = self.lines.len().saturating_sub(1);
+        for (i, line) in self.lines.iter().enumerate() {
+            let separator = if i == last { ' ' } else { '-' };
+            write!(f, "{}{separator}{line}\r\n", self.code)?;
+        }
+        Ok(())
     }
-}
-
-/// A multi-line reply (EHLO's): `250-first`, …, `250 last`.
-pub fn multiline(code: u16, lines: &[String]) -> String {
-    let mut out = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        let separator = if i + 1 == lines.len() { ' ' } else { '-' };
-        out.push_str(&format!("{code}{separator}{line}\r\n"));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -47,10 +50,14 @@ mod tests {
 
     #[test]
     fn multiline_replies_mark_all_but_the_last() {
-        let lines = ["host".to_owned(), "8BITMIME".to_owned(), "Ok".to_owned()];
+        let lines = [
+            "host".to_owned(),
+            "8BITMIME\r\n250 x".to_owned(),
+            "Ok".to_owned(),
+        ];
         assert_eq!(
-            multiline(250, &lines),
-            "250-host\r\n250-8BITMIME\r\n250 Ok\r\n"
+            Reply::multiline(250, lines).to_string(),
+            "250-host\r\n250-8BITMIME  250 x\r\n250 Ok\r\n"
         );
     }
 }

@@ -1,41 +1,13 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{editor::PolicyEditor, generator::PolicyGenerator, simulator::PolicySimulator};
+use super::{
+    draft::Draft, editor::PolicyEditor, generator::PolicyGenerator, simulator::PolicySimulator,
+};
 use crate::{
     components::{loaded, FormError},
     policies::{list_policies, DeletePolicy, PutPolicy, StoredPolicy},
 };
-
-/// What the editor holds: a policy being added (`editing` false) or changed.
-#[derive(Clone, Copy)]
-pub(super) struct Draft {
-    pub name: RwSignal<String>,
-    pub document: RwSignal<String>,
-    pub editing: RwSignal<bool>,
-}
-
-impl Draft {
-    fn new() -> Self {
-        Self {
-            name: RwSignal::new(String::new()),
-            document: RwSignal::new(String::new()),
-            editing: RwSignal::new(false),
-        }
-    }
-
-    fn edit(&self, policy: &StoredPolicy) {
-        self.name.set(policy.name.clone());
-        self.document.set(policy.document.clone());
-        self.editing.set(true);
-    }
-
-    pub fn clear(&self) {
-        self.name.set(String::new());
-        self.document.set(String::new());
-        self.editing.set(false);
-    }
-}
 
 /// The identity page's Authorization tab: who may send as this identity.
 #[component]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::authorization::Draft;
+use super::draft::Draft;
 use crate::{
     components::{field_error, FormError},
     policies::{parse_policy, PutPolicy},

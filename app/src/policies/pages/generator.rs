@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::authorization::Draft;
+use super::draft::Draft;
 use crate::policies::{split_list, Effect, PolicyDraft, ACTIONS};
 
 /// The generator form's answers, as typed.

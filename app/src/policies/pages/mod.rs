@@ -2,6 +2,7 @@
 //! "Shared with me" page.
 
 mod authorization;
+mod draft;
 mod editor;
 mod generator;
 mod shared;

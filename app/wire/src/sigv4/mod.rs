@@ -6,10 +6,12 @@
 //! (dot segments removed, repeated slashes collapsed) and percent-encoded once more — so
 //! `/v2/email/identities/a%40b.com` signs as `/…/a%2540b.com` — the query is decoded,
 //! re-encoded and sorted, and header values are trimmed with inner runs of spaces collapsed.
-//! `client` signs the same way, for the benchmarks and tests.
+//! `client` (the `signer` feature, for tests, benchmarks and fuzzing) signs the same way.
 
+#[cfg(feature = "signer")]
 mod client;
 
+#[cfg(feature = "signer")]
 pub use client::{authorization_header, signed_form_post};
 
 use hmac::{Hmac, Mac};

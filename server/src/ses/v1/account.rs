@@ -10,14 +10,14 @@ use super::{Call, SesError, XmlWriter};
 pub async fn get_send_quota(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller
         .require(Permission::ViewAccount, "GetSendQuota")?;
-    let limits = accounts::list_region_limits(&call.api.context.pool, &call.caller.account)
+    let limits = accounts::list_region_limits(&call.api.context.pool, call.caller.account())
         .await?
         .into_iter()
-        .find(|l| l.region == call.caller.region)
+        .find(|l| l.region == call.caller.region())
         .ok_or_else(|| {
             SesError::invalid_parameter(format!(
                 "Your account does not send in region {}.",
-                call.caller.region
+                call.caller.region()
             ))
         })?;
     let mut xml = XmlWriter::default();
@@ -37,8 +37,8 @@ pub async fn get_send_statistics(call: &Call<'_>) -> Result<XmlWriter, SesError>
         .require(Permission::ViewAccount, "GetSendStatistics")?;
     let intervals = statistics::db::intervals(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
         15 * 60,
     )
     .await?;

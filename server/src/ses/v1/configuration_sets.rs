@@ -14,7 +14,7 @@ pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let name = check_set_name(call.params.required("ConfigurationSet.Name")?)
         .map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::create_set(pool, &caller.account, &caller.region, name).await? {
+    if !db::create_set(pool, caller.account(), caller.region(), name).await? {
         return Err(SesError::sender(
             "ConfigurationSetAlreadyExists",
             format!("Configuration set <{name}> already exists."),
@@ -28,7 +28,7 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::Send, "DeleteConfigurationSet")?;
     let name = call.params.required("ConfigurationSetName")?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::delete_set(pool, &caller.account, &caller.region, name).await? {
+    if !db::delete_set(pool, caller.account(), caller.region(), name).await? {
         return Err(SesError::sender(
             "ConfigurationSetDoesNotExist",
             format!("Configuration set <{name}> does not exist."),
@@ -42,8 +42,8 @@ pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::ViewAccount, "ListConfigurationSets")?;
     let names = db::set_names(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
     )
     .await?;
     let mut xml = XmlWriter::default();

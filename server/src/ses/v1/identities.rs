@@ -57,8 +57,8 @@ async fn ensure_domain(call: &Call<'_>, action: &str) -> Result<db::IdentityRow,
             let caller = &call.caller;
             service::create_domain(
                 &call.api.context,
-                &caller.account,
-                &caller.region,
+                caller.account(),
+                caller.region(),
                 &name,
                 DkimAlgorithm::Rsa2048,
             )
@@ -88,11 +88,11 @@ pub async fn verify_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     match find(call, &name).await? {
         Some(id) => {
             if row(call, id).await?.verification_status != VerificationStatus::Success.as_str() {
-                service::resend_verification(ctx, &caller.account, id).await?;
+                service::resend_verification(ctx, caller.account(), id).await?;
             }
         }
         None => {
-            service::create_email(ctx, &caller.account, &caller.region, &name).await?;
+            service::create_email(ctx, caller.account(), caller.region(), &name).await?;
         }
     }
     Ok(XmlWriter::default())
@@ -128,11 +128,11 @@ pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
             .map_err(|_| SesError::invalid_parameter("Invalid NextToken."))?,
     };
     let filter = db::IdentityFilter {
-        region: Some(&call.caller.region),
+        region: Some(call.caller.region()),
         status: None,
         kind: kind.map(IdentityKind::as_str),
     };
-    let all = db::list_identities(&call.api.context.pool, &call.caller.account, &filter).await?;
+    let all = db::list_identities(&call.api.context.pool, call.caller.account(), &filter).await?;
     let page: Vec<&str> = all
         .iter()
         .skip(start)
@@ -238,7 +238,7 @@ pub async fn set_feedback_forwarding(call: &Call<'_>) -> Result<XmlWriter, SesEr
     let enabled = call.params.boolean("ForwardingEnabled")?;
     let id = find_existing(call, &name).await?;
     let pool = &call.api.context.pool;
-    let change = service::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
+    let change = service::set_feedback_forwarding(pool, call.caller.account(), id, enabled).await?;
     SesError::unless_forwarding_changed(change)?;
     Ok(XmlWriter::default())
 }
@@ -249,7 +249,7 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::ManageIdentities, "DeleteIdentity")?;
     let name = identity_name(&call.caller, call.params.required("Identity")?)?;
     if let Some(id) = find(call, &name).await? {
-        db::delete_identity(&call.api.context.pool, &call.caller.account, id).await?;
+        db::delete_identity(&call.api.context.pool, call.caller.account(), id).await?;
     }
     Ok(XmlWriter::default())
 }

@@ -24,7 +24,7 @@ pub async fn put(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let id = find_existing(call, &name).await?;
     let stored = put_policy(
         &call.api.context.pool,
-        &call.caller.account,
+        call.caller.account(),
         id,
         policy_name,
         document,
@@ -66,7 +66,7 @@ pub async fn get(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         )));
     }
     let id = find_existing(call, &name).await?;
-    let policies = db::list_policies(&call.api.context.pool, &call.caller.account, id).await?;
+    let policies = db::list_policies(&call.api.context.pool, call.caller.account(), id).await?;
     let found = policies
         .into_iter()
         .filter(|p| wanted.contains(&p.name.as_str()))
@@ -84,7 +84,7 @@ pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::ViewAccount, "ListIdentityPolicies")?;
     let name = identity_name(&call.caller, call.params.required("Identity")?)?;
     let id = find_existing(call, &name).await?;
-    let policies = db::list_policies(&call.api.context.pool, &call.caller.account, id).await?;
+    let policies = db::list_policies(&call.api.context.pool, call.caller.account(), id).await?;
     let mut xml = XmlWriter::default();
     xml.members("PolicyNames", policies.iter().map(|p| p.name.as_str()));
     Ok(xml)
@@ -99,7 +99,7 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let id = find_existing(call, &name).await?;
     db::delete_policy(
         &call.api.context.pool,
-        &call.caller.account,
+        call.caller.account(),
         id,
         policy_name,
     )

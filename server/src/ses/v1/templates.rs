@@ -41,8 +41,8 @@ fn template_parameter(call: &Call<'_>) -> Result<Template, SesError> {
 pub(super) async fn find(call: &Call<'_>, name: &str) -> Result<Template, SesError> {
     templates::db::find_template(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
         name,
     )
     .await?
@@ -59,7 +59,7 @@ fn missing(name: &str) -> SesError {
 pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller.require(Permission::Send, "CreateTemplate")?;
     let template = template_parameter(call)?;
-    let (account, region) = (&call.caller.account, &call.caller.region);
+    let (account, region) = (call.caller.account(), call.caller.region());
     let mut tx = call.api.context.pool.begin().await?;
     let count = templates::db::lock_region_and_count(&mut tx, account, region)
         .await?
@@ -89,7 +89,7 @@ pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
 pub async fn update(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     call.caller.require(Permission::Send, "UpdateTemplate")?;
     let template = template_parameter(call)?;
-    let (account, region) = (&call.caller.account, &call.caller.region);
+    let (account, region) = (call.caller.account(), call.caller.region());
     let updated =
         templates::db::update_template(&call.api.context.pool, account, region, &template).await?;
     updated
@@ -121,8 +121,8 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let name = call.params.required("TemplateName")?;
     templates::db::delete_template(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
         name,
     )
     .await?;
@@ -134,8 +134,8 @@ pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::ViewAccount, "ListTemplates")?;
     let all = templates::db::list_templates(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
     )
     .await?;
     let mut xml = XmlWriter::default();

@@ -10,14 +10,14 @@ use crate::ses::error::SesError;
 pub async fn get_account(call: &Call<'_>) -> Result<Value, SesError> {
     let (api, caller) = (call.api, &call.caller);
     caller.require(Permission::ViewAccount, "GetAccount")?;
-    let limits = accounts::list_region_limits(&api.context.pool, &caller.account)
+    let limits = accounts::list_region_limits(&api.context.pool, caller.account())
         .await?
         .into_iter()
-        .find(|l| l.region == caller.region)
+        .find(|l| l.region == caller.region())
         .ok_or_else(|| {
             SesError::invalid_parameter(format!(
                 "Your account does not send in region {}.",
-                caller.region
+                caller.region()
             ))
         })?;
     Ok(json!({

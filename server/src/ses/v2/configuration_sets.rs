@@ -27,7 +27,7 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
         .ok_or_else(|| SesError::missing("ConfigurationSetName"))?;
     let name = check_set_name(name).map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::create_set(pool, &caller.account, &caller.region, name).await? {
+    if !db::create_set(pool, caller.account(), caller.region(), name).await? {
         return Err(error(
             "AlreadyExistsException",
             StatusCode::BAD_REQUEST,
@@ -42,8 +42,8 @@ pub async fn get(call: &Call<'_>, name: &str) -> Result<Value, SesError> {
         .require(Permission::ViewAccount, "GetConfigurationSet")?;
     let names = db::set_names(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
     )
     .await?;
     if !names.iter().any(|n| n == name) {
@@ -57,8 +57,8 @@ pub async fn list(call: &Call<'_>) -> Result<Value, SesError> {
         .require(Permission::ViewAccount, "ListConfigurationSets")?;
     let names = db::set_names(
         &call.api.context.pool,
-        &call.caller.account,
-        &call.caller.region,
+        call.caller.account(),
+        call.caller.region(),
     )
     .await?;
     Ok(json!({ "ConfigurationSets": names }))
@@ -68,7 +68,7 @@ pub async fn delete(call: &Call<'_>, name: &str) -> Result<Value, SesError> {
     call.caller
         .require(Permission::Send, "DeleteConfigurationSet")?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if db::delete_set(pool, &caller.account, &caller.region, name).await? {
+    if db::delete_set(pool, caller.account(), caller.region(), name).await? {
         Ok(json!({}))
     } else {
         Err(not_found(name))

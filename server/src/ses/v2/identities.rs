@@ -6,7 +6,7 @@
 use app::{
     auth::Permission,
     error::AppError,
-    identities::{db, dev_zone, service, DkimAlgorithm, IdentityKind},
+    identities::{coverage::is_verified, db, dev_zone, service, DkimAlgorithm, IdentityKind},
     policies::{
         db as policies, minified,
         service::{put_policy, PutMode},
@@ -40,10 +40,6 @@ fn identity_type(row: &db::IdentityRow) -> &'static str {
     } else {
         "EMAIL_ADDRESS"
     }
-}
-
-fn verified(status: &str) -> bool {
-    matches!(status, "Success" | "TemporaryFailure")
 }
 
 fn dkim(row: &db::IdentityRow) -> Result<Value, SesError> {
@@ -99,12 +95,12 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
     }
     let (ctx, caller) = (&call.api.context, &call.caller);
     let created = if name.contains('@') {
-        service::create_email(ctx, &caller.account, &caller.region, &name).await?
+        service::create_email(ctx, caller.account(), caller.region(), &name).await?
     } else {
         service::create_domain(
             ctx,
-            &caller.account,
-            &caller.region,
+            caller.account(),
+            caller.region(),
             &name,
             DkimAlgorithm::Rsa2048,
         )
@@ -122,17 +118,17 @@ pub async fn list(call: &Call<'_>) -> Result<Value, SesError> {
     call.caller
         .require(Permission::ViewAccount, "ListEmailIdentities")?;
     let filter = db::IdentityFilter {
-        region: Some(&call.caller.region),
+        region: Some(call.caller.region()),
         ..Default::default()
     };
-    let all = db::list_identities(&call.api.context.pool, &call.caller.account, &filter).await?;
+    let all = db::list_identities(&call.api.context.pool, call.caller.account(), &filter).await?;
     let identities: Vec<Value> = all
         .iter()
         .map(|i| {
             json!({
                 "IdentityType": if i.kind == IdentityKind::Domain { "DOMAIN" } else { "EMAIL_ADDRESS" },
                 "IdentityName": i.name,
-                "SendingEnabled": verified(i.status.as_str()),
+                "SendingEnabled": is_verified(i.status.as_str()),
                 "VerificationStatus": v2_status(i.status.as_str()),
             })
         })
@@ -148,7 +144,7 @@ pub async fn get(call: &Call<'_>, identity: &str) -> Result<Value, SesError> {
     Ok(json!({
         "IdentityType": identity_type(&row),
         "FeedbackForwardingStatus": row.feedback_forwarding,
-        "VerifiedForSendingStatus": verified(&row.verification_status),
+        "VerifiedForSendingStatus": is_verified(&row.verification_status),
         "VerificationStatus": v2_status(&row.verification_status),
         "DkimAttributes": dkim(&row)?,
         "Policies": stored_policies(call, id).await?,
@@ -160,7 +156,7 @@ pub async fn delete(call: &Call<'_>, identity: &str) -> Result<Value, SesError> 
     call.caller
         .require(Permission::ManageIdentities, "DeleteEmailIdentity")?;
     let (_, id) = existing(call, identity).await?;
-    db::delete_identity(&call.api.context.pool, &call.caller.account, id).await?;
+    db::delete_identity(&call.api.context.pool, call.caller.account(), id).await?;
     Ok(json!({}))
 }
 
@@ -176,13 +172,13 @@ pub async fn put_feedback(call: &Call<'_>, identity: &str) -> Result<Value, SesE
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let pool = &call.api.context.pool;
-    let change = service::set_feedback_forwarding(pool, &call.caller.account, id, enabled).await?;
+    let change = service::set_feedback_forwarding(pool, call.caller.account(), id, enabled).await?;
     SesError::unless_forwarding_changed(change)?;
     Ok(json!({}))
 }
 
 async fn stored_policies(call: &Call<'_>, id: Uuid) -> Result<Map<String, Value>, SesError> {
-    let stored = policies::list_policies(&call.api.context.pool, &call.caller.account, id).await?;
+    let stored = policies::list_policies(&call.api.context.pool, call.caller.account(), id).await?;
     Ok(stored
         .into_iter()
         .map(|p| (p.name, Value::String(minified(&p.document))))
@@ -214,7 +210,7 @@ pub async fn change_policy(call: &Call<'_>, identity: &str, name: &str) -> Resul
         Method::POST => PutMode::Create,
         Method::PUT => PutMode::Replace,
         _ => {
-            let deleted = policies::delete_policy(pool, &call.caller.account, id, name).await?;
+            let deleted = policies::delete_policy(pool, call.caller.account(), id, name).await?;
             return deleted.then(|| json!({})).ok_or_else(missing);
         }
     };
@@ -223,7 +219,7 @@ pub async fn change_policy(call: &Call<'_>, identity: &str, name: &str) -> Resul
         .get("Policy")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    match put_policy(pool, &call.caller.account, id, name, document, mode).await {
+    match put_policy(pool, call.caller.account(), id, name, document, mode).await {
         Ok(()) => Ok(json!({})),
         Err(AppError::NotFound { .. }) => Err(missing()),
         Err(AppError::FieldInvalid { field, message })

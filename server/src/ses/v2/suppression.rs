@@ -41,7 +41,7 @@ pub async fn put(call: &Call<'_>) -> Result<Value, SesError> {
     let reason = reason(call.body["Reason"].as_str())?;
     suppression::put(
         &call.api.context.pool,
-        &call.caller.account,
+        call.caller.account(),
         address.as_str(),
         reason,
     )
@@ -52,7 +52,7 @@ pub async fn put(call: &Call<'_>) -> Result<Value, SesError> {
 pub async fn get(call: &Call<'_>, address: &str) -> Result<Value, SesError> {
     call.caller
         .require(Permission::ViewAccount, "GetSuppressedDestination")?;
-    let entry = suppression::get(&call.api.context.pool, &call.caller.account, address)
+    let entry = suppression::get(&call.api.context.pool, call.caller.account(), address)
         .await?
         .ok_or_else(|| not_found(address))?;
     let mut attributes = json!({});
@@ -72,7 +72,7 @@ pub async fn get(call: &Call<'_>, address: &str) -> Result<Value, SesError> {
 pub async fn delete(call: &Call<'_>, address: &str) -> Result<Value, SesError> {
     call.caller
         .require(Permission::Send, "DeleteSuppressedDestination")?;
-    if suppression::delete(&call.api.context.pool, &call.caller.account, address).await? {
+    if suppression::delete(&call.api.context.pool, call.caller.account(), address).await? {
         Ok(json!({}))
     } else {
         Err(not_found(address))
@@ -124,7 +124,7 @@ pub async fn list(call: &Call<'_>) -> Result<Value, SesError> {
     // One more than a page tells whether another page follows.
     let mut entries = suppression::list(
         &call.api.context.pool,
-        &call.caller.account,
+        call.caller.account(),
         None,
         only,
         page + 1,

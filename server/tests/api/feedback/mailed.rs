@@ -137,3 +137,57 @@ async fn dsns_and_complaint_reports_mailed_back_become_events_once(pool: PgPool)
     let (code, _) = mail(&app, "postmaster@elsewhere.example", "x").await;
     assert_eq!(code, 550);
 }
+
+/// The feedback listener faces the Internet (port 25) with the SMTP core submission uses:
+/// the same connection caps, line rules and error cap — an MTA or an attacker there gets
+/// no more room than a delegate on the submission port.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_feedback_listener_keeps_submission_s_caps_and_line_rules(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.feedback.domain = Some(DOMAIN.to_owned());
+        s.feedback.max_connections_per_ip = 1;
+    })
+    .await;
+    let addr = app.smtp.feedback[0];
+    let (mut client, greeting) = Client::plain(addr).await;
+    assert_eq!(greeting.0, 220);
+    let (_, refused) = Client::plain(addr).await;
+    assert_eq!(
+        refused,
+        (421, "Too many concurrent SMTP connections".to_owned())
+    );
+
+    // A CR inside a command line could make a later hop read a second command.
+    client.write(b"NOOP a\rRSET\r\n").await;
+    assert_eq!(
+        client.reply().await,
+        (500, "5.5.2 Bare CR in command".to_owned())
+    );
+    // The refusal did not end the conversation.
+    assert_eq!(client.command("MAIL FROM:<>").await.0, 250);
+    let token_of_nothing = format!("RCPT TO:<bounce+nosuchtoken@{DOMAIN}>");
+    assert_eq!(client.command(&token_of_nothing).await.0, 550);
+    drop(client);
+
+    // Commands that are refused, over and over, end the conversation.
+    let (mut client, _) = connect_when_free(addr).await;
+    let mut replies = Vec::new();
+    for _ in 0..12 {
+        replies.push(client.command("BOGUS").await.0);
+    }
+    assert_eq!(&replies[..10], [500; 10]);
+    assert_eq!(replies[10], 421, "{replies:?}");
+    assert_eq!(replies[11], 0, "closed after too many errors");
+}
+
+/// Connects once the listener has noticed that the previous connection closed.
+async fn connect_when_free(addr: std::net::SocketAddr) -> (Client, (u16, String)) {
+    for _ in 0..50 {
+        let (client, greeting) = Client::plain(addr).await;
+        if greeting.0 == 220 {
+            return (client, greeting);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the listener kept refusing");
+}

@@ -11,11 +11,13 @@ use app::sending::{
 };
 use sesame_wire::raw_message::{parse_raw, Mailbox};
 
-use super::{
-    credentials::{still_allowed, SmtpUser},
-    reply::Reply,
+use app::{
+    access_keys::principal::{still_allowed, KeyPrincipal},
+    auth::Permission,
+    server::AppContext,
 };
-use app::server::AppContext;
+
+use crate::smtp::reply::Reply;
 
 /// What the client gave before DATA.
 pub struct Envelope {
@@ -26,7 +28,7 @@ pub struct Envelope {
 /// Accepts the message: `250 Ok <MessageId>` only once it is committed.
 pub async fn submit(
     context: &AppContext,
-    user: &SmtpUser,
+    user: &KeyPrincipal,
     client: IpAddr,
     envelope: Envelope,
     data: Vec<u8>,
@@ -39,7 +41,7 @@ pub async fn submit(
             return Reply::new(454, "Temporary authentication failure");
         }
     }
-    if !user.may_send() {
+    if !user.may(Permission::Send) {
         return Reply::new(
             554,
             format!(
@@ -53,7 +55,7 @@ pub async fn submit(
         Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
     };
     let request = RequestFacts {
-        region: user.region.clone(),
+        region: user.region().to_owned(),
         api_version: "2",
         source_ip: Some(client),
         // AUTH is only offered under TLS.
@@ -73,11 +75,7 @@ pub async fn submit(
         Ok(outgoing) => outgoing,
         Err(message) => return Reply::new(554, format!("Transaction failed: {message}")),
     };
-    let sender = Sender {
-        account: user.account.clone(),
-        user_arn: user.user_arn(),
-    };
-    match accept(context, &sender, outgoing).await {
+    match accept(context, &Sender::from(user), outgoing).await {
         Ok(accepted) => Reply::new(250, format!("Ok {}", accepted.message_id)),
         Err(error) => refusal(error),
     }
