@@ -1,23 +1,26 @@
 -- Rules in one place, and messages that name their identities by key (#19).
 --
--- * Three rules that SQL and Rust both apply are stated once on each side: whether an
---   address is at the mailbox simulator (`is_simulator_address`, mirrored by
---   `app::sending::is_simulator_address`), whether an identity counts as verified
---   (`counts_as_verified`, mirrored by `app::identities::coverage::is_verified`), and how
---   an address goes on the account's suppression list (`suppress_destination`). A test
---   checks each pair agrees.
+-- * Rules that SQL and Rust both apply are stated once on each side: whether an address is
+--   at the mailbox simulator (`is_simulator_address`, mirrored by
+--   `app::sending::is_simulator_address`) and whether an identity counts as verified
+--   (`counts_as_verified`, mirrored by `app::identities::coverage::is_verified`); a test
+--   checks each pair agrees. How an address goes on the account's suppression list is one
+--   function (`suppress_destination`).
 -- * An event that puts its recipient on the suppression list says so (`suppresses`), and
 --   one trigger writes the list: the delivery worker and the feedback readers no longer
---   each carry their own insert.
+--   each carry their own insert. A bounce already recorded without suppressing (a DSN
+--   about a full mailbox, say) is marked when a later one suppresses, and the trigger
+--   fires for that too.
 -- * A message records the keys of the identities that authorized its Source, From and
 --   Return-Path, so nothing finds them again by taking ARN strings apart. (The ARNs stay:
 --   they are what SES's API and the billing show.) The keys are not foreign keys: a message
 --   outlives a deleted identity, and then refers to nothing.
 -- Functions restated here are copied whole from their last migration (see README.md).
 
+-- ASCII case only (collation "C"), as Rust's eq_ignore_ascii_case.
 create function is_simulator_address(p_address text) returns boolean
 language sql immutable parallel safe as $$
-    select lower(p_address) like '%@simulator.amazonses.com'
+    select lower(p_address collate "C") like '%@simulator.amazonses.com'
 $$;
 
 -- A verified domain whose records went missing keeps sending during its grace period.
@@ -38,17 +41,22 @@ language sql volatile as $$
 $$;
 
 alter table message_event add column suppresses boolean not null default false;
+alter table message_event add constraint message_event_suppression
+    check (not suppresses or (event_type in ('Bounce', 'Complaint') and position is not null));
 
 create function suppress_for_event() returns trigger language plpgsql as $$
 begin
-    perform suppress_destination(m.account_id, r.address, upper(new.event_type), m.message_id)
+    perform suppress_destination(
+        m.account_id, r.address,
+        case new.event_type when 'Bounce' then 'BOUNCE' else 'COMPLAINT' end,
+        m.message_id)
     from message m
     join message_recipient r on r.message_id = m.message_id and r.position = new.position
     where m.message_id = new.message_id;
     return null;
 end
 $$;
-create trigger message_event_suppresses after insert on message_event
+create trigger message_event_suppresses after insert or update of suppresses on message_event
     for each row when (new.suppresses) execute function suppress_for_event();
 
 alter table message
@@ -56,7 +64,9 @@ alter table message
     add column from_identity_id uuid,
     add column return_path_identity_id uuid;
 
--- The last time an ARN is taken apart: the messages stored before this migration.
+-- The last time an ARN is taken apart: the messages stored before this migration. (Their
+-- updated_at stays as it was, and no trigger compares every row's raw message.)
+alter table message disable trigger set_updated_at;
 update message m
 set source_identity_id = (select i.identity_id from identity i
                           where i.account_id = split_part(m.source_arn, ':', 5) and i.region = m.region
@@ -67,6 +77,7 @@ set source_identity_id = (select i.identity_id from identity i
     return_path_identity_id = (select i.identity_id from identity i
                                where i.account_id = split_part(m.return_path_arn, ':', 5) and i.region = m.region
                                  and i.name = substr(m.return_path_arn, strpos(m.return_path_arn, ':identity/') + 10));
+alter table message enable trigger set_updated_at;
 
 -- Which destinations get an event of a message: its configuration set's and the Source
 -- identity's, each when enabled and wanting the event's type.

@@ -35,7 +35,7 @@ pub enum ForwardedHeader {
 }
 
 /// Hosts named in the configuration by address or CIDR block: the reverse proxies here,
-/// and the SMTP listeners' load balancers (`[smtp] proxy_protocol_from`).
+/// and the SMTP listeners' load balancers (`[smtp]` and `[feedback] proxy_protocol_from`).
 #[derive(Debug, Clone, Default)]
 pub struct Networks(Arc<[IpNet]>);
 

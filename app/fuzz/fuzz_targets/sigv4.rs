@@ -6,9 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sesame_wire::sigv4::{
-    authorization_header, payload_hash, verify, Authorization, SignedRequest,
-};
+use sesame_signer::authorization_header;
+use sesame_wire::sigv4::{payload_hash, verify, Authorization, SignedRequest};
 use time::macros::datetime;
 
 const AMZ_DATE: &str = "20261202T101500Z";

@@ -29,7 +29,7 @@ pub async fn delegate_activity(identity_id: Uuid) -> Result<Vec<DelegateSummary>
         .await?
         .ok_or_else(|| AppError::not_found("Identity"))?;
     let arn = identity_arn(&identity.region, caller.account_id(), &identity.name);
-    let rows = db::activity(pool, caller.account_id(), identity_id, &arn).await?;
+    let rows = db::activity(pool, caller.account_id(), identity_id).await?;
     // Stored policies were validated when put; one that no longer parses grants nothing here.
     let policies: Vec<Policy> = policies::db::list_policies(pool, caller.account_id(), identity_id)
         .await?

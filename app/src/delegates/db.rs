@@ -18,14 +18,13 @@ pub struct ActivityRow {
     pub cap: Option<i64>,
 }
 
-/// Per delegate account — every account that sent from the identity `arn` (as Source, From
-/// or Return-Path, with the identity's owner as From's owner), is named in its policies, or
-/// has a cap — its sends and their outcomes, most recent sender first.
+/// Per delegate account — every account that sent from the identity (as Source, From or
+/// Return-Path, with the identity's owner as From's owner), is named in its policies, or has
+/// a cap — its sends and their outcomes, most recent sender first.
 pub async fn activity(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
     identity: Uuid,
-    arn: &str,
 ) -> Result<Vec<ActivityRow>, sqlx::Error> {
     sqlx::query_as!(
         ActivityRow,
@@ -45,7 +44,7 @@ pub async fn activity(
                           count(*) filter (where e.event_type = 'Complaint' and e.rated_against) as complaints
                    from message_event e where e.message_id = m.message_id) o on true
                where m.identity_owner = $1 and m.account_id <> $1
-                 and $3 in (m.source_arn, m.from_arn, m.return_path_arn)
+                 and $2 in (m.source_identity_id, m.from_identity_id, m.return_path_identity_id)
                group by m.account_id),
            named as (
                select distinct unnest(p.grantee_accounts) as account_id from identity_policy p
@@ -67,8 +66,7 @@ pub async fn activity(
            where d.account_id <> $1
            order by s.last_sent desc nulls last, d.account_id"#,
         owner.as_str(),
-        identity,
-        arn
+        identity
     )
     .fetch_all(db)
     .await

@@ -214,7 +214,11 @@ pub async fn record_attempts(
                       suppress
                from attempt
                on conflict (message_id, position, event_type)
-                   where event_type in ('Delivery', 'Bounce', 'Complaint') do nothing)
+                   where event_type in ('Delivery', 'Bounce', 'Complaint')
+               -- A bounce recorded before without suppressing (a DSN about a full mailbox)
+               -- is marked when this one suppresses: the list is written by its trigger.
+               do update set suppresses = true
+                   where excluded.suppresses and not message_event.suppresses)
            update message_recipient r
            set status = case a.outcome when 'Deferred' then 'Queued' else a.outcome end,
                next_attempt_at = coalesce(a.retry_at, r.next_attempt_at),

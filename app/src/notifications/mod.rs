@@ -55,7 +55,7 @@ pub struct DestinationForm {
 }
 
 impl DestinationForm {
-    /// Whether each of `EVENT_TYPES` is checked, in that order.
+    /// Whether each of `EVENT_TYPES` is checked, in that order (a field sent empty is not).
     pub fn checked(&self) -> [bool; 6] {
         [
             &self.send,
@@ -65,7 +65,7 @@ impl DestinationForm {
             &self.complaint,
             &self.delivery_delay,
         ]
-        .map(Option::is_some)
+        .map(|field| field.as_deref().is_some_and(|value| !value.is_empty()))
     }
 }
 

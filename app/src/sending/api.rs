@@ -19,7 +19,6 @@ use {
             Permission,
         },
         server::app_context,
-        users::db as users,
     },
 };
 
@@ -55,10 +54,7 @@ pub async fn send_test_email(
         html: None,
     })
     .map_err(|m| AppError::field("subject", m))?;
-    let name = users::find_user_name(&ctx.pool, caller.account_id(), caller.user_id())
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let sender = Sender::signed_in(&caller, &name);
+    let sender = Sender::signed_in(&ctx.pool, &caller).await?;
     let request = RequestFacts {
         region,
         api_version: "2",

@@ -7,12 +7,15 @@
 use std::net::IpAddr;
 
 use sesame_wire::raw_message::{Mailbox, RawMessage};
+use sqlx::PgPool;
 
 use super::tags;
 use crate::{
     access_keys::principal::KeyPrincipal,
     auth::{session::AccountCtx, user_arn},
+    error::AppError,
     ids::AccountId,
+    users::db as users,
 };
 
 /// Who sends: a user proven by an access key (the API, SMTP) or by a console session.
@@ -23,12 +26,15 @@ pub struct Sender {
 }
 
 impl Sender {
-    /// The console's user, signed in (`user_name` is that user's, found by its id).
-    pub fn signed_in(caller: &AccountCtx, user_name: &str) -> Self {
-        Self {
+    /// The console's user, signed in.
+    pub async fn signed_in(db: &PgPool, caller: &AccountCtx) -> Result<Self, AppError> {
+        let name = users::find_user_name(db, caller.account_id(), caller.user_id())
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(Self {
             account: caller.account_id().clone(),
-            user_arn: user_arn(caller.account_id(), user_name),
-        }
+            user_arn: user_arn(caller.account_id(), &name),
+        })
     }
 
     pub fn account(&self) -> &AccountId {

@@ -20,7 +20,7 @@ use sesame::{
     database::{Database, IfRunning},
     startup::Application,
 };
-use sesame_wire::sigv4::signed_form_post;
+use sesame_signer::signed_form_post;
 use time::OffsetDateTime;
 
 /// A running Sesame and its tenants.

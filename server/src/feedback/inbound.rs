@@ -9,18 +9,21 @@ use app::feedback::return_path;
 use sesame_wire::feedback_report as report;
 use smtp_proto::Request;
 
-use super::{apply::apply, Listener};
+use super::{apply::apply, FeedbackService};
 use crate::smtp::{
     conversation::{Answer, Conversation, Handler, Message, Next},
     reply::Reply,
 };
+
+/// The answer while the database is away: the MTA keeps the report and tries again.
+const TEMPORARY_FAILURE: &str = "4.3.0 Temporary failure, try again later";
 
 /// Recipients per message at most (a report goes to one bounce address).
 const MAX_RECIPIENTS: usize = 10;
 
 /// One MTA's conversation.
 pub struct Inbound {
-    listener: Arc<Listener>,
+    service: Arc<FeedbackService>,
     /// A MAIL FROM was given and the transaction is open.
     in_transaction: bool,
     /// The messages (by token) this transaction's recipients name.
@@ -28,9 +31,9 @@ pub struct Inbound {
 }
 
 impl Inbound {
-    pub fn new(listener: Arc<Listener>) -> Self {
+    pub fn new(service: Arc<FeedbackService>) -> Self {
         Self {
-            listener,
+            service,
             in_transaction: false,
             messages: Vec::new(),
         }
@@ -45,8 +48,8 @@ impl Inbound {
         if self.messages.len() >= MAX_RECIPIENTS {
             return io.reply(452, "4.5.3 Too many recipients").await;
         }
-        let message = match return_path::token_of(to, &self.listener.domain) {
-            Some(token) => return_path::message_of(&self.listener.pool, token).await,
+        let message = match return_path::token_of(to, &self.service.domain) {
+            Some(token) => return_path::message_of(&self.service.pool, token).await,
             None => Ok(None),
         };
         match message {
@@ -63,8 +66,7 @@ impl Inbound {
             }
             Err(e) => {
                 tracing::error!(error = %e, "feedback listener could not look up a bounce address");
-                io.reply(451, "4.3.0 Temporary failure, try again later")
-                    .await
+                io.reply(451, TEMPORARY_FAILURE).await
             }
         }
     }
@@ -72,20 +74,18 @@ impl Inbound {
     async fn data(&mut self, io: &mut Conversation) -> Answer {
         let targets = std::mem::take(&mut self.messages);
         self.reset(false);
-        let raw = match io.data(self.listener.max_message_bytes).await? {
+        let raw = match io.data(self.service.max_message_bytes).await? {
             Message::Received(raw) => raw,
             Message::Refused(next) => return Ok(next),
         };
         let parsed = report::parse(&raw);
         for message_id in targets {
-            if let Err(e) = apply(&self.listener.pool, &message_id, &parsed).await {
-                // Not taken: the MTA keeps the report and tries again.
+            if let Err(e) = apply(&self.service.pool, &message_id, &parsed).await {
                 tracing::error!(error = %e, "feedback listener could not record a report");
-                return io
-                    .reply(451, "4.3.0 Temporary failure, try again later")
-                    .await;
+                return io.reply(451, TEMPORARY_FAILURE).await;
             }
         }
+        io.progressed();
         if parsed == report::Report::NotFeedback {
             tracing::info!(client = %io.client, "mail at a bounce address that is neither a DSN nor a complaint report");
         }
@@ -97,19 +97,19 @@ impl Handler for Inbound {
     fn greeting(&self) -> Reply {
         Reply::new(
             220,
-            format!("{} ESMTP Sesame feedback", self.listener.domain),
+            format!("{} ESMTP Sesame feedback", self.service.domain),
         )
     }
 
     async fn command(&mut self, io: &mut Conversation, request: Request<Cow<'_, str>>) -> Answer {
-        let host = self.listener.domain.clone();
+        let host = self.service.domain.clone();
         match request {
             Request::Ehlo { .. } => {
                 self.reset(false);
                 let lines = [
                     host,
                     "8BITMIME".into(),
-                    format!("SIZE {}", self.listener.max_message_bytes),
+                    format!("SIZE {}", self.service.max_message_bytes),
                     "Ok".into(),
                 ];
                 io.send(&Reply::multiline(250, lines)).await?;
@@ -132,7 +132,13 @@ impl Handler for Inbound {
             }
             Request::Noop { .. } => io.reply(250, "Ok").await,
             Request::Quit => io.close(221, "Bye").await,
+            // Answered by the core: 454 while this listener has no certificate.
+            Request::StartTls => Ok(Next::StartTls),
             _ => io.refuse(502, "5.5.1 Command not implemented").await,
         }
+    }
+
+    fn restart(&mut self) {
+        self.reset(false);
     }
 }

@@ -19,19 +19,23 @@ use crate::{
     client_address::Networks,
     smtp::{
         limits::Connections,
-        listener::{bind as bind_all, Listening, Service},
+        listener::{self, Listening, Service},
     },
     workers::Workers,
 };
 
+/// How long one MTA's connection may last: reports come in a few exchanges, and a
+/// connection held open by a stranger must not keep a slot of this Internet-facing listener.
+const MAX_CONVERSATION: Duration = Duration::from_secs(10 * 60);
+
 /// What every feedback conversation shares.
-struct Listener {
+struct FeedbackService {
     pool: PgPool,
     domain: String,
     max_message_bytes: usize,
 }
 
-impl Service for Listener {
+impl Service for FeedbackService {
     type Handler = Inbound;
 
     fn handler(self: &Arc<Self>) -> Inbound {
@@ -44,7 +48,7 @@ pub async fn bind(settings: &FeedbackSettings) -> anyhow::Result<Vec<TcpListener
     if settings.domain.is_none() {
         return Ok(Vec::new());
     }
-    bind_all("the feedback listener", &settings.listen_addrs).await
+    listener::bind("the feedback listener", &settings.listen_addrs).await
 }
 
 /// Serves the bound listeners in the background.
@@ -58,12 +62,12 @@ pub fn spawn(
         return Ok(());
     };
     let listening = Arc::new(Listening {
-        service: Arc::new(Listener {
+        service: Arc::new(FeedbackService {
             pool,
             domain,
             max_message_bytes: settings.max_message_bytes,
         }),
-        timeout: Duration::from_secs(settings.timeout_secs.max(1)),
+        timeout: Duration::from_secs(settings.timeout_secs.clamp(1, 3600)),
         // The listener faces the Internet (port 25): the same caps as submission.
         connections: Connections::new(settings.max_connections, settings.max_connections_per_ip),
         balancers: Networks::parse(
@@ -71,13 +75,14 @@ pub fn spawn(
             &settings.proxy_protocol_from,
         )?,
         tls: None,
+        max_conversation: Some(MAX_CONVERSATION),
     });
-    for listener in listeners {
-        if let Ok(addr) = listener.local_addr() {
+    for socket in listeners {
+        if let Ok(addr) = socket.local_addr() {
             // On stdout for whoever started the process (`./dev` reads it).
             println!("Feedback listener (SMTP) on {addr}");
         }
-        listening.serve(workers, "feedback-listener", listener, false);
+        listening.serve(workers, "feedback-listener", socket, false);
     }
     Ok(())
 }

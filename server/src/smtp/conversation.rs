@@ -4,7 +4,7 @@
 //! listener refuses in the same words — over-long lines, a bare CR in a command, a command
 //! that does not parse, DATA that breaks the line rules — is refused here, once.
 
-use std::{borrow::Cow, future::Future, net::IpAddr};
+use std::{borrow::Cow, future::Future, net::IpAddr, time::Duration};
 
 use sesame_wire::smtp_lines::{Data, LineReader, ReadError};
 use smtp_proto::{Error as ParseError, Request};
@@ -18,11 +18,19 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 /// Refused commands tolerated before the connection is closed.
 const MAX_ERRORS: u32 = 10;
+/// Command lines tolerated between two steps forward (an AUTH, a message taken): a client
+/// must not hold a connection slot for ever with NOOPs and RSETs (Postfix's junk command
+/// limit is the same). A message with SES's 50 recipients needs 53.
+const MAX_COMMANDS_WITHOUT_PROGRESS: u32 = 100;
+/// How long all of one message's data may take, however steadily its lines arrive (RFC
+/// 5321 §4.5.3.2.6's DATA termination time).
+const DATA_DEADLINE: Duration = Duration::from_secs(10 * 60);
 
 /// What the conversation does after a command.
 pub enum Next {
     Continue,
-    /// `220 Ready to start TLS` was sent: the handshake comes next.
+    /// The client asked for STARTTLS: the core answers (220, or 454 where TLS is not
+    /// offered) and shakes hands.
     StartTls,
     Close,
 }
@@ -41,8 +49,9 @@ pub trait Handler: Send {
         request: Request<Cow<'_, str>>,
     ) -> impl Future<Output = Answer> + Send;
 
-    /// TLS began after STARTTLS: RFC 3207 §4.2, the session starts over.
-    fn restart(&mut self) {}
+    /// TLS began after STARTTLS: RFC 3207 §4.2, the session starts over — every handler
+    /// says how (nothing said in plain text may be taken as said under TLS).
+    fn restart(&mut self);
 }
 
 /// How DATA went, once `Conversation::data` has read it.
@@ -63,6 +72,8 @@ pub struct Conversation {
     /// The acceptor STARTTLS would use; None where it is not offered.
     starttls: Option<TlsAcceptor>,
     errors: u32,
+    /// Command lines since the last step forward.
+    commands: u32,
 }
 
 impl Conversation {
@@ -71,7 +82,7 @@ impl Conversation {
         client: IpAddr,
         tls: bool,
         starttls: Option<TlsAcceptor>,
-        timeout: std::time::Duration,
+        timeout: Duration,
     ) -> Self {
         Self {
             lines: LineReader::new(stream, timeout),
@@ -79,7 +90,14 @@ impl Conversation {
             tls,
             starttls: if tls { None } else { starttls },
             errors: 0,
+            commands: 0,
         }
+    }
+
+    /// The client moved forward (authenticated, or had a message taken): its allowance of
+    /// commands starts again.
+    pub fn progressed(&mut self) {
+        self.commands = 0;
     }
 
     /// STARTTLS can be offered: TLS is not on yet and this listener has a certificate.
@@ -132,7 +150,10 @@ impl Conversation {
         self.send(&Reply::new(354, "End data with <CR><LF>.<CR><LF>"))
             .await?;
         let refused = |next: std::io::Result<Next>| next.map(Message::Refused);
-        match self.lines.data(max_bytes).await {
+        let data = tokio::time::timeout(DATA_DEADLINE, self.lines.data(max_bytes))
+            .await
+            .unwrap_or(Err(ReadError::Timeout));
+        match data {
             Ok(Data::Message(message)) => Ok(Message::Received(message)),
             Ok(Data::TooBig) => refused(self.reply(552, "Message is too long.").await),
             Ok(Data::LineTooLong) => refused(
@@ -163,8 +184,17 @@ impl Conversation {
     }
 
     /// The TLS handshake; what the client sent before it is dropped with the plain reader.
-    async fn start_tls(self) -> Option<Self> {
-        let acceptor = self.starttls?;
+    async fn start_tls(mut self) -> Option<Self> {
+        let Some(acceptor) = self.starttls.take() else {
+            return self
+                .reply(454, "4.7.0 TLS not available")
+                .await
+                .ok()
+                .map(|_| self);
+        };
+        self.send(&Reply::new(220, "Ready to start TLS"))
+            .await
+            .ok()?;
         let timeout = self.lines.timeout();
         let handshake = acceptor.accept(self.lines.into_inner());
         let stream = tokio::time::timeout(timeout, handshake).await.ok()?.ok()?;
@@ -174,7 +204,15 @@ impl Conversation {
             tls: true,
             starttls: None,
             errors: self.errors,
+            commands: self.commands,
         })
+    }
+
+    /// Closes the connection, within the deadline: a TLS client that stops reading could
+    /// otherwise hold the close (its close_notify) for ever.
+    async fn shut_down(mut self) {
+        let timeout = self.lines.timeout();
+        let _ = tokio::time::timeout(timeout, self.lines.get_mut().shutdown()).await;
     }
 }
 
@@ -185,6 +223,13 @@ pub async fn run(mut conversation: Conversation, handler: &mut impl Handler) {
         return;
     }
     loop {
+        conversation.commands = conversation.commands.saturating_add(1);
+        if conversation.commands > MAX_COMMANDS_WITHOUT_PROGRESS {
+            let _ = conversation
+                .close(421, "4.7.0 Too many commands, closing connection")
+                .await;
+            return conversation.shut_down().await;
+        }
         let next = match conversation.lines.command().await {
             Ok(Some(line)) => answer(&mut conversation, handler, &line).await,
             Ok(None) => conversation.refuse(500, "5.5.2 Line too long").await,
@@ -193,17 +238,19 @@ pub async fn run(mut conversation: Conversation, handler: &mut impl Handler) {
         };
         match next {
             Ok(Next::Continue) => {}
-            Ok(Next::StartTls) => match conversation.start_tls().await {
-                Some(upgraded) => {
-                    conversation = upgraded;
-                    handler.restart();
+            Ok(Next::StartTls) => {
+                let offered = conversation.can_start_tls();
+                match conversation.start_tls().await {
+                    Some(upgraded) => {
+                        conversation = upgraded;
+                        if offered {
+                            handler.restart();
+                        }
+                    }
+                    None => return,
                 }
-                None => return,
-            },
-            Ok(Next::Close) | Err(_) => {
-                let _ = conversation.lines.get_mut().shutdown().await;
-                return;
             }
+            Ok(Next::Close) | Err(_) => return conversation.shut_down().await,
         }
     }
 }

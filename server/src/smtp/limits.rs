@@ -1,5 +1,6 @@
 //! Connections open at once, in all and per client address (an IPv6 client by its /64, as
-//! `app::auth::throttle::client_group` says), shared by every listener of this process.
+//! `app::auth::throttle::client_group` says), shared by every socket of one service
+//! (submission's, or the feedback listener's) in this process.
 //! (Failed AUTH attempts are counted in Postgres: `app::auth::throttle`.)
 
 use std::{

@@ -37,6 +37,8 @@ pub struct Listening<S> {
     pub balancers: Networks,
     /// The certificate for STARTTLS and for TLS from the first byte; None: plain text only.
     pub tls: Option<TlsAcceptor>,
+    /// How long one connection may last in all (None: as long as it keeps moving).
+    pub max_conversation: Option<Duration>,
 }
 
 /// Binds every address, or says which one could not be bound.
@@ -118,7 +120,14 @@ impl<S: Service> Listening<S> {
             self.tls.clone(),
             self.timeout,
         );
-        conversation::run(conversation, &mut self.service.handler()).await;
+        let mut handler = self.service.handler();
+        let conversation = conversation::run(conversation, &mut handler);
+        match self.max_conversation {
+            Some(limit) => {
+                let _ = tokio::time::timeout(limit, conversation).await;
+            }
+            None => conversation.await,
+        }
     }
 }
 

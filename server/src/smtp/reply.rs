@@ -24,6 +24,13 @@ impl Reply {
     }
 }
 
+impl Reply {
+    /// A 2xx: what was asked was done.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.code)
+    }
+}
+
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let last = self.lines.len().saturating_sub(1);

@@ -14,7 +14,7 @@ use sesame::{
     smtp::SmtpAddrs,
     startup::Application,
 };
-use sesame_wire::sigv4::signed_form_post;
+use sesame_signer::signed_form_post;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 

@@ -107,7 +107,8 @@ async fn unsigned_malformed_and_switched_off_credentials_are_refused(pool: sqlx:
 /// A signed `GET <path>` sent byte for byte over a socket (HTTP clients normalise dot
 /// segments away); returns the status line.
 async fn raw_signed_get(app: &TestApp, key: &(String, String), path: &str) -> String {
-    use sesame_wire::sigv4::{authorization_header, payload_hash, SignedRequest};
+    use sesame_signer::authorization_header;
+    use sesame_wire::sigv4::{payload_hash, SignedRequest};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let host = app.base.trim_start_matches("http://").to_owned();
     let now = OffsetDateTime::now_utc();

@@ -6,20 +6,15 @@
 //! (dot segments removed, repeated slashes collapsed) and percent-encoded once more — so
 //! `/v2/email/identities/a%40b.com` signs as `/…/a%2540b.com` — the query is decoded,
 //! re-encoded and sorted, and header values are trimmed with inner runs of spaces collapsed.
-//! `client` (the `signer` feature, for tests, benchmarks and fuzzing) signs the same way.
-
-#[cfg(feature = "signer")]
-mod client;
-
-#[cfg(feature = "signer")]
-pub use client::{authorization_header, signed_form_post};
+//! `sesame-signer` (`app/signer`, for tests, benchmarks and fuzzing) signs the same way.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use time::{macros::format_description, OffsetDateTime, PrimitiveDateTime};
 
-const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+/// The one signing algorithm SES accepts.
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Why a request's signature was refused, as SES names it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -216,7 +211,7 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> S
 }
 
 /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
     let k_region = hmac(&k_date, region.as_bytes());
     let k_service = hmac(&k_region, service.as_bytes());
@@ -224,7 +219,7 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32
 }
 
 /// The hex signature of a string to sign.
-fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
+pub fn signature(signing_key: &[u8; 32], string_to_sign: &str) -> String {
     hex(&hmac(signing_key, string_to_sign.as_bytes()))
 }
 

@@ -21,7 +21,7 @@ use super::{
 use crate::{client_address::Networks, workers::Workers};
 
 /// What every submission conversation of this process shares.
-struct Shared {
+struct SubmissionService {
     context: AppContext,
     hostname: String,
     max_message_bytes: usize,
@@ -29,7 +29,7 @@ struct Shared {
     auth_allowance: throttle::Allowance,
 }
 
-impl Service for Shared {
+impl Service for SubmissionService {
     type Handler = Session;
 
     fn handler(self: &Arc<Self>) -> Session {
@@ -95,7 +95,7 @@ impl Submission {
             return Ok(());
         }
         let listening = Arc::new(Listening {
-            service: Arc::new(Shared {
+            service: Arc::new(SubmissionService {
                 context,
                 hostname: hostname.to_owned(),
                 max_message_bytes: settings.max_message_bytes,
@@ -105,13 +105,15 @@ impl Submission {
                     per_address: settings.max_auth_failures.saturating_mul(10),
                 },
             }),
-            timeout: Duration::from_secs(settings.timeout_secs.max(1)),
+            timeout: Duration::from_secs(settings.timeout_secs.clamp(1, 3600)),
             connections: Connections::new(
                 settings.max_connections,
                 settings.max_connections_per_ip,
             ),
             balancers: Networks::parse("smtp.proxy_protocol_from", &settings.proxy_protocol_from)?,
             tls: Some(tls::acceptor(settings, data_dir, hostname)?),
+            // Delegates' mail tools may keep a connection for a long run of messages.
+            max_conversation: None,
         });
         let listeners = self
             .starttls

@@ -12,12 +12,15 @@ use app::access_keys::principal::KeyPrincipal;
 
 use super::{
     submit::{submit, Envelope},
-    Shared,
+    SubmissionService,
 };
 use crate::smtp::{
     conversation::{Answer, Conversation, Handler, Message, Next},
     reply::Reply,
 };
+
+const AUTHENTICATION_REQUIRED: &str = "Authentication required";
+const NEED_MAIL: &str = "5.5.1 Need MAIL command first";
 
 /// SES's limit on recipients per message.
 const MAX_RECIPIENTS: usize = app::sending::accept::MAX_RECIPIENTS;
@@ -28,7 +31,7 @@ const MAX_AUTH_FAILURES: u32 = 3;
 const MAX_UNAUTHENTICATED_COMMANDS: u32 = 20;
 
 pub struct Session {
-    shared: Arc<Shared>,
+    shared: Arc<SubmissionService>,
     greeted: bool,
     user: Option<KeyPrincipal>,
     mail_from: Option<String>,
@@ -44,7 +47,7 @@ impl Handler for Session {
     }
 
     async fn command(&mut self, io: &mut Conversation, request: Request<Cow<'_, str>>) -> Answer {
-        self.commands += 1;
+        self.commands = self.commands.saturating_add(1);
         if self.user.is_none() && self.commands > MAX_UNAUTHENTICATED_COMMANDS {
             return io
                 .close(
@@ -57,10 +60,7 @@ impl Handler for Session {
             Request::Ehlo { host } => self.ehlo(io, &host, true).await,
             Request::Helo { host } => self.ehlo(io, &host, false).await,
             Request::StartTls if io.tls => io.refuse(503, "5.5.1 TLS already active").await,
-            Request::StartTls => {
-                io.send(&Reply::new(220, "Ready to start TLS")).await?;
-                Ok(Next::StartTls)
-            }
+            Request::StartTls => Ok(Next::StartTls),
             Request::Auth {
                 mechanism,
                 initial_response,
@@ -93,7 +93,7 @@ impl Handler for Session {
 }
 
 impl Session {
-    pub fn new(shared: Arc<Shared>) -> Self {
+    pub fn new(shared: Arc<SubmissionService>) -> Self {
         Self {
             shared,
             greeted: false,
@@ -121,25 +121,26 @@ impl Session {
             return io.reply(250, hostname).await;
         }
         // RFC 4954 §4: no AUTH in the clear; STARTTLS until TLS is on.
-        let security = if io.tls {
-            "AUTH PLAIN LOGIN"
-        } else {
-            "STARTTLS"
+        let security = match (io.tls, io.can_start_tls()) {
+            (true, _) => Some("AUTH PLAIN LOGIN"),
+            (false, true) => Some("STARTTLS"),
+            (false, false) => None,
         };
         let lines = [
-            hostname,
-            "8BITMIME".to_owned(),
-            format!("SIZE {}", self.shared.max_message_bytes),
-            security.to_owned(),
-            "Ok".to_owned(),
+            Some(hostname),
+            Some("8BITMIME".to_owned()),
+            Some(format!("SIZE {}", self.shared.max_message_bytes)),
+            security.map(str::to_owned),
+            Some("Ok".to_owned()),
         ];
-        io.send(&Reply::multiline(250, lines)).await?;
+        io.send(&Reply::multiline(250, lines.into_iter().flatten()))
+            .await?;
         Ok(Next::Continue)
     }
 
     async fn mail(&mut self, io: &mut Conversation, address: Cow<'_, str>, size: usize) -> Answer {
         if self.user.is_none() {
-            return io.refuse(530, "Authentication required").await;
+            return io.refuse(530, AUTHENTICATION_REQUIRED).await;
         }
         if self.mail_from.is_some() {
             return io.refuse(503, "5.5.1 Sender already specified").await;
@@ -158,10 +159,10 @@ impl Session {
 
     async fn rcpt(&mut self, io: &mut Conversation, address: Cow<'_, str>) -> Answer {
         if self.user.is_none() {
-            return io.refuse(530, "Authentication required").await;
+            return io.refuse(530, AUTHENTICATION_REQUIRED).await;
         }
         if self.mail_from.is_none() {
-            return io.refuse(503, "5.5.1 Need MAIL command first").await;
+            return io.refuse(503, NEED_MAIL).await;
         }
         if !address.contains('@') {
             return io.refuse(553, format!("<{address}> address unknown")).await;
@@ -175,10 +176,10 @@ impl Session {
 
     async fn data(&mut self, io: &mut Conversation) -> Answer {
         let Some(user) = self.user.clone() else {
-            return io.refuse(530, "Authentication required").await;
+            return io.refuse(530, AUTHENTICATION_REQUIRED).await;
         };
         let Some(mail_from) = self.mail_from.clone() else {
-            return io.refuse(503, "5.5.1 Need MAIL command first").await;
+            return io.refuse(503, NEED_MAIL).await;
         };
         if self.recipients.is_empty() {
             return io.refuse(503, "5.5.1 Need RCPT command first").await;
@@ -191,6 +192,9 @@ impl Session {
         match io.data(self.shared.max_message_bytes).await? {
             Message::Received(message) => {
                 let reply = submit(&self.shared.context, &user, io.client, envelope, message).await;
+                if reply.is_success() {
+                    io.progressed();
+                }
                 io.send(&reply).await?;
                 Ok(Next::Continue)
             }

@@ -130,7 +130,7 @@ async fn declare_body(
     use tokio::io::AsyncWriteExt;
     let host = app.base.trim_start_matches("http://").to_owned();
     let body = ses_form(&[("Action", "GetSendQuota")]);
-    let headers = sesame_wire::sigv4::signed_form_post(
+    let headers = sesame_signer::signed_form_post(
         &host,
         (&key.0, &key.1),
         "us-east-1",

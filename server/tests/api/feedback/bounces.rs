@@ -344,3 +344,48 @@ async fn bounces_and_complaints_are_forwarded_by_email_unless_destinations_take_
         format!("Bounce notification for message {third}")
     );
 }
+
+/// A recipient first reported bounced without being suppressed (a DSN about a full
+/// mailbox) and then refused as unknown on delivery is suppressed: the second bounce is not
+/// lost because a bounce of that recipient is already recorded.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_suppressing_bounce_after_a_softer_one_still_suppresses(pool: PgPool) {
+    use app::{
+        delivery::queue::{record_attempts, Attempt, Verdict},
+        feedback::{
+            events::{record_feedback, Feedback},
+            Bounce,
+        },
+    };
+    let receiver = Receiver::accepting().await;
+    let app = TestApp::spawn_with_dns(pool, relay_to(&receiver)).await;
+    let (_, account, key) = sender(&app).await;
+    let id = send_to(&app, &key, &["jane@customer.example"]).await;
+    assert_eq!(finished(&app.pool, &id).await, "Delivered");
+
+    let full = Bounce::from_dsn(Some("5.2.2"), "552 5.2.2 Mailbox full");
+    assert!(!full.suppress, "a full mailbox does not suppress");
+    let feedback = Feedback::Bounce(&full);
+    assert!(
+        record_feedback(&app.pool, &id, 0, feedback, "mx.customer.example", "full")
+            .await
+            .unwrap()
+    );
+    assert_eq!(suppressed(&app.pool, &account).await, []);
+
+    let unknown = Bounce::from_reply(550, "5.1.1 User unknown");
+    assert!(unknown.suppress);
+    let attempt = Attempt {
+        position: 0,
+        remote_host: "mx.customer.example".to_owned(),
+        reply: "550 5.1.1 User unknown".to_owned(),
+        verdict: Verdict::Bounced(unknown),
+    };
+    record_attempts(&app.pool, &id, time::OffsetDateTime::now_utc(), &[attempt])
+        .await
+        .unwrap();
+    assert_eq!(
+        suppressed(&app.pool, &account).await,
+        [("jane@customer.example".to_owned(), "BOUNCE".to_owned())]
+    );
+}

@@ -191,3 +191,32 @@ async fn connect_when_free(addr: std::net::SocketAddr) -> (Client, (u16, String)
     }
     panic!("the listener kept refusing");
 }
+
+/// A client that never gets anywhere — NOOP after NOOP — cannot keep a slot of the
+/// Internet-facing listener; and STARTTLS, which it does not offer, is refused in words.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_feedback_listener_lets_no_one_idle_on_a_slot(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| s.feedback.domain = Some(DOMAIN.to_owned())).await;
+    let (mut client, _) = Client::plain(app.smtp.feedback[0]).await;
+    let ehlo = client.command("EHLO mx.customer.example").await;
+    assert!(!ehlo.1.contains("STARTTLS"), "{ehlo:?}");
+    assert_eq!(
+        client.command("STARTTLS").await,
+        (454, "4.7.0 TLS not available".to_owned())
+    );
+    let mut last = (0, String::new());
+    for _ in 0..99 {
+        last = client.command("NOOP").await;
+        if last.0 != 250 {
+            break;
+        }
+    }
+    assert_eq!(
+        last,
+        (
+            421,
+            "4.7.0 Too many commands, closing connection".to_owned()
+        )
+    );
+    assert_eq!(client.reply().await.0, 0, "closed");
+}

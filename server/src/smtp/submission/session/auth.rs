@@ -1,5 +1,6 @@
 //! AUTH on a submission session: PLAIN and LOGIN, only under TLS, the credentials
-//! checked against the throttle first (`limits`) and then the stored key (`credentials`).
+//! counted against the throttle first (`app::auth::throttle`) and then checked against the
+//! stored key (`app::access_keys::principal::smtp_login`).
 
 use std::borrow::Cow;
 
@@ -144,6 +145,7 @@ impl Session {
                     tracing::warn!(error = %e, "SMTP AUTH success could not be counted");
                 }
                 self.user = Some(found);
+                io.progressed();
                 io.reply(235, "Authentication successful").await
             }
             // A disabled account gets the answer wrong credentials get: the reply must not

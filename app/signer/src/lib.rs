@@ -1,7 +1,8 @@
-//! Signing as a client does (Sesame itself only verifies): the benchmarks and the tests
-//! sign their requests with this, through the same canonicalisation the verifier uses.
+//! Signing as a client does (Sesame itself only verifies): the benchmarks, the tests and
+//! the fuzzer sign their requests with this, through the same canonicalisation the
+//! verifier uses (`sesame_wire::sigv4`). No product crate depends on it.
 
-use super::{
+use sesame_wire::sigv4::{
     canonical_request, payload_hash, signature, signing_key, string_to_sign, SignedRequest,
     ALGORITHM,
 };
