@@ -4,7 +4,7 @@ use super::{
     list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey, SetAccessKeyActive,
 };
 use crate::{
-    accounts::{account_regions, RegionOptions},
+    accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, CopyValue, FormError, LoadError},
 };
 
@@ -59,7 +59,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Create access key"</button>
+                <RegionSubmit regions pending=create.pending() label="Create access key"/>
             </ActionForm>
         </section>
     }

@@ -15,7 +15,7 @@ pub use api::*;
 pub use create::{create_account, CreatedAccount};
 pub use page::AccountPage;
 pub use quota_page::QuotaPage;
-pub use region_options::{account_regions, RegionOptions};
+pub use region_options::{account_regions, RegionOptions, RegionSubmit};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@ use crate::error::AppError;
 
 /// The account overview a page's region `<select>`s are filled from. Until it has loaded
 /// (after a client-side navigation) a form with a region must not be submitted:
-/// `regions.get().is_none()` says so.
+/// `RegionSubmit` is its button.
 pub fn account_regions() -> Resource<Result<AccountOverview, AppError>> {
     Resource::new(|| (), |_| get_account_overview())
 }
@@ -30,4 +30,27 @@ pub fn RegionOptions(regions: Resource<Result<AccountOverview, AppError>>) -> im
         })
     };
     view! { <Transition>{options}</Transition> }
+}
+
+/// The submit button of a form with a region `<select>`: enabled once the regions have
+/// loaded, and while `pending` (its action running) is false. It is rendered inside the
+/// same `<Transition>` as the options, so the server-rendered page (loaded directly,
+/// reloaded, or read without JavaScript) already has it enabled.
+#[component]
+pub fn RegionSubmit(
+    regions: Resource<Result<AccountOverview, AppError>>,
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+) -> impl IntoView {
+    let button = move || {
+        Suspend::new(async move {
+            let _ = regions.await;
+            view! { <button type="submit" disabled=move || pending.get()>{label}</button> }
+        })
+    };
+    view! {
+        <Transition fallback=move || view! { <button type="submit" disabled=true>{label}</button> }>
+            {button}
+        </Transition>
+    }
 }

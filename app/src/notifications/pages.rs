@@ -8,7 +8,7 @@ use super::{
     SetDestinationEnabled, EVENT_TYPES,
 };
 use crate::{
-    accounts::{account_regions, RegionOptions},
+    accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, loaded, CopyValue, FormError},
 };
 
@@ -61,7 +61,7 @@ pub fn ConfigurationSetsPage() -> impl IntoView {
                     <p class="field-error">{move || field_error(create, "name").get()}</p>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Create configuration set"</button>
+                <RegionSubmit regions pending=create.pending() label="Create configuration set"/>
             </ActionForm>
         </section>
     }

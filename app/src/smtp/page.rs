@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     access_keys::{CreateAccessKey, NewAccessKey},
-    accounts::{account_regions, RegionOptions},
+    accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, CopyValue, FormError, LoadError},
 };
 
@@ -58,7 +58,7 @@ pub fn SmtpSettingsPage() -> impl IntoView {
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Create SMTP credentials"</button>
+                <RegionSubmit regions pending=create.pending() label="Create SMTP credentials"/>
             </ActionForm>
         </section>
     }

@@ -2,7 +2,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{
-    accounts::{account_regions, RegionOptions},
+    accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, Field, FormError, LoadError},
     error::AppError,
     identities::{
@@ -96,7 +96,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                     </select>
                 </div>
                 <FormError action=create/>
-                <button type="submit" disabled=move || create.pending().get() || regions.get().is_none()>"Add domain"</button>
+                <RegionSubmit regions pending=create.pending() label="Add domain"/>
             </ActionForm>
         </section>
         <section class="card">
@@ -109,7 +109,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                     <p class="field-error">{move || field_error(create_email, "region").get()}</p>
                 </div>
                 <FormError action=create_email/>
-                <button type="submit" disabled=move || create_email.pending().get() || regions.get().is_none()>"Add email address"</button>
+                <RegionSubmit regions pending=create_email.pending() label="Add email address"/>
             </ActionForm>
         </section>
     }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    accounts::{account_regions, RegionOptions},
+    accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, Field, FormError},
     sending::SendTestEmail,
 };
@@ -42,7 +42,7 @@ pub fn SendTestPage() -> impl IntoView {
                     <textarea id="field-text" name="text" rows="5"></textarea>
                 </div>
                 <FormError action=send/>
-                <button type="submit" disabled=move || send.pending().get() || regions.get().is_none()>"Send"</button>
+                <RegionSubmit regions pending=send.pending() label="Send"/>
             </ActionForm>
             {sent}
         </section>
