@@ -1,3 +1,4 @@
+import { Page } from "@playwright/test";
 import { test, expect, hydrated, signUp } from "./fixtures";
 
 // People reach pages from bookmarks, shared links and reloads, not only through the menu:
@@ -30,27 +31,24 @@ const PUBLIC_PAGES: [string, string][] = [
   ["/operator/sign-in", "Operator sign-in"],
 ];
 
-test("the public pages load directly and again after a reload", async ({ page }) => {
-  for (const [path, heading] of PUBLIC_PAGES) {
-    await page.goto(path);
-    await hydrated(page);
-    await expect(page.getByRole("heading", { level: 1, name: heading }), path).toBeVisible();
-    await page.reload();
-    await hydrated(page);
-    await expect(page.getByRole("heading", { level: 1, name: heading }), `${path} reloaded`).toBeVisible();
+/** Loads each page directly, then reloads it: its heading shows both times. */
+async function loadEach(page: Page, pages: [string, string][]) {
+  for (const [path, heading] of pages) {
+    for (const [load, when] of [[() => page.goto(path), "loaded"], [() => page.reload(), "reloaded"]] as const) {
+      await load();
+      await hydrated(page);
+      await expect(page.getByRole("heading", { level: 1, name: heading }), `${path} ${when}`).toBeVisible();
+    }
   }
+}
+
+test("the public pages load directly and again after a reload", async ({ page }) => {
+  await loadEach(page, PUBLIC_PAGES);
 });
 
 test("every page of an account loads directly and again after a reload", async ({ page }) => {
   await signUp(page, "Direct Loader");
-  for (const [path, heading] of PAGES) {
-    await page.goto(path);
-    await hydrated(page);
-    await expect(page.getByRole("heading", { level: 1, name: heading }), path).toBeVisible();
-    await page.reload();
-    await hydrated(page);
-    await expect(page.getByRole("heading", { level: 1, name: heading }), `${path} reloaded`).toBeVisible();
-  }
+  await loadEach(page, PAGES);
 });
 
 test("the forms that choose a region work on a page loaded directly and reloaded", async ({ page }) => {
