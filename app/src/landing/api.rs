@@ -1,15 +1,14 @@
 use leptos::prelude::*;
 
-use super::PlatformStatus;
+use super::Deployment;
 use crate::error::AppError;
 
-/// Public: whether the database answers, and the regions served.
-#[server(prefix = "/api", endpoint = "platform/status")]
-pub async fn get_platform_status() -> Result<PlatformStatus, AppError> {
-    let ctx = crate::server::context::app_context()?;
-    let answers = super::db::database_answers(&ctx.pool).await?;
-    Ok(PlatformStatus {
-        database: if answers { "Reachable" } else { "Unreachable" }.to_owned(),
-        regions: ctx.settings.regions.clone(),
+/// Public: the regions served and the API endpoint.
+#[server(prefix = "/api", endpoint = "deployment")]
+pub async fn get_deployment() -> Result<Deployment, AppError> {
+    let settings = &crate::server::context::app_context()?.settings;
+    Ok(Deployment {
+        regions: settings.regions.clone(),
+        api_endpoint: settings.public_origin.clone(),
     })
 }

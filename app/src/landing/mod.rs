@@ -1,19 +1,19 @@
-//! The landing page: what Sesame is, and a live status read from the database.
+//! The landing page: what Sesame is, for whom, and how to start on this deployment.
 
 mod api;
-#[cfg(feature = "ssr")]
-mod db;
 mod page;
 
-pub use api::{get_platform_status, GetPlatformStatus};
+pub use api::{get_deployment, GetDeployment};
 pub use page::LandingPage;
 
 use serde::{Deserialize, Serialize};
 
-/// What the landing page shows about this deployment.
+/// What a visitor needs to know about this deployment to start (nothing more: no versions,
+/// no counts — a public page is an attacker's first read).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlatformStatus {
-    /// "Reachable" (versions and counts are nobody's business on a public page).
-    pub database: String,
+pub struct Deployment {
+    /// The regions accounts send in.
     pub regions: Vec<String>,
+    /// Where SES clients point (`--endpoint-url`, `endpoint_url=`).
+    pub api_endpoint: String,
 }

@@ -1,8 +1,10 @@
 use leptos::prelude::*;
 
-use super::get_platform_status;
+use leptos_router::components::A;
 
-/// `/`: what Sesame is, for whom, and whether this deployment is healthy.
+use super::get_deployment;
+
+/// `/`: what Sesame is, for whom, and how to start here.
 #[component]
 pub fn LandingPage() -> impl IntoView {
     view! {
@@ -29,36 +31,33 @@ pub fn LandingPage() -> impl IntoView {
                 <p>"Run Sesame as a hosted service: approve production access, set quotas, pause accounts with poor reputation."</p>
             </article>
         </section>
-        <PlatformStatusCard/>
+        <StartCard/>
     }
 }
 
-/// The deployment's status, rendered on the server and refreshed from the browser.
+/// How to start here: an account, then the console or an SES client pointed at this
+/// deployment.
 #[component]
-fn PlatformStatusCard() -> impl IntoView {
-    let (checks, set_checks) = signal(1u32);
-    let status = Resource::new(move || checks.get(), |_| get_platform_status());
+fn StartCard() -> impl IntoView {
+    let deployment = Resource::new(|| (), |_| get_deployment());
     view! {
-        <section class="card status" aria-labelledby="status-title">
-            <h2 id="status-title">"Platform status"</h2>
-            <Transition fallback=|| view! { <p>"Checking…"</p> }>
+        <section class="card" aria-labelledby="start-title">
+            <h2 id="start-title">"Start"</h2>
+            <p>
+                <A href="/sign-up">"Create an account"</A>
+                " — or " <A href="/sign-in">"sign in"</A>
+                " — then verify a domain, share it with a partner, and send."
+            </p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match status.await {
-                        Ok(s) => view! {
-                            <dl class="facts">
-                                <dt>"Database"</dt><dd data-testid="database">{s.database}</dd>
-                                <dt>"Regions"</dt><dd data-testid="regions">{s.regions.join(", ")}</dd>
-                            </dl>
-                        }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
+                    deployment.await.ok().map(|d| view! {
+                        <dl class="facts">
+                            <dt>"Regions"</dt><dd data-testid="regions">{d.regions.join(", ")}</dd>
+                            <dt>"SES API endpoint"</dt><dd><code data-testid="api-endpoint">{d.api_endpoint}</code></dd>
+                        </dl>
+                    })
                 })}
             </Transition>
-            <p class="muted">
-                <span data-testid="checks">"Checked " {move || checks.get()} " time(s)"</span>
-                " · "
-                <button class="link" on:click=move |_| set_checks.update(|n| *n += 1)>"Check again"</button>
-            </p>
         </section>
     }
 }
