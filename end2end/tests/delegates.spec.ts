@@ -55,7 +55,10 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await page.getByRole("tab", { name: "Delegate activity" }).click();
   const row = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
   await expect(row.locator("td").nth(1)).toHaveText("1");
+  // Revoke asks first, naming the account.
   await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText(`Stop account ${delegate} sending as this identity?`);
+  await row.getByRole("button", { name: `Yes, revoke ${delegate}` }).click();
   await expect(row).toContainText("not granted");
   await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);
   await page.getByRole("tab", { name: "Authorization" }).click();

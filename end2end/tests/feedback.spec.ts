@@ -16,7 +16,9 @@ test("suppression list: add an address, find it, remove it", async ({ page }) =>
 
   await page.getByPlaceholder("address or domain").fill("example.com");
   await expect(page.getByTestId("suppressed")).toHaveCount(1);
-  await page.getByRole("row", { name: /gone@example.com/ }).getByRole("button", { name: "Remove" }).click();
+  const gone = page.getByRole("row", { name: /gone@example.com/ });
+  await gone.getByRole("button", { name: "Remove" }).click();
+  await gone.getByRole("button", { name: "Yes, remove gone@example.com" }).click();
   await expect(page.getByTestId("suppression-empty")).toBeVisible();
   await page.getByPlaceholder("address or domain").fill("");
   await expect(page.getByTestId("suppressed")).toHaveCount(1);

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
-    components::{field_error, CopyValue, FormError, LoadError},
+    components::{field_error, ConfirmSubmit, CopyValue, FormError, LoadError},
 };
 
 /// `/account/access-keys`: my access keys; a new key's secret and SMTP password are shown
@@ -105,8 +105,10 @@ fn KeyRow(
                     <button type="submit" class="secondary">{label}</button>
                 </ActionForm>
                 <ActionForm action=delete>
-                    <input type="hidden" name="access_key_id" value=id_for_delete/>
-                    <button type="submit" class="danger">"Delete"</button>
+                    <input type="hidden" name="access_key_id" value=id_for_delete.clone()/>
+                    <ConfirmSubmit label="Delete"
+                        question=format!("Delete access key {id_for_delete}? Programs and SMTP clients using it stop working at once.")
+                        confirm="Yes, delete this key"/>
                 </ActionForm>
             </td>
         </tr>

@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::{delegate_activity, DelegateSummary, RevokeDelegate, SetGrantCap};
 use crate::{
-    components::{loaded, FormError},
+    components::{loaded, ConfirmSubmit, FormError},
     reputation::percent,
 };
 
@@ -59,8 +59,10 @@ fn DelegateRow(
         view! {
             <ActionForm action=revoke>
                 <input type="hidden" name="identity_id" value=identity_id.to_string()/>
-                <input type="hidden" name="delegate_account" value=account/>
-                <button type="submit" class="danger">"Revoke"</button>
+                <input type="hidden" name="delegate_account" value=account.clone()/>
+                <ConfirmSubmit label="Revoke"
+                    question=format!("Stop account {account} sending as this identity? It is taken out of every policy statement that names it, and its next send is refused.")
+                    confirm=format!("Yes, revoke {account}")/>
             </ActionForm>
         }
     });

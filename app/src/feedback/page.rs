@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::{list_suppressed, AddSuppressed, RemoveSuppressed, SuppressedDestination};
-use crate::components::{field_error, FormError, LoadError};
+use crate::components::{field_error, ConfirmSubmit, FormError, LoadError};
 
 /// `/suppression`: the addresses this account no longer sends to — why, since when and
 /// because of which message — with search, adding and removing.
@@ -85,8 +85,10 @@ fn Entry(entry: SuppressedDestination, remove: ServerAction<RemoveSuppressed>) -
             <td>{entry.message_id.map(|id| view! { <a href=format!("/messages/{id}")><code>{id.clone()}</code></a> })}</td>
             <td class="actions">
                 <ActionForm action=remove>
-                    <input type="hidden" name="email_address" value=address/>
-                    <button type="submit" class="danger">"Remove"</button>
+                    <input type="hidden" name="email_address" value=address.clone()/>
+                    <ConfirmSubmit label="Remove"
+                        question=format!("Take {address} off the suppression list? Mail to it will be attempted again; if it still bounces, it comes back.")
+                        confirm=format!("Yes, remove {address}")/>
                 </ActionForm>
             </td>
         </tr>

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
-    components::{field_error, loaded, CopyValue, FormError},
+    components::{field_error, loaded, ConfirmSubmit, CopyValue, FormError},
 };
 
 /// `/configuration-sets`: my configuration sets and their webhook destinations.
@@ -91,8 +91,10 @@ fn SetCard(
             </details>
             <ActionForm action=delete>
                 <input type="hidden" name="region" value=delete_region/>
-                <input type="hidden" name="name" value=delete_name/>
-                <button type="submit" class="danger">"Delete configuration set"</button>
+                <input type="hidden" name="name" value=delete_name.clone()/>
+                <ConfirmSubmit label="Delete configuration set"
+                    question=format!("Delete the configuration set {delete_name} and its destinations? Sends that name it are refused from then on.")
+                    confirm=format!("Yes, delete {delete_name}")/>
             </ActionForm>
         </section>
     }
@@ -263,7 +265,9 @@ pub fn DestinationPage() -> impl IntoView {
                     </ActionForm>
                     <ActionForm action=delete>
                         <input type="hidden" name="destination_id" value=id_delete/>
-                        <button type="submit" class="danger">"Delete"</button>
+                        <ConfirmSubmit label="Delete"
+                            question=format!("Delete the destination {}? Its pending notifications are dropped.", d.destination.name)
+                            confirm="Yes, delete this destination"/>
                     </ActionForm>
                 </div>
                 {move || test.value().get().map(|r| match r {

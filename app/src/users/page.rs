@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     auth::Role,
-    components::{field_error, Field, FormError, LoadError},
+    components::{field_error, ConfirmSubmit, Field, FormError, LoadError},
 };
 
 /// `/account/users`: the account's users (admins only) with disable and delete, and the
@@ -132,7 +132,8 @@ fn UserRow(
         ("Disable", "true")
     };
     let toggle_aria = format!("{toggle_label} {}", user.name);
-    let delete_aria = format!("Delete {}", user.name);
+    let delete_aria = format!("Yes, delete {}", user.name);
+    let user_name = user.name.clone();
     view! {
         <tr>
             <td>{user.name}</td>
@@ -149,7 +150,9 @@ fn UserRow(
                 </ActionForm>
                 <ActionForm action=delete>
                     <input type="hidden" name="user_id" value=id_for_delete/>
-                    <button type="submit" class="danger" aria-label=delete_aria>"Delete"</button>
+                    <ConfirmSubmit label="Delete"
+                        question=format!("Delete the user {}? They can no longer sign in, and their access keys stop working.", user_name)
+                        confirm=delete_aria/>
                 </ActionForm>
             </td>
         </tr>

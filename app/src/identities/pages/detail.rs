@@ -3,7 +3,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use uuid::Uuid;
 
 use crate::{
-    components::{CopyValue, FormError, LoadError},
+    components::{ConfirmSubmit, CopyValue, FormError, LoadError},
     delegates::DelegateActivityTab,
     identities::{
         get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
@@ -88,6 +88,7 @@ pub fn IdentityPage() -> impl IntoView {
                         let arn = detail.summary.arn.clone();
                         let status = detail.summary.status.as_str();
                         let id = detail.summary.identity_id.to_string();
+                        let deleting = format!("Delete {name}? Its policies, DKIM keys and destinations go with it, and nobody can send as it any more.");
                         view! {
                         <h1>{name}</h1>
                         <p class="muted"><code>{arn}</code></p>
@@ -108,7 +109,9 @@ pub fn IdentityPage() -> impl IntoView {
                         <section class="card danger-zone">
                             <ActionForm action=actions.delete>
                                 <input type="hidden" name="identity_id" value=id/>
-                                <button type="submit" class="danger">"Delete identity"</button>
+                                <ConfirmSubmit label="Delete identity"
+                                    question=deleting
+                                    confirm="Yes, delete this identity"/>
                             </ActionForm>
                             <FormError action=actions.delete/>
                         </section>

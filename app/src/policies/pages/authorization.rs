@@ -5,7 +5,7 @@ use super::{
     draft::Draft, editor::PolicyEditor, generator::PolicyGenerator, simulator::PolicySimulator,
 };
 use crate::{
-    components::{loaded, FormError},
+    components::{loaded, ConfirmSubmit, FormError},
     policies::{list_policies, DeletePolicy, PutPolicy, StoredPolicy},
 };
 
@@ -39,8 +39,10 @@ pub fn AuthorizationTab(identity_id: Uuid, arn: String) -> impl IntoView {
                             }>"Edit"</button>
                             <ActionForm action=delete>
                                 <input type="hidden" name="identity_id" value=identity_id.to_string()/>
-                                <input type="hidden" name="name" value=name/>
-                                <button type="submit" class="danger">"Delete"</button>
+                                <input type="hidden" name="name" value=name.clone()/>
+                                <ConfirmSubmit label="Delete"
+                                    question=format!("Delete the policy {name}? The accounts it allows can no longer send as this identity, unless another policy allows them.")
+                                    confirm=format!("Yes, delete {name}")/>
                             </ActionForm>
                         </header>
                         <pre class="policy-document">{policy.document}</pre>
