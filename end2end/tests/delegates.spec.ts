@@ -82,6 +82,6 @@ test("reputation, statistics, quota and billing pages show the account's own sen
   await expect(page.getByTestId("statistics-us-east-1").getByTestId("total-sends")).toHaveText("0");
   await expect(page.getByTestId("statistics-us-east-1").locator("polyline")).toHaveCount(5);
   await page.getByRole("link", { name: "Billing" }).click();
-  await expect(page.getByTestId("statement-amount")).toHaveText("0");
+  await expect(page.getByTestId("statement-amount")).toHaveText("0.00");
   await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", /^data:text\/csv;base64,/);
 });

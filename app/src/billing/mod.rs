@@ -47,8 +47,10 @@ pub struct LineItem {
     /// Its owner: the account itself, or the owner that granted it.
     pub owner_account: String,
     pub usage: Usage,
-    /// Exact, in the price list's currency.
+    /// Exact, in the price list's currency (the CSV's figure).
     pub amount: String,
+    /// To the currency's minor unit, as the page shows it (`< 0.01` for less than a cent).
+    pub amount_shown: String,
 }
 
 /// A month's statement.
@@ -63,6 +65,7 @@ pub struct Statement {
     pub lines: Vec<LineItem>,
     pub totals: Usage,
     pub amount: String,
+    pub amount_shown: String,
     /// The statement as CSV, ready for a download link.
     pub csv_href: String,
     /// Months with usage, newest first (the month picker).

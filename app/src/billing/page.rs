@@ -57,14 +57,14 @@ fn StatementView(statement: Statement) -> impl IntoView {
                             <td>{l.usage.messages}</td>
                             <td>{l.usage.recipients}</td>
                             <td>{l.usage.bytes}</td>
-                            <td>{l.amount}</td>
+                            <td title=l.amount>{l.amount_shown}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot><tr data-testid="statement-total">
                     <th colspan="2">"Total"</th>
                     <td>{t.messages}</td><td>{t.recipients}</td><td>{t.bytes}</td>
-                    <td data-testid="statement-amount">{statement.amount.clone()}</td>
+                    <td data-testid="statement-amount" title=statement.amount.clone()>{statement.amount_shown.clone()}</td>
                 </tr></tfoot>
             </table></div>
             <p><a class="button secondary" href=statement.csv_href download=file>"Download CSV"</a></p>

@@ -1,7 +1,7 @@
 //! Building a month's statement from usage and the price list.
 
 use base64::{engine::general_purpose::STANDARD, Engine};
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use sqlx::PgPool;
 use time::{Date, Month, OffsetDateTime, Time};
 
@@ -22,6 +22,18 @@ pub fn month_bounds(month: &str) -> Option<(OffsetDateTime, OffsetDateTime)> {
         first.with_time(Time::MIDNIGHT).assume_utc(),
         next.with_time(Time::MIDNIGHT).assume_utc(),
     ))
+}
+
+/// An exact amount to the minor unit (two places: the price list's currencies are USD-like),
+/// so a page shows `0.02`, not `0.00020007212`; a charge under half a cent is `< 0.01`,
+/// not a misleading `0.00`. The CSV keeps the exact figure.
+fn shown(amount: Decimal) -> String {
+    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    if rounded.is_zero() && !amount.is_zero() {
+        "< 0.01".to_owned()
+    } else {
+        format!("{rounded:.2}")
+    }
 }
 
 /// The account's statement for `month`: one line per identity, priced.
@@ -47,6 +59,7 @@ pub async fn statement(
                 owner_account,
                 usage,
                 amount: charge.to_string(),
+                amount_shown: shown(charge),
             }
         })
         .collect();
@@ -59,6 +72,7 @@ pub async fn statement(
         lines,
         totals,
         amount: amount.normalize().to_string(),
+        amount_shown: shown(amount),
         csv_href: String::new(),
         months: db::months_with_usage(pool, account).await?,
     };
@@ -80,5 +94,15 @@ mod tests {
         assert_eq!(until.to_string(), "2027-01-01 0:00:00.0 +00:00:00");
         assert!(month_bounds("2026-13").is_none());
         assert!(month_bounds("November").is_none());
+    }
+
+    #[test]
+    fn amounts_are_shown_to_the_cent_and_tiny_ones_are_not_zero() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(shown(d("0.00020007212")), "< 0.01");
+        assert_eq!(shown(d("0")), "0.00");
+        assert_eq!(shown(d("0.005")), "0.01");
+        assert_eq!(shown(d("12.3456")), "12.35");
+        assert_eq!(shown(d("7")), "7.00");
     }
 }
