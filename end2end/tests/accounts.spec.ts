@@ -12,7 +12,7 @@ test("sign up, sign in, create a user and an access key, sign out", async ({ pag
 
   // Sign out, then back in; a wrong password is reported next to the password field.
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await page.goto("/sign-in");
   await hydrated(page);
   await page.getByLabel("Email").fill(email);
@@ -86,7 +86,7 @@ test("sign up, sign in, create a user and an access key, sign out", async ({ pag
 
   // Sign out: the account pages ask to sign in again.
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
   await page.goto("/account");
   await expect(page.getByText("to see this page")).toBeVisible();
 });
