@@ -20,6 +20,7 @@ use crate::{
     mailbox::{MailboxMessagePage, MailboxPage},
     notifications::{ConfigurationSetsPage, DestinationPage},
     operator::OperatorConsolePage,
+    overview::OverviewPage,
     policies::SharedWithMePage,
     reputation::ReputationPage,
     sending::{MessagesPage, SendTestPage},
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>

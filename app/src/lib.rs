@@ -21,6 +21,7 @@ pub mod landing;
 pub mod mailbox;
 pub mod notifications;
 pub mod operator;
+pub mod overview;
 pub mod policies;
 pub mod reputation;
 pub mod sending;

@@ -5,7 +5,7 @@ test("sign up, sign in, create a user and an access key, sign out", async ({ pag
   const email = uniqueEmail("owner");
 
   // Sign up: the address is mailed a link; confirming it lands the new admin on the
-  // account page, signed in.
+  // Overview, signed in.
   await signUp(page, "Acme Mail", email);
   await expect(page.getByTestId("account-id")).toHaveText(/^\d{12}$/);
   await expect(page.getByTestId("signed-in-as")).toContainText(email);
@@ -21,7 +21,7 @@ test("sign up, sign in, create a user and an access key, sign out", async ({ pag
   await expect(page.locator("#field-password-error")).toHaveText("Incorrect email or password.");
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/overview$/);
 
   // Invite a user: the invitation waits until its link is opened and a password chosen.
   await page.getByRole("link", { name: "Users" }).click();
@@ -43,7 +43,7 @@ test("sign up, sign in, create a user and an access key, sign out", async ({ pag
   await expect(samPage.getByText("You are invited to Acme Mail as the user sam")).toBeVisible();
   await samPage.getByLabel("Password").fill(PASSWORD);
   await samPage.getByRole("button", { name: "Join" }).click();
-  await expect(samPage).toHaveURL(/\/account$/);
+  await expect(samPage).toHaveURL(/\/overview$/);
   await expect(samPage.getByTestId("signed-in-as")).toContainText(userEmail);
   await sam.close();
 
@@ -104,7 +104,7 @@ test("forms work before hydration too (server-rendered, plain POST)", async ({ b
   await page.goto(mailedLink(email, "/sign-up/confirm/"));
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByTestId("account-id")).toHaveText(/^\d{12}$/);
   await context.close();
 });

@@ -46,6 +46,14 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await page.getByRole("button", { name: "Save policy" }).click();
   await expect(page.getByText("Policy saved.")).toBeVisible();
 
+  // Named in a policy but not yet sent: the owner sees the id only. Naming any 12-digit id
+  // in a policy must not be a way to look up that account's name.
+  await page.getByRole("tab", { name: "Delegate activity" }).click();
+  const named = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
+  await expect(named.getByTestId("account-ref")).toHaveText(new RegExp(`^${delegate}`));
+  await expect(named).not.toContainText("Delegate Sender");
+  await page.getByRole("tab", { name: "Authorization" }).click();
+
   const arn = `arn:aws:ses:us-east-1:${owner}:identity/${domain}`;
   const sent = cliSend(key, `news@${domain}`, arn);
   expect(sent.ok, sent.output).toBe(true);
@@ -55,9 +63,10 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await page.getByRole("tab", { name: "Delegate activity" }).click();
   const row = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
   await expect(row.locator("td").nth(1)).toHaveText("1");
-  // Revoke asks first, naming the account.
+  // Once it has sent, the delegate is shown by its name too; Revoke asks first, naming it.
+  await expect(row.getByTestId("account-ref")).toContainText("Delegate Sender");
   await row.getByRole("button", { name: "Revoke" }).click();
-  await expect(row).toContainText(`Stop account ${delegate} sending as this identity?`);
+  await expect(row).toContainText(`Stop Delegate Sender (${delegate}) sending as this identity?`);
   await row.getByRole("button", { name: `Yes, revoke ${delegate}` }).click();
   await expect(row).toContainText("not granted");
   await expect(row.getByRole("button", { name: "Revoke" })).toHaveCount(0);

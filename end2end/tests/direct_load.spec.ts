@@ -6,6 +6,7 @@ import { test, expect, hydrated, signUp } from "./fixtures";
 
 /** Every page of a signed-in account, with its heading. */
 const PAGES: [string, string][] = [
+  ["/overview", "Overview"],
   ["/account", "Account"],
   ["/account/users", "Users"],
   ["/account/access-keys", "Access keys"],

@@ -71,6 +71,6 @@ export async function signUp(page: Page, name: string, email = uniqueEmail(name.
   await expect(page.getByLabel("Account name")).toHaveValue(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/overview$/);
   return (await page.getByTestId("account-id").textContent())!.trim();
 }

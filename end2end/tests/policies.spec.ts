@@ -6,7 +6,7 @@ test("generate a policy for a delegate, save it, simulate it, and see it shared"
   const delegatePage = await delegateContext.newPage();
   const delegate = await signUp(delegatePage, "Delegate Co");
 
-  await signUp(page, "Identity Owner");
+  const owner = await signUp(page, "Identity Owner");
   await page.getByRole("link", { name: "Identities" }).click();
   const domain = `p${Date.now()}.example`;
   await page.getByLabel("Domain", { exact: true }).fill(domain);
@@ -49,5 +49,28 @@ test("generate a policy for a delegate, save it, simulate it, and see it shared"
   const shared = delegatePage.getByTestId(`shared-${domain}`);
   await expect(shared).toContainText(`identity/${domain}`);
   await expect(shared).toContainText(`StringLike ses:FromAddress: news@${domain}`);
+  // By sharing, the owner introduced itself: its name shows beside its id, copyable.
+  await expect(shared.getByTestId("account-ref")).toContainText("Identity Owner");
+  await expect(shared.getByTestId("account-ref")).toContainText(owner);
+  await expect(shared.getByRole("button", { name: `Copy account id ${owner}` })).toBeVisible();
+
+  // The delegate's Overview, loaded directly: the shared identity and whose it is, and the
+  // delegate's way of getting started (shared, then send).
+  await delegatePage.goto("/overview");
+  const sharedCard = delegatePage.getByTestId("shared");
+  await expect(sharedCard).toContainText(domain);
+  await expect(sharedCard).toContainText("Identity Owner");
+  const steps = delegatePage.getByTestId("step");
+  await expect(steps).toHaveCount(2);
+  await expect(steps.nth(0)).toHaveAttribute("data-step", "GetShared");
+  await expect(steps.nth(0)).toHaveAttribute("data-state", "done");
+  await expect(steps.nth(1)).toHaveAttribute("data-step", "Send");
+  await expect(steps.nth(1)).toHaveAttribute("data-state", "next");
+
+  // The owner's Overview: the identity, still Pending, with its one partner.
+  await page.goto("/overview");
+  const owned = page.getByTestId("owned").getByRole("listitem").filter({ hasText: domain });
+  await expect(owned).toContainText("Pending");
+  await expect(owned).toContainText("1 partner");
   await delegateContext.close();
 });

@@ -67,7 +67,10 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
 
   // The quota counts the mailbox's recipient, not the simulator's; the admin asks to leave
   // the sandbox on the Quota page, saying what the account sends.
+  // The Overview counts the recipient against today's quota; Account settings shows it too.
   await page.getByRole("link", { name: "Overview" }).click();
+  await expect(page.getByTestId("today-us-east-1")).toContainText("1 of 200 recipients in 24 hours");
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
   const quota = page.getByTestId("quota-us-east-1");
   await expect(quota).toContainText("Sandbox");
   await expect(quota.locator("td").nth(2)).toHaveText("1");

@@ -16,7 +16,7 @@ pub fn AccountPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <h1>"Account"</h1>
+        <h1>"Account settings"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

@@ -50,7 +50,7 @@ pub async fn confirm_sign_up(
         .map_err(|m| AppError::field("account_name", m))?;
     let created = registration::confirm(&app_context()?, token.trim(), &name, password).await?;
     session::establish(Claimant::User(created.admin)).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect("/overview");
     Ok(())
 }
 
@@ -65,7 +65,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     })
     .await?;
     session::establish(user).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect("/overview");
     Ok(())
 }
 

@@ -109,8 +109,25 @@ pub fn CopyValue(
     #[prop(optional)] test_id: &'static str,
     #[prop(optional)] block: bool,
 ) -> impl IntoView {
+    let shown = if block {
+        view! { <pre><code data-testid=test_id>{value.clone()}</code></pre> }.into_any()
+    } else {
+        view! { <code data-testid=test_id>{value.clone()}</code> }.into_any()
+    };
+    view! {
+        <div class="copy-value">
+            <span class="copy-label">{label.clone()}</span>
+            {shown}
+            <CopyButton what=label text=value/>
+        </div>
+    }
+}
+
+/// A "Copy" button that puts `text` on the clipboard and says it did; `what` names the
+/// value for screen readers ("Copy ARN").
+#[component]
+pub fn CopyButton(#[prop(into)] what: String, text: String) -> impl IntoView {
     let (copied, set_copied) = signal(false);
-    let text = value.clone();
     let copy = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -121,16 +138,23 @@ pub fn CopyValue(
         set_copied.set(true);
     };
     view! {
-        <div class="copy-value">
-            <span class="copy-label">{label.clone()}</span>
-            {if block {
-                view! { <pre><code data-testid=test_id>{value}</code></pre> }.into_any()
-            } else {
-                view! { <code data-testid=test_id>{value}</code> }.into_any()
-            }}
-            <button type="button" class="secondary" on:click=copy aria-label=format!("Copy {label}")>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
-        </div>
+        <button type="button" class="secondary copy" on:click=copy aria-label=format!("Copy {what}")>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+    }
+}
+
+/// Says the action's last call succeeded ("Cap saved."), until the next one starts.
+#[component]
+pub fn Saved<S>(action: ServerAction<S>, message: &'static str) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let saved = move || !action.pending().get() && matches!(action.value().get(), Some(Ok(_)));
+    view! {
+        <Show when=saved>
+            <p class="notice" role="status">{message}</p>
+        </Show>
     }
 }

@@ -1,78 +1,130 @@
-use leptos::prelude::*;
+use leptos::{html::Input, prelude::*};
 use leptos_router::components::A;
 
-use crate::auth::{AuthState, Principal, Role, SignOutButton};
+use crate::auth::{AuthState, CurrentUser, Principal, Role, SignOutButton};
 
-/// The page frame: header with navigation by area (product.md's roles), then the page.
+/// The page frame: a top bar (brand, menu switch, who is signed in), the sidebar of
+/// links for the signed-in principal, then the page.
+///
+/// On narrow screens the sidebar collapses behind the "Menu" checkbox: a real form control,
+/// so it opens without JavaScript too (the stylesheet shows the sidebar while it is
+/// checked); after hydration a click on one of its links closes it again.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let menu = NodeRef::<Input>::new();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Sesame"</A>
-            <nav aria-label="Main">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let principal = AuthState::get().principal.await.ok().flatten();
-                        view! { <Navigation principal/> }
-                    })}
-                </Transition>
-            </nav>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let principal = AuthState::get().principal.await.ok().flatten();
+                    view! { <SignedIn principal menu/> }
+                })}
+            </Transition>
         </header>
-        <main class="page">{children()}</main>
+        <div class="frame">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let principal = AuthState::get().principal.await.ok().flatten();
+                    view! { <Navigation principal menu/> }
+                })}
+            </Transition>
+            <main class="page">{children()}</main>
+        </div>
     }
 }
 
-/// The links for whoever is signed in; places for areas still to come are shown but inert.
+/// The menu switch, who is signed in and the way out; or the ways in.
 #[component]
-fn Navigation(principal: Option<Principal>) -> impl IntoView {
-    match principal {
-        None => view! {
-            <ul class="nav">
-                <li><A href="/sign-in">"Sign in"</A></li>
-                <li><A href="/sign-up">"Create account"</A></li>
-            </ul>
+fn SignedIn(principal: Option<Principal>, menu: NodeRef<Input>) -> impl IntoView {
+    let who = match principal {
+        None => {
+            return view! {
+                <div class="topbar-user">
+                    <A href="/sign-in">"Sign in"</A>
+                    <A href="/sign-up">"Create account"</A>
+                </div>
+            }
+            .into_any()
+        }
+        Some(Principal::Operator { email }) => email,
+        Some(Principal::User(user)) => format!("{} · {}", user.email, user.account_name),
+    };
+    view! {
+        <label class="menu-switch">
+            <input type="checkbox" aria-controls="sidebar" node_ref=menu/>
+            "Menu"
+        </label>
+        <div class="topbar-user">
+            <span class="muted" data-testid="signed-in-as">{who}</span>
+            <SignOutButton/>
+        </div>
+    }
+    .into_any()
+}
+
+/// The sidebar, for whoever is signed in: its links grouped by what the principal does
+/// there (an account owns identities and sends from its own and shared ones; an operator
+/// runs the platform). Nobody signed in: no sidebar.
+#[component]
+fn Navigation(principal: Option<Principal>, menu: NodeRef<Input>) -> impl IntoView {
+    let links = match principal {
+        None => return None,
+        Some(Principal::Operator { .. }) => view! {
+            <NavGroup title="Operator">
+                <li><A href="/operator">"Accounts and requests"</A></li>
+            </NavGroup>
         }
         .into_any(),
-        Some(Principal::Operator { email }) => view! {
-            <ul class="nav">
-                <li class="nav-group"><span class="nav-title">"Operator"</span><A href="/operator">"Accounts"</A></li>
-                <li class="nav-user"><span class="muted">{email}</span><SignOutButton/></li>
-            </ul>
+        Some(Principal::User(user)) => view! { <AccountLinks user/> }.into_any(),
+    };
+    let close = move |_| {
+        if let Some(switch) = menu.get_untracked() {
+            switch.set_checked(false);
         }
-        .into_any(),
-        Some(Principal::User(user)) => view! {
-            <ul class="nav">
-                <li class="nav-group">
-                    <span class="nav-title">"Identity owner"</span>
-                    <A href="/identities">"Identities"</A>
-                    <A href="/mailbox">"Mailbox"</A>
-                </li>
-                <li class="nav-group">
-                    <span class="nav-title">"Delegate sender"</span>
-                    <A href="/shared">"Shared with me"</A>
-                    {(user.role != Role::Viewer).then(|| view! { <A href="/send">"Send test email"</A> })}
-                    {(user.role != Role::Viewer).then(|| view! { <A href="/smtp">"SMTP settings"</A> })}
-                    <A href="/messages">"Messages"</A>
-                    <A href="/suppression">"Suppression list"</A>
-                    <A href="/configuration-sets">"Configuration sets"</A>
-                    <A href="/reputation">"Reputation"</A>
-                    <A href="/statistics">"Statistics"</A>
-                    <A href="/quota">"Quota"</A>
-                    <A href="/billing">"Billing"</A>
-                </li>
-                <li class="nav-group">
-                    <span class="nav-title">"Account"</span>
-                    <A href="/account">"Overview"</A>
-                    {(user.role == Role::Admin).then(|| view! { <A href="/account/users">"Users"</A> })}
-                    {(user.role != Role::Viewer).then(|| view! { <A href="/account/access-keys">"Access keys"</A> })}
-                </li>
-                <li class="nav-user">
-                    <span class="muted" data-testid="signed-in-as">{user.email}" · "{user.account_name}</span>
-                    <SignOutButton/>
-                </li>
-            </ul>
-        }
-        .into_any(),
+    };
+    Some(view! { <nav id="sidebar" class="sidebar" aria-label="Main" on:click=close>{links}</nav> })
+}
+
+#[component]
+fn AccountLinks(user: CurrentUser) -> impl IntoView {
+    let sends = user.role != Role::Viewer;
+    view! {
+        <ul class="nav-home"><li><A href="/overview">"Overview"</A></li></ul>
+        <NavGroup title="Identities">
+            <li><A href="/identities">"Identities"</A></li>
+            <li><A href="/mailbox">"Mailbox"</A></li>
+        </NavGroup>
+        <NavGroup title="Sending">
+            <li><A href="/shared">"Shared with me"</A></li>
+            {sends.then(|| view! { <li><A href="/send">"Send test email"</A></li> })}
+            {sends.then(|| view! { <li><A href="/smtp">"SMTP settings"</A></li> })}
+            <li><A href="/messages">"Messages"</A></li>
+            <li><A href="/configuration-sets">"Configuration sets"</A></li>
+            <li><A href="/suppression">"Suppression list"</A></li>
+        </NavGroup>
+        <NavGroup title="Insights">
+            <li><A href="/statistics">"Statistics"</A></li>
+            <li><A href="/reputation">"Reputation"</A></li>
+            <li><A href="/billing">"Billing"</A></li>
+            <li><A href="/quota">"Quota"</A></li>
+        </NavGroup>
+        <NavGroup title="Account">
+            <li><A href="/account">"Settings"</A></li>
+            {(user.role == Role::Admin).then(|| view! { <li><A href="/account/users">"Users"</A></li> })}
+            {sends.then(|| view! { <li><A href="/account/access-keys">"Access keys"</A></li> })}
+        </NavGroup>
+    }
+}
+
+/// One titled group of links in the sidebar.
+#[component]
+fn NavGroup(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="nav-group">
+            <p class="nav-title" aria-hidden="true">{title}</p>
+            <ul aria-label=title>{children()}</ul>
+        </div>
     }
 }
 

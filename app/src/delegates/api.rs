@@ -41,6 +41,7 @@ pub async fn delegate_activity(identity_id: Uuid) -> Result<Vec<DelegateSummary>
         .map(|r| DelegateSummary {
             granted: policies.iter().any(|p| p.allows_account(&r.delegate)),
             delegate_account: r.delegate,
+            delegate_name: r.delegate_name,
             messages: r.messages,
             recipients: r.recipients,
             deliveries: r.deliveries,

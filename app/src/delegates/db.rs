@@ -8,6 +8,7 @@ use crate::ids::AccountId;
 
 pub struct ActivityRow {
     pub delegate: String,
+    pub delegate_name: Option<String>,
     pub messages: i64,
     pub recipients: i64,
     pub deliveries: i64,
@@ -20,7 +21,9 @@ pub struct ActivityRow {
 
 /// Per delegate account — every account that sent from the identity (as Source, From or
 /// Return-Path, with the identity's owner as From's owner), is named in its policies, or has
-/// a cap — its sends and their outcomes, most recent sender first.
+/// a cap — its sends and their outcomes, most recent sender first. A delegate's display
+/// name comes only once it has sent from the identity: naming an account id in a policy
+/// must not be a way to look up any account's name.
 pub async fn activity(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
@@ -56,6 +59,8 @@ pub async fn activity(
                select account_id from sent union select account_id from named
                union select account_id from capped)
            select d.account_id as "delegate!",
+                  (select a.name from account a
+                   where a.account_id = d.account_id and s.account_id is not null) as "delegate_name?",
                   coalesce(s.messages, 0) as "messages!", coalesce(s.recipients, 0) as "recipients!",
                   coalesce(s.deliveries, 0) as "deliveries!", coalesce(s.rated, 0) as "rated!",
                   coalesce(s.hard_bounces, 0) as "hard_bounces!", coalesce(s.complaints, 0) as "complaints!",
@@ -102,4 +107,25 @@ pub async fn set_cap(
     .fetch_one(db)
     .await?;
     Ok(done == 1)
+}
+
+/// Per identity of `owner` that has policies: how many other accounts they name.
+pub async fn named_counts(
+    db: impl PgExecutor<'_>,
+    owner: &AccountId,
+) -> Result<Vec<(Uuid, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        // language=PostgreSQL
+        r#"select p.identity_id, count(distinct g.account_id) as "accounts!"
+           from identity_policy p cross join unnest(p.grantee_accounts) as g(account_id)
+           where p.account_id = $1 and g.account_id <> $1
+           group by p.identity_id"#,
+        owner.as_str()
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.identity_id, r.accounts))
+        .collect())
 }

@@ -18,6 +18,8 @@ use crate::reputation::Rates;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DelegateSummary {
     pub delegate_account: String,
+    /// Its display name, once it has sent from the identity (not before: see `db::activity`).
+    pub delegate_name: Option<String>,
     /// Allowed by one of the identity's policies now (what Revoke takes away).
     pub granted: bool,
     pub messages: i64,

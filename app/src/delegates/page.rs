@@ -3,7 +3,7 @@ use uuid::Uuid;
 
 use super::{delegate_activity, DelegateSummary, RevokeDelegate, SetGrantCap};
 use crate::{
-    components::{loaded, ConfirmSubmit, FormError},
+    components::{loaded, AccountRef, ConfirmSubmit, FormError, Saved},
     reputation::percent,
 };
 
@@ -23,6 +23,7 @@ pub fn DelegateActivityTab(identity_id: Uuid) -> impl IntoView {
             <p class="muted">"Accounts your policies allow to send as this identity, and what they sent. Revoke takes an account out of every policy of this identity; its next send is denied. A cap limits the recipients it may send from this identity per 24 hours."</p>
             <FormError action=revoke/>
             <FormError action=cap/>
+            <Saved action=cap message="Daily cap saved."/>
             {loaded(activity, move |rows: Vec<DelegateSummary>| {
                 if rows.is_empty() {
                     return view! { <p>"No other account is allowed to send as this identity, and none has."</p> }.into_any();
@@ -54,6 +55,11 @@ fn DelegateRow(
     cap: ServerAction<SetGrantCap>,
 ) -> impl IntoView {
     let account = row.delegate_account.clone();
+    // Questions name the delegate as the owner knows it.
+    let known_as = match &row.delegate_name {
+        Some(name) => format!("{name} ({account})"),
+        None => format!("account {account}"),
+    };
     let revoke_form = row.granted.then(|| {
         let account = account.clone();
         view! {
@@ -61,7 +67,7 @@ fn DelegateRow(
                 <input type="hidden" name="identity_id" value=identity_id.to_string()/>
                 <input type="hidden" name="delegate_account" value=account.clone()/>
                 <ConfirmSubmit label="Revoke"
-                    question=format!("Stop account {account} sending as this identity? It is taken out of every policy statement that names it, and its next send is refused.")
+                    question=format!("Stop {known_as} sending as this identity? It is taken out of every policy statement that names it, and its next send is refused.")
                     confirm=format!("Yes, revoke {account}")/>
             </ActionForm>
         }
@@ -80,7 +86,7 @@ fn DelegateRow(
     };
     view! {
         <tr data-testid="delegate-activity" data-account=account.clone()>
-            <td><code>{account.clone()}</code>{(!row.granted).then(|| view! { <span class="badge">" not granted"</span> })}</td>
+            <td><AccountRef id=account.clone() name=row.delegate_name/>{(!row.granted).then(|| view! { <span class="badge">" not granted"</span> })}</td>
             <td>{row.messages}</td>
             <td>{row.recipients}</td>
             <td>{row.deliveries}</td>

@@ -25,7 +25,7 @@ pub mod service;
 pub mod verification;
 
 pub use api::*;
-pub use pages::{IdentitiesPage, IdentityPage, VerifyEmailPage};
+pub use pages::{IdentitiesPage, IdentityPage, StatusBadge, VerifyEmailPage};
 
 use serde::{Deserialize, Serialize};
 

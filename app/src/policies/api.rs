@@ -193,6 +193,7 @@ pub async fn list_shared_identities() -> Result<Vec<SharedIdentity>, AppError> {
                 kind: row.kind.parse().map_err(internal)?,
                 region: row.region,
                 owner_account: row.owner_account,
+                owner_name: row.owner_name,
                 status: row.verification_status.parse().map_err(internal)?,
                 grants,
             }),

@@ -185,6 +185,7 @@ pub async fn policies_of(
 /// A policy of another account that names `grantee`.
 pub struct SharedRow {
     pub owner_account: String,
+    pub owner_name: String,
     pub region: String,
     pub kind: String,
     pub identity_name: String,
@@ -193,7 +194,8 @@ pub struct SharedRow {
     pub document: String,
 }
 
-/// Every policy of other accounts' identities that names `grantee` (or its users).
+/// Every policy of other accounts' identities that names `grantee` (or its users), with
+/// the owner's display name: by sharing, the owner has introduced itself.
 pub async fn shared_with(
     db: impl PgExecutor<'_>,
     grantee: &AccountId,
@@ -201,9 +203,10 @@ pub async fn shared_with(
     sqlx::query_as!(
         SharedRow,
         // language=PostgreSQL
-        r#"select i.account_id as owner_account, i.region, i.kind, i.name as identity_name,
-                  i.verification_status, p.name as policy_name, p.document
+        r#"select i.account_id as owner_account, o.name as owner_name, i.region, i.kind,
+                  i.name as identity_name, i.verification_status, p.name as policy_name, p.document
            from identity_policy p join identity i using (account_id, identity_id)
+           join account o on o.account_id = i.account_id
            where p.grantee_accounts @> array[$1::text] and i.account_id <> $1
            order by i.name, i.region, i.account_id, p.name"#,
         grantee.as_str()

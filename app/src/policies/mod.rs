@@ -36,6 +36,8 @@ pub struct SharedIdentity {
     pub kind: crate::identities::IdentityKind,
     pub region: String,
     pub owner_account: String,
+    /// The owner's display name.
+    pub owner_name: String,
     pub status: crate::identities::VerificationStatus,
     pub grants: Vec<Grant>,
 }

@@ -62,6 +62,15 @@ impl EnforcementStatus {
         }
     }
 
+    /// The badge it is drawn as.
+    pub fn badge_class(self) -> &'static str {
+        match self {
+            Self::Healthy => "badge ok",
+            Self::UnderReview => "badge warn",
+            Self::Paused => "badge danger",
+        }
+    }
+
     /// SES v2's `EnforcementStatus`.
     pub fn v2(self) -> &'static str {
         match self {

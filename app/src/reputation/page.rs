@@ -1,8 +1,6 @@
 use leptos::prelude::*;
 
-use super::{
-    get_reputation, percent, EnforcementStatus, RegionReputation, ReputationOverview, Thresholds,
-};
+use super::{get_reputation, percent, RegionReputation, ReputationOverview, Thresholds};
 use crate::components::{loaded, LineChart, Series};
 
 /// `/reputation`: the account's status, bounce and complaint rates against the thresholds,
@@ -27,11 +25,7 @@ pub fn ReputationPage() -> impl IntoView {
 
 #[component]
 fn RegionCard(region: RegionReputation, thresholds: Thresholds) -> impl IntoView {
-    let class = match region.status {
-        EnforcementStatus::Healthy => "badge ok",
-        EnforcementStatus::UnderReview => "badge warn",
-        EnforcementStatus::Paused => "badge danger",
-    };
+    let class = region.status.badge_class();
     let labels: Vec<String> = region.daily.iter().map(|d| d.0.clone()).collect();
     let bounces = Series {
         name: "Bounce rate".to_owned(),

@@ -75,7 +75,7 @@ pub async fn inspect_invitation(token: String) -> Result<InvitationOffer, AppErr
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
     let user = invitations::accept(&app_context()?, token.trim(), password).await?;
     session::establish(Claimant::User(user)).await?;
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect("/overview");
     Ok(())
 }
 

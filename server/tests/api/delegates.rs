@@ -60,6 +60,8 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
         "{rows}"
     );
     assert!(row["last_sent"].is_string());
+    // A delegate that has sent from the identity is shown by its name.
+    assert_eq!(row["delegate_name"], "Delegate");
     // Named in a policy but silent: listed too.
     assert!(rows
         .as_array()
@@ -206,4 +208,35 @@ async fn an_owner_sees_caps_and_revokes_its_delegates(pool: PgPool) {
             StatusCode::CONFLICT,
         )
         .await;
+}
+
+/// An attacker who names any account id in a policy on its own identity learns nothing about
+/// that account: no name until the account itself sends from the identity.
+#[sqlx::test(migrations = "../migrations")]
+async fn naming_an_account_in_a_policy_does_not_reveal_its_name(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (attacker, attacker_account) = app.new_account("Attacker").await;
+    let (_victim, victim_account) = app.new_account("Victim").await;
+    let identity = verified_domain(&attacker, "bait.example").await;
+    let arn = format!("arn:aws:ses:us-east-1:{attacker_account}:identity/bait.example");
+    let policy = format!(
+        r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "{victim_account}"}}, "Action": "ses:SendEmail", "Resource": "{arn}"}}]}}"#
+    );
+    put_policy(&attacker, &identity, "bait", &policy).await;
+
+    let rows = attacker
+        .json("delegates/activity", &[("identity_id", &identity)])
+        .await;
+    let victim = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["delegate_account"] == victim_account.as_str())
+        .unwrap_or_else(|| panic!("the named account is listed: {rows}"));
+    assert_eq!(victim["delegate_name"], serde_json::Value::Null, "{rows}");
+    assert!(!rows.to_string().contains("Victim"), "{rows}");
+    // The Overview counts the named account as a partner, still without a name.
+    let overview = attacker.json("overview", &[]).await;
+    assert_eq!(overview["identities"][0]["partners"], 1, "{overview}");
+    assert!(!overview.to_string().contains("Victim"), "{overview}");
 }

@@ -403,6 +403,8 @@ async fn delegates_see_what_is_shared_with_them_and_nothing_else(pool: sqlx::PgP
         format!("arn:aws:ses:us-east-1:{owner_account}:identity/shared.example")
     );
     assert_eq!(seen[0]["owner_account"], owner_account.as_str());
+    // Sharing introduces the owner: its display name comes with the identity.
+    assert_eq!(seen[0]["owner_name"], "Owner");
     assert_eq!(seen[0]["status"], "Pending");
     let grant = &seen[0]["grants"][0];
     assert_eq!(grant["effect"], "Allow");

@@ -142,7 +142,7 @@ async fn sign_in_and_sign_out(pool: PgPool) {
 
     let response = browser.sign_in("Admin@Acme.example.com", PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["location"], "/account");
+    assert_eq!(response.headers()["location"], "/overview");
     browser.json("account/overview", &[]).await;
 
     let old_cookie = browser.session_cookie().unwrap();

@@ -8,7 +8,7 @@ use crate::{
     identities::{
         get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
         ResendVerificationEmail, RestartVerification, SetDevZonePublication, SetFeedbackForwarding,
-        VerificationMail, VerificationStatus,
+        StatusBadge, VerificationMail, VerificationStatus,
     },
     notifications::IdentityDestinations,
     policies::AuthorizationTab,
@@ -86,13 +86,13 @@ pub fn IdentityPage() -> impl IntoView {
                     Ok(detail) => {
                         let name = detail.summary.name.clone();
                         let arn = detail.summary.arn.clone();
-                        let status = detail.summary.status.as_str();
+                        let status = detail.summary.status;
                         let id = detail.summary.identity_id.to_string();
                         let deleting = format!("Delete {name}? Its policies, DKIM keys and destinations go with it, and nobody can send as it any more.");
                         view! {
                         <h1>{name}</h1>
                         <p class="muted"><code>{arn}</code></p>
-                        <p>"Status: " <span class=format!("status status-{status}") data-testid="status">{status}</span></p>
+                        <p>"Status: " <StatusBadge status/></p>
                         <div class="tabs" role="tablist">
                             {TABS.into_iter().map(|(t, label)| view! {
                                 <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == t).to_string() on:click=move |_| set_tab.set(t)>{label}</button>

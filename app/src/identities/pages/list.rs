@@ -7,7 +7,7 @@ use crate::{
     error::AppError,
     identities::{
         list_identities, CreateDomainIdentity, CreateEmailIdentity, DkimAlgorithm, IdentitySummary,
-        VerificationStatus,
+        StatusBadge, VerificationStatus,
     },
 };
 
@@ -69,7 +69,7 @@ pub fn IdentitiesPage() -> impl IntoView {
                                                 <td><A href=href>{i.name}</A></td>
                                                 <td>{i.kind.label()}</td>
                                                 <td>{i.region}</td>
-                                                <td><span class=format!("status status-{}", i.status.as_str())>{i.status.as_str()}</span></td>
+                                                <td><StatusBadge status=i.status/></td>
                                             </tr>
                                         }
                                     }).collect_view()}

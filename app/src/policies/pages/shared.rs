@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{loaded, CopyValue},
+    components::{loaded, AccountRef, CopyValue},
+    identities::StatusBadge,
     policies::{list_shared_identities, Effect, Grant, SharedIdentity},
 };
 
@@ -21,10 +22,10 @@ pub fn SharedWithMePage() -> impl IntoView {
                 <section class="card" data-testid=format!("shared-{}", identity.name)>
                     <h2>{identity.name.clone()}</h2>
                     <dl class="facts">
-                        <dt>"Owner account"</dt><dd>{identity.owner_account}</dd>
+                        <dt>"Owner"</dt><dd><AccountRef id=identity.owner_account name=Some(identity.owner_name)/></dd>
                         <dt>"Region"</dt><dd>{identity.region}</dd>
                         <dt>"Type"</dt><dd>{identity.kind.label()}</dd>
-                        <dt>"Status"</dt><dd><span class=format!("status status-{}", identity.status.as_str())>{identity.status.as_str()}</span></dd>
+                        <dt>"Status"</dt><dd><StatusBadge status=identity.status/></dd>
                     </dl>
                     <CopyValue label="ARN" value=identity.arn/>
                     <ul class="grants">
