@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { test, expect, signUp } from "./fixtures";
+import { test, expect, hydrated, signUp } from "./fixtures";
 
 // The real AWS CLI (installed by `./dev test` in the SDK tests' virtualenv).
 const AWS = process.env.AWS_CLI ?? "aws";
@@ -55,6 +55,14 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await page.getByRole("tab", { name: "Authorization" }).click();
 
   const arn = `arn:aws:ses:us-east-1:${owner}:identity/${domain}`;
+  // The delegate's SMTP examples, as the shared identity: they carry its ARN header.
+  await delegatePage.goto("/smtp");
+  await hydrated(delegatePage);
+  await delegatePage.getByLabel("Send as").selectOption({ label: `${domain} (us-east-1) — shared by Granting Owner` });
+  await expect(delegatePage.getByTestId("smtp-example-swaks")).toContainText(`--from news@${domain}`);
+  await expect(delegatePage.getByTestId("smtp-example-swaks")).toContainText(`--header 'X-SES-SOURCE-ARN: ${arn}'`);
+  await expect(delegatePage.getByTestId("smtp-example-python")).toContainText(`message["X-SES-SOURCE-ARN"] = "${arn}"`);
+
   const sent = cliSend(key, `news@${domain}`, arn);
   expect(sent.ok, sent.output).toBe(true);
   expect(JSON.parse(sent.output).MessageId).toMatch(/-000000$/);

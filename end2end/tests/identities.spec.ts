@@ -62,3 +62,56 @@ test("verify an email address through the link in the built-in mailbox", async (
   await page.goto("/identities");
   await expect(page.getByRole("row", { name: new RegExp(address) })).toContainText("Success");
 });
+
+/** Publishes the identity's records to the dev zone from elsewhere (as a colleague or a
+ * script would), leaving the page under test untouched. */
+async function publishElsewhere(page: import("@playwright/test").Page, identityId: string) {
+  await page.evaluate(async (id) => {
+    const response = await fetch("/api/identities/dev-zone", {
+      method: "POST",
+      body: new URLSearchParams({ identity_id: id, publish: "true" }),
+    });
+    if (!response.ok) throw new Error(await response.text());
+  }, identityId);
+}
+
+test("verification status updates by itself, on the identity's page and in the list", async ({ page }) => {
+  await signUp(page, "Live Status");
+  await page.getByRole("link", { name: "Identities" }).click();
+  const stamp = Date.now();
+  const first = `la${stamp}.example`;
+  await page.getByLabel("Domain", { exact: true }).fill(first);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: first })).toBeVisible();
+  await expect(page.getByTestId("status")).toHaveText("Pending");
+  await publishElsewhere(page, page.url().split("/").pop()!);
+  // Nothing clicked, nothing reloaded: the worker verifies it and the page shows it.
+  await expect(page.getByTestId("status")).toHaveText("Success", { timeout: 30_000 });
+  await expect(page.getByTestId("record-verification")).toContainText("Found in DNS");
+
+  const second = `lb${stamp}.example`;
+  await page.getByRole("link", { name: "← Identities" }).click();
+  await page.getByLabel("Domain", { exact: true }).fill(second);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: second })).toBeVisible();
+  const secondId = page.url().split("/").pop()!;
+  await page.getByRole("link", { name: "← Identities" }).click();
+  const row = page.getByRole("row", { name: second });
+  await expect(row.getByTestId("status")).toHaveText("Pending");
+  await publishElsewhere(page, secondId);
+  await expect(row.getByTestId("status")).toHaveText("Success", { timeout: 30_000 });
+});
+
+test("a deleted identity leaves the screen for the list, which says so", async ({ page }) => {
+  await signUp(page, "Tidy Owner");
+  await page.getByRole("link", { name: "Identities" }).click();
+  const domain = `gone${Date.now()}.example`;
+  await page.getByLabel("Domain", { exact: true }).fill(domain);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: domain })).toBeVisible();
+  await page.getByRole("button", { name: "Delete identity" }).click();
+  await page.getByRole("button", { name: "Yes, delete this identity" }).click();
+  await expect(page).toHaveURL(/\/identities\?deleted$/);
+  await expect(page.getByTestId("identity-deleted")).toBeVisible();
+  await expect(page.getByRole("link", { name: domain })).toHaveCount(0);
+});

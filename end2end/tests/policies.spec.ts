@@ -39,6 +39,15 @@ test("generate a policy for a delegate, save it, simulate it, and see it shared"
   await expect(page.getByTestId("verdict")).toHaveText("Allow");
   await expect(page.getByTestId("explanation")).toContainText("statement `AllowDelegate` of policy `AllowDelegate`");
 
+  // From an address the grant does not cover: the Deny names the condition that failed.
+  await page.getByLabel("From address", { exact: true }).fill(`ceo@${domain}`);
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await expect(page.getByTestId("verdict")).toHaveText("Deny");
+  await expect(page.getByTestId("explanation")).toContainText(
+    `Statement \`AllowDelegate\` of policy \`AllowDelegate\` names the caller, but its condition StringLike ses:FromAddress: news@${domain} does not hold.`,
+  );
+  await page.getByLabel("From address", { exact: true }).fill(`news@${domain}`);
+
   await page.getByLabel("Principal", { exact: true }).fill("111122223333");
   await page.getByRole("button", { name: "Simulate" }).click();
   await expect(page.getByTestId("verdict")).toHaveText("Deny");

@@ -20,7 +20,12 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   await page.getByLabel("Text").fill("A test from the console");
   await page.getByRole("button", { name: "Send" }).click();
   await expect(page.getByRole("alert")).toContainText("Email address is not verified. The following identities failed the check in region US-EAST-1: shop@elsewhere.example");
+  // After SES's words, the console says which rule applied and what to do.
+  await expect(page.getByRole("alert")).toContainText("None of your verified identities in us-east-1 covers shop@elsewhere.example.");
 
+  // The identity is picked, not typed; the simulator's scenarios are offered for To.
+  await expect(page.locator("#simulator-scenarios option")).toHaveCount(5);
+  await page.getByLabel("Send as").selectOption({ label: `${domain} (us-east-1)` });
   await page.getByLabel("From", { exact: true }).fill(`Shop <shop@${domain}>`);
   await page.getByRole("button", { name: "Send" }).click();
   const id = (await page.getByTestId("message-id").textContent())!;

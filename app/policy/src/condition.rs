@@ -302,6 +302,18 @@ impl Condition {
         )
     }
 
+    /// The exact From addresses the condition lets through (`StringEquals` or a wildcard-
+    /// free `StringLike` on `ses:FromAddress`): addresses a delegate can send from as written.
+    pub fn exact_from_addresses(&self) -> impl Iterator<Item = &str> {
+        let applies = self.key.eq_ignore_ascii_case("ses:FromAddress")
+            && !self.negated
+            && matches!(self.test, Test::StringEquals { .. } | Test::StringLike);
+        self.values
+            .iter()
+            .filter(move |v| applies && !v.contains(['*', '?']))
+            .map(String::as_str)
+    }
+
     /// Whether the condition holds for the request.
     pub fn holds(&self, ctx: &RequestContext) -> bool {
         let present = ctx.values(&self.key);

@@ -31,8 +31,21 @@ pub enum Decision {
         policy: String,
         sid: Option<String>,
     },
-    /// Default deny: no statement allows this request.
-    NoStatementAllows,
+    /// Default deny: no statement allows this request. `unmet`: the first Allow statement
+    /// that names the caller and the action but whose condition does not hold — what the
+    /// owner most likely has to change.
+    NoStatementAllows {
+        unmet: Option<Unmet>,
+    },
+}
+
+/// An Allow statement that would have applied but for one of its conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unmet {
+    pub policy: String,
+    pub sid: Option<String>,
+    /// The condition that does not hold, as people read it (`Condition::describe`).
+    pub condition: String,
 }
 
 impl Decision {
@@ -52,8 +65,16 @@ impl Decision {
             Self::DeniedExplicitly { policy, sid } => {
                 format!("Denied by {}.", statement(policy, sid))
             }
-            Self::NoStatementAllows => {
+            Self::NoStatementAllows { unmet: None } => {
                 "Denied: no statement of the identity's policies allows this request.".to_owned()
+            }
+            Self::NoStatementAllows { unmet: Some(unmet) } => {
+                let named = statement(&unmet.policy, &unmet.sid);
+                let named = named[..1].to_uppercase() + &named[1..];
+                format!(
+                    "Denied: no statement of the identity's policies allows this request. {named} names the caller, but its condition {} does not hold.",
+                    unmet.condition
+                )
             }
         }
     }
@@ -89,8 +110,19 @@ pub fn governing<'a>(
 /// Evaluates one identity's policies for a request (no owner shortcut).
 pub fn evaluate(policies: &[NamedPolicy], ctx: &RequestContext) -> Decision {
     let mut allowed = None;
+    let mut unmet = None;
     for named in policies {
-        for statement in named.policy.statements.iter().filter(|s| applies(s, ctx)) {
+        for statement in named.policy.statements.iter().filter(|s| names(s, ctx)) {
+            if let Some(failed) = statement.conditions.iter().find(|c| !c.holds(ctx)) {
+                if statement.effect == Effect::Allow && unmet.is_none() {
+                    unmet = Some(Unmet {
+                        policy: named.name.clone(),
+                        sid: statement.sid.clone(),
+                        condition: failed.describe(),
+                    });
+                }
+                continue;
+            }
             let found = (named.name.clone(), statement.sid.clone());
             match statement.effect {
                 Effect::Deny => {
@@ -107,11 +139,13 @@ pub fn evaluate(policies: &[NamedPolicy], ctx: &RequestContext) -> Decision {
     }
     match allowed {
         Some((policy, sid)) => Decision::Allowed { policy, sid },
-        None => Decision::NoStatementAllows,
+        None => Decision::NoStatementAllows { unmet },
     }
 }
 
-fn applies(statement: &Statement, ctx: &RequestContext) -> bool {
+/// Whether the statement names the caller (its account, or its user) and the action;
+/// it applies when its conditions hold too.
+fn names(statement: &Statement, ctx: &RequestContext) -> bool {
     let principal = match &statement.principals {
         Principals::Anyone => true,
         Principals::Listed { accounts, users } => {
@@ -127,5 +161,4 @@ fn applies(statement: &Statement, ctx: &RequestContext) -> bool {
             .actions
             .iter()
             .any(|pattern| glob::matches(pattern, &ctx.action, true))
-        && statement.conditions.iter().all(|c| c.holds(ctx))
 }

@@ -20,6 +20,8 @@ pub struct Grant {
     pub actions: Vec<String>,
     /// Each condition in words; empty means "no conditions".
     pub conditions: Vec<String>,
+    /// The exact From addresses its conditions name (`Condition::exact_from_addresses`).
+    pub from_addresses: Vec<String>,
 }
 
 impl Policy {
@@ -65,6 +67,12 @@ impl Policy {
                         principal: principal.to_owned(),
                         actions: statement.actions.clone(),
                         conditions: statement.conditions.iter().map(|c| c.describe()).collect(),
+                        from_addresses: statement
+                            .conditions
+                            .iter()
+                            .flat_map(|c| c.exact_from_addresses())
+                            .map(str::to_owned)
+                            .collect(),
                     })
             })
             .collect()

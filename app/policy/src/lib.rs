@@ -20,7 +20,7 @@ mod revoke;
 mod tests;
 
 pub use context::{form_time, RequestContext};
-pub use evaluate::{authorize, evaluate, governing, Decision, NamedPolicy};
+pub use evaluate::{authorize, evaluate, governing, Decision, NamedPolicy, Unmet};
 pub use generate::{split_list, PolicyDraft};
 pub use grants::Grant;
 pub use parse::{parse_policy, Policy, Principals, Statement};

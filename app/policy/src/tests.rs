@@ -128,10 +128,12 @@ fn example_9_for_all_values_needs_every_recipient() {
         }
     );
     jane.recipients.push("c@elsewhere.org".into());
-    assert_eq!(
-        evaluate(&policies, &jane),
-        Decision::NoStatementAllows,
-        "one disallowed recipient fails ForAllValues"
+    assert!(
+        matches!(
+            evaluate(&policies, &jane),
+            Decision::NoStatementAllows { unmet: Some(ref u) } if u.sid.as_deref() == Some("AuthorizeInternal")
+        ),
+        "one disallowed recipient fails ForAllValues, and the statement it failed is named"
     );
     jane.recipients.clear();
     assert!(
@@ -234,7 +236,7 @@ fn the_owner_needs_no_policy() {
     assert_eq!(authorize(OWNER, None, &[], &ctx), Decision::AllowedAsOwner);
     assert_eq!(
         authorize(OWNER, None, &[], &request()),
-        Decision::NoStatementAllows
+        Decision::NoStatementAllows { unmet: None }
     );
 }
 
@@ -561,4 +563,32 @@ fn case_and_unicode_in_a_domain_do_not_slip_past_a_deny() {
     // A wildcard domain in Unicode could never match the IDNA form requests carry.
     let unmatchable = allow_with(r#"{"StringLike":{"ses:Recipients":"*@bü*.example"}}"#);
     assert!(parse_policy(&unmatchable, DOMAIN).is_err());
+}
+
+#[test]
+fn a_deny_for_want_of_a_condition_names_it() {
+    let from_news = named(
+        "grant",
+        &allow_with(r#"{"StringEquals": {"ses:FromAddress": "news@example.com"}}"#),
+        DOMAIN,
+    );
+    let decision = evaluate(&[from_news], &request());
+    assert!(!decision.is_allowed());
+    assert_eq!(
+        decision.explain(),
+        "Denied: no statement of the identity's policies allows this request. Statement `S` of policy `grant` names the caller, but its condition StringEquals ses:FromAddress: news@example.com does not hold."
+    );
+    // A statement that names somebody else is not what the caller missed.
+    let mut stranger = request();
+    stranger.principal_account = "999999999999".into();
+    stranger.principal_user_arn = None;
+    let from_news = named(
+        "grant",
+        &allow_with(r#"{"StringEquals": {"ses:FromAddress": "news@example.com"}}"#),
+        DOMAIN,
+    );
+    assert_eq!(
+        evaluate(&[from_news], &stranger),
+        Decision::NoStatementAllows { unmet: None }
+    );
 }

@@ -5,6 +5,7 @@ mod chart;
 mod confirm;
 mod form;
 mod layout;
+mod live;
 mod loaded;
 
 pub use account_ref::AccountRef;
@@ -14,4 +15,5 @@ pub use form::{
     field_error, CopyButton, CopyValue, Field, FormError, LoadError, NewPasswordField, Saved,
 };
 pub use layout::{Layout, NotFound};
+pub use live::{every, reload_on_change};
 pub use loaded::loaded;

@@ -1,20 +1,39 @@
 use leptos::prelude::*;
 
+use std::time::Duration;
+
 use super::{
-    delivery_status, list_accounts, requests::AccessRequests, AccountSummary, DeliveryOverview,
-    SetAccountDisabled,
+    delivery_status, list_accounts, requests::AccessRequests, AccountSummary,
+    DeclineProductionAccess, DeliveryOverview, GrantProductionAccess, SetAccountDisabled,
 };
 use crate::{
-    components::{loaded, FormError, LoadError},
-    reputation::ReviewQueue,
+    components::{every, loaded, FormError, LoadError},
+    reputation::{ReviewQueue, SetEnforcementStatus},
 };
 
-/// `/operator`: every account on the platform.
+/// `/operator`: every account on the platform. The accounts table and the delivery
+/// figures follow every decision taken here and refresh every 10 seconds; the request and
+/// review cards (which hold forms being filled in) change only with a decision.
 #[component]
 pub fn OperatorConsolePage() -> impl IntoView {
     let set_disabled = ServerAction::<SetAccountDisabled>::new();
-    let accounts = Resource::new(move || set_disabled.version().get(), |_| list_accounts());
-    let delivery = Resource::new(|| (), |_| delivery_status());
+    let grant = ServerAction::<GrantProductionAccess>::new();
+    let decline = ServerAction::<DeclineProductionAccess>::new();
+    let decide = ServerAction::<SetEnforcementStatus>::new();
+    let tick = every(Duration::from_secs(10));
+    let accounts = Resource::new(
+        move || {
+            (
+                tick.get(),
+                set_disabled.version().get(),
+                grant.version().get(),
+                decline.version().get(),
+                decide.version().get(),
+            )
+        },
+        |_| list_accounts(),
+    );
+    let delivery = Resource::new(move || tick.get(), |_| delivery_status());
     view! {
         <h1>"Operator console"</h1>
         <h2>"Delivery"</h2>
@@ -25,8 +44,8 @@ pub fn OperatorConsolePage() -> impl IntoView {
                 <dt>"Oldest queued message"</dt><dd>{d.oldest_queued.unwrap_or_else(|| "—".to_owned())}</dd>
             </dl>
         })}
-        <AccessRequests/>
-        <ReviewQueue/>
+        <AccessRequests grant decline/>
+        <ReviewQueue decide/>
         <h2>"Accounts"</h2>
         <FormError action=set_disabled/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

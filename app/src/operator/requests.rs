@@ -4,11 +4,13 @@ use super::{access_requests, AccessRequest, DeclineProductionAccess, GrantProduc
 use crate::components::{loaded, FormError};
 
 /// The console's pending production-access requests: the use case as the admin wrote it,
-/// and a grant with the quotas it asked for (editable), or a decline.
+/// and a grant with the quotas it asked for (editable), or a decline. The page owns the
+/// actions, so its other tables follow a decision.
 #[component]
-pub fn AccessRequests() -> impl IntoView {
-    let grant = ServerAction::<GrantProductionAccess>::new();
-    let decline = ServerAction::<DeclineProductionAccess>::new();
+pub fn AccessRequests(
+    grant: ServerAction<GrantProductionAccess>,
+    decline: ServerAction<DeclineProductionAccess>,
+) -> impl IntoView {
     let requests = Resource::new(
         move || (grant.version().get(), decline.version().get()),
         |_| access_requests(),

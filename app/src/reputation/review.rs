@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use super::{percent, review_cases, EnforcementStatus, ReviewCase, SetEnforcementStatus};
 use crate::components::{loaded, FormError};
 
-/// The console's accounts under review or paused, with the operator's three decisions.
+/// The console's accounts under review or paused, with the operator's three decisions
+/// (the page owns the action, so its other tables follow a decision).
 #[component]
-pub fn ReviewQueue() -> impl IntoView {
-    let decide = ServerAction::<SetEnforcementStatus>::new();
+pub fn ReviewQueue(decide: ServerAction<SetEnforcementStatus>) -> impl IntoView {
     let cases = Resource::new(move || decide.version().get(), |_| review_cases());
     view! {
         <h2>"Reputation: under review or paused"</h2>

@@ -14,7 +14,7 @@ use super::{
     committer::CommitError,
     db,
     recipients::{bare_recipients, unverified_recipients},
-    SendError,
+    SendError, Unverified,
 };
 use crate::{
     identities::{
@@ -108,6 +108,8 @@ async fn authorize(ctx: &AppContext, sender: &Sender, out: &Outgoing) -> Result<
         }
     }
     let mut unverified: Vec<String> = Vec::new();
+    // The rule that left the first of them unverified (the console explains it).
+    let mut why = Unverified::NotOwned;
     // `shown` is the mailbox policies see as ses:FromAddress for this grant: the From
     // header's, or the Sender header's when that is what is being authorized (a reader's
     // client shows it too, "on behalf of").
@@ -125,10 +127,18 @@ async fn authorize(ctx: &AppContext, sender: &Sender, out: &Outgoing) -> Result<
             &feedback,
         )
         .await?;
-        if found.is_none() && !unverified.iter().any(|u| u == address) {
-            unverified.push(address.to_owned());
+        match found {
+            Ok(grant) => Ok(Some(grant)),
+            Err(reason) => {
+                if unverified.is_empty() {
+                    why = reason;
+                }
+                if !unverified.iter().any(|u| u == address) {
+                    unverified.push(address.to_owned());
+                }
+                Ok(None)
+            }
         }
-        Ok(found)
     };
     let source = grant(&out.source.address, source_arn, &out.from).await?;
     // Usually From is the Source under the same ARN: one check covers both.
@@ -146,10 +156,10 @@ async fn authorize(ctx: &AppContext, sender: &Sender, out: &Outgoing) -> Result<
         None => None,
     };
     let (Some(source), Some(from)) = (source, from) else {
-        return Err(not_verified(out, unverified));
+        return Err(not_verified(out, unverified, why));
     };
     if !unverified.is_empty() {
-        return Err(not_verified(out, unverified));
+        return Err(not_verified(out, unverified, why));
     }
     let return_path = return_path.unwrap_or_else(|| source.clone());
     let used = [
@@ -175,18 +185,24 @@ async fn judge_sandbox(
     out: &Outgoing,
     used: impl Iterator<Item = &Grant>,
 ) -> Result<(), SendError> {
-    let mut sandboxed = own.sandbox.unwrap_or(true);
+    let mut sandboxed = own
+        .sandbox
+        .unwrap_or(true)
+        .then_some(Unverified::SenderInSandbox);
     for grant in used {
-        if &grant.owner != sender.account() {
-            sandboxed |= db::in_sandbox(&mut *conn, &grant.owner, &out.request.region)
+        if sandboxed.is_none() && &grant.owner != sender.account() {
+            let owner_sandboxed = db::in_sandbox(&mut *conn, &grant.owner, &out.request.region)
                 .await?
                 .unwrap_or(true);
+            sandboxed = owner_sandboxed.then(|| Unverified::OwnerInSandbox {
+                owner: grant.owner.clone(),
+            });
         }
     }
-    if sandboxed {
+    if let Some(why) = sandboxed {
         let outside = unverified_recipients(own, &out.recipients)?;
         if !outside.is_empty() {
-            return Err(not_verified(out, outside));
+            return Err(not_verified(out, outside, why));
         }
     }
     Ok(())
@@ -273,17 +289,18 @@ async fn decide(
     })
 }
 
-fn not_verified(out: &Outgoing, identities: Vec<String>) -> SendError {
+fn not_verified(out: &Outgoing, identities: Vec<String>, why: Unverified) -> SendError {
     SendError::NotVerified {
         region: out.request.region.clone(),
         identities,
+        why,
     }
 }
 
 /// The identity covering `address` for this send. With an ARN: that identity, which must
 /// be in the request's region, cover the address, and (when another account owns it) have
 /// a policy allowing the sender. Without: the sender's own verified identity covering the
-/// address. None: not verified.
+/// address. Otherwise: which rule left it unverified.
 async fn resolve(
     conn: &mut PgConnection,
     sender: &Sender,
@@ -292,7 +309,7 @@ async fn resolve(
     (address, arn): (&str, Option<&str>),
     shown: &Mailbox,
     feedback: &str,
-) -> Result<Option<Grant>, SendError> {
+) -> Result<Result<Grant, Unverified>, SendError> {
     let normalised = address_identity_name(address).map_err(SendError::InvalidParameter)?;
     let covering = covering_names(&normalised);
     let Some(arn) = arn else {
@@ -303,7 +320,9 @@ async fn resolve(
                 owner: sender.account().clone(),
             })
         };
-        return Ok(most_specific_verified(&covering, &own.verified).and_then(own_grant));
+        return Ok(most_specific_verified(&covering, &own.verified)
+            .and_then(own_grant)
+            .ok_or(Unverified::NotOwned));
     };
     let named = Named::parse(arn, out, address, &covering)?;
     let denied = || SendError::AccessDenied {
@@ -315,7 +334,7 @@ async fn resolve(
     // A missing identity of another account answers like a denied one (no probing).
     let Some(found) = found else {
         return if &named.owner == sender.account() {
-            Ok(None)
+            Ok(Err(Unverified::NotOwned))
         } else {
             Err(denied())
         };
@@ -326,9 +345,13 @@ async fn resolve(
     }
     // Stored messages name identities by their canonical ARN, whatever spelling was sent
     // (the owner's cap on this grant is found by it, with the quota).
-    Ok(is_verified(&found.verification_status).then(|| Grant {
+    let arn = identity_arn(&named.region, &named.owner, &named.name);
+    if !is_verified(&found.verification_status) {
+        return Ok(Err(Unverified::IdentityPending { arn }));
+    }
+    Ok(Ok(Grant {
         identity_id: found.identity_id,
-        arn: identity_arn(&named.region, &named.owner, &named.name),
+        arn,
         owner: named.owner,
     }))
 }

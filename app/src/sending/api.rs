@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::MessageSummary;
+use super::{MessageSummary, SendAs};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -27,6 +27,42 @@ use {
 pub async fn list_messages() -> Result<Vec<MessageSummary>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
     Ok(db::list_messages(&app_context()?.pool, caller.account_id()).await?)
+}
+
+/// The verified identities the caller may send as: its own, then those shared with it.
+#[server(prefix = "/api", endpoint = "sending/send-as")]
+pub async fn list_send_as() -> Result<Vec<SendAs>, AppError> {
+    use crate::identities::{list_identities, VerificationStatus};
+    let verified = VerificationStatus::Success;
+    let own = list_identities(String::new(), verified.as_str().to_owned(), String::new()).await?;
+    let shared = crate::policies::list_shared_identities().await?;
+    let own = own.into_iter().map(|i| SendAs {
+        name: i.name,
+        kind: i.kind,
+        region: i.region,
+        arn: i.arn,
+        shared_by: None,
+        granted_from: None,
+    });
+    // Listed if verified and some statement naming the caller allows (a Deny alone does
+    // not make an identity usable).
+    let allow = |g: &&crate::policies::Grant| g.effect == crate::policies::Effect::Allow;
+    let shared = shared
+        .into_iter()
+        .filter(|s| s.status == verified && s.grants.iter().any(|g| allow(&g)))
+        .map(|s| SendAs {
+            granted_from: s
+                .grants
+                .iter()
+                .filter(allow)
+                .find_map(|g| g.from_addresses.first().cloned()),
+            name: s.name,
+            kind: s.kind,
+            region: s.region,
+            arn: s.arn,
+            shared_by: Some(s.owner_name),
+        });
+    Ok(own.chain(shared).collect())
 }
 
 /// Sends a text message from the console; `source_arn` names another account's identity

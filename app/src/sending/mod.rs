@@ -26,9 +26,51 @@ pub use pages::{MessagesPage, SendTestPage};
 #[cfg(feature = "ssr")]
 pub use recipients::is_simulator_address;
 #[cfg(feature = "ssr")]
-pub use send_error::SendError;
+pub use send_error::{SendError, Unverified};
 
 use serde::{Deserialize, Serialize};
+
+use crate::identities::IdentityKind;
+
+/// A verified identity the caller may send as: one of its own, or one shared with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SendAs {
+    pub name: String,
+    pub kind: IdentityKind,
+    pub region: String,
+    pub arn: String,
+    /// The owner's display name, for a shared identity.
+    pub shared_by: Option<String>,
+    /// For a shared identity whose grant names exact From addresses: the first of them.
+    pub granted_from: Option<String>,
+}
+
+impl SendAs {
+    /// An address it covers, for an example: the address itself, or one at the domain.
+    pub fn example_from(&self) -> String {
+        if let Some(granted) = &self.granted_from {
+            return granted.clone();
+        }
+        match self.kind {
+            IdentityKind::Domain => format!("sender@{}", self.name),
+            IdentityKind::EmailAddress => self.name.clone(),
+        }
+    }
+
+    /// What to send as SourceArn (X-SES-SOURCE-ARN): a shared identity's ARN; nothing for
+    /// the caller's own, which its From address finds.
+    pub fn source_arn(&self) -> Option<&str> {
+        self.shared_by.as_ref().map(|_| self.arn.as_str())
+    }
+
+    /// As a picker lists it.
+    pub fn label(&self) -> String {
+        match &self.shared_by {
+            Some(owner) => format!("{} ({}) — shared by {owner}", self.name, self.region),
+            None => format!("{} ({})", self.name, self.region),
+        }
+    }
+}
 
 /// An accepted message as the Messages page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! Copyable examples of sending through the SMTP interface, filled in with this Sesame's
-//! host and port and the user's name (the password is a placeholder unless just created).
+//! host and port, the user's name (the password is a placeholder unless just created) and
+//! the identity sent as: an address it covers, and for a shared identity the
+//! X-SES-SOURCE-ARN header that names it (without it, the send is refused as unverified).
 
 /// What an example needs.
 pub struct Example<'a> {
@@ -9,6 +11,9 @@ pub struct Example<'a> {
     pub implicit_tls: bool,
     pub user: &'a str,
     pub password: &'a str,
+    pub from: &'a str,
+    /// A shared identity's ARN.
+    pub source_arn: Option<&'a str>,
 }
 
 /// A swaks command line.
@@ -19,11 +24,16 @@ pub fn swaks(e: &Example<'_>) -> String {
         "--tls"
     };
     format!(
-        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user '{user}' --auth-password '{password}' \\\n  --from sender@example.com --to recipient@example.com \\\n  --header 'Subject: Hello from Sesame'",
+        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user '{user}' --auth-password '{password}' \\\n  --from {from} --to recipient@example.com \\\n  --header 'Subject: Hello from Sesame'{arn}",
         host = e.host,
         port = e.port,
         user = e.user,
         password = e.password,
+        from = e.from,
+        arn = e
+            .source_arn
+            .map(|arn| format!(" \\\n  --header 'X-SES-SOURCE-ARN: {arn}'"))
+            .unwrap_or_default(),
     )
 }
 
@@ -38,9 +48,14 @@ pub fn python(e: &Example<'_>) -> String {
         )
     };
     format!(
-        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = \"sender@example.com\"\nmessage[\"To\"] = \"recipient@example.com\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n# Sending from an identity another account shared with you:\n# message[\"X-SES-SOURCE-ARN\"] = \"arn:aws:ses:us-east-1:123456789012:identity/example.com\"\nmessage.set_content(\"Hello!\")\n\n{connect}\n    smtp.login(\"{user}\", \"{password}\")\n    smtp.send_message(message)\n",
+        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = \"{from}\"\nmessage[\"To\"] = \"recipient@example.com\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n{arn}message.set_content(\"Hello!\")\n\n{connect}\n    smtp.login(\"{user}\", \"{password}\")\n    smtp.send_message(message)\n",
         user = e.user,
         password = e.password,
+        from = e.from,
+        arn = e
+            .source_arn
+            .map(|arn| format!("# The identity another account shared with you (removed before delivery):\nmessage[\"X-SES-SOURCE-ARN\"] = \"{arn}\"\n"))
+            .unwrap_or_default(),
     )
 }
 
@@ -54,6 +69,8 @@ mod tests {
         implicit_tls: false,
         user: "AKIAEXAMPLE",
         password: "BSECRET",
+        from: "sender@example.com",
+        source_arn: None,
     };
 
     #[test]
@@ -68,5 +85,21 @@ mod tests {
         assert!(swaks(&implicit).contains("--tls-on-connect"));
         assert!(python(&implicit).contains("smtplib.SMTP_SSL(\"mail.example.com\", 2465)"));
         assert!(!python(&implicit).contains("starttls"));
+    }
+
+    #[test]
+    fn a_shared_identity_is_named_by_its_arn_header() {
+        assert!(!swaks(&EXAMPLE).contains("X-SES-SOURCE-ARN"));
+        assert!(!python(&EXAMPLE).contains("X-SES-SOURCE-ARN"));
+        let arn = "arn:aws:ses:us-east-1:111122223333:identity/partner.example";
+        let shared = Example {
+            from: "sender@partner.example",
+            source_arn: Some(arn),
+            ..EXAMPLE
+        };
+        assert!(swaks(&shared).contains(&format!("--header 'X-SES-SOURCE-ARN: {arn}'")));
+        assert!(swaks(&shared).contains("--from sender@partner.example "));
+        assert!(python(&shared).contains(&format!("message[\"X-SES-SOURCE-ARN\"] = \"{arn}\"")));
+        assert!(python(&shared).contains("message[\"From\"] = \"sender@partner.example\""));
     }
 }

@@ -8,6 +8,7 @@ use crate::{
     access_keys::{CreateAccessKey, NewAccessKey},
     accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, CopyValue, FormError, LoadError},
+    sending::{list_send_as, SendAs},
 };
 
 /// `/smtp`: how to send through the SMTP interface — host, ports, TLS, my SMTP user names,
@@ -16,12 +17,14 @@ use crate::{
 pub fn SmtpSettingsPage() -> impl IntoView {
     let create = ServerAction::<CreateAccessKey>::new();
     let settings = Resource::new(move || create.version().get(), |_| get_smtp_settings());
+    let send_as = Resource::new(|| (), |_| list_send_as());
     let regions = account_regions();
     view! {
         <h1>"SMTP settings"</h1>
         <p class="muted">"Mail libraries, CMSs and marketing tools that only speak SMTP can send through Sesame's SES-compatible SMTP interface. Messages go through the same checks as the API (sending authorization, verification, sandbox, quota); to send from an identity another account shared with you, add an X-SES-SOURCE-ARN (or X-SES-FROM-ARN, X-SES-RETURN-PATH-ARN) header — Sesame removes it before delivery."</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let identities = send_as.await.unwrap_or_default();
                 match settings.await {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(s) => {
@@ -41,7 +44,7 @@ pub fn SmtpSettingsPage() -> impl IntoView {
                                     }.into_any()
                                 }}
                             </section>
-                            <Examples endpoint=s.endpoint user=s.user_names.first().cloned() created=create.value().get().and_then(Result::ok)/>
+                            <Examples endpoint=s.endpoint user=s.user_names.first().cloned() created=create.value().get().and_then(Result::ok) identities/>
                         }.into_any()
                     }
                 }
@@ -100,12 +103,14 @@ fn NewCredentials(key: NewAccessKey) -> impl IntoView {
     }
 }
 
-/// swaks and Python, for the first port of each kind; with new credentials, filled in.
+/// swaks and Python, for the first port of each kind; with new credentials, filled in; as
+/// the identity picked (own, or shared: then with its X-SES-SOURCE-ARN header).
 #[component]
 fn Examples(
     endpoint: SmtpEndpoint,
     user: Option<String>,
     created: Option<NewAccessKey>,
+    identities: Vec<SendAs>,
 ) -> impl IntoView {
     let (user, password) = match created {
         Some(key) => (key.access_key_id, key.smtp_password),
@@ -119,18 +124,37 @@ fn Examples(
         (None, Some(&port)) => (port, true),
         (None, None) => return ().into_any(),
     };
-    let example = Example {
-        host: &endpoint.host,
-        port,
-        implicit_tls,
-        user: &user,
-        password: &password,
+    let (picked, set_picked) = signal(0usize);
+    let choices = identities.clone();
+    let examples = move || {
+        let identity = identities.get(picked.get());
+        let from = identity.map_or_else(|| "sender@example.com".to_owned(), SendAs::example_from);
+        let example = Example {
+            host: &endpoint.host,
+            port,
+            implicit_tls,
+            user: &user,
+            password: &password,
+            from: &from,
+            source_arn: identity.and_then(SendAs::source_arn),
+        };
+        view! {
+            <CopyValue label="swaks" value=swaks(&example) test_id="smtp-example-swaks" block=true/>
+            <CopyValue label="Python" value=python(&example) test_id="smtp-example-python" block=true/>
+        }
     };
     view! {
         <section class="card">
             <h2>"Examples"</h2>
-            <CopyValue label="swaks" value=swaks(&example) test_id="smtp-example-swaks" block=true/>
-            <CopyValue label="Python" value=python(&example) test_id="smtp-example-python" block=true/>
+            {(!choices.is_empty()).then(|| view! {
+                <div class="field">
+                    <label for="field-example-identity">"Send as"</label>
+                    <select id="field-example-identity" on:change=move |e| set_picked.set(event_target_value(&e).parse().unwrap_or(0))>
+                        {choices.iter().enumerate().map(|(i, c)| view! { <option value=i.to_string()>{c.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {examples}
         </section>
     }
     .into_any()

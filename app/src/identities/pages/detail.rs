@@ -1,9 +1,14 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
 use uuid::Uuid;
 
 use crate::{
-    components::{ConfirmSubmit, CopyValue, FormError, LoadError},
+    components::{reload_on_change, ConfirmSubmit, CopyValue, FormError, LoadError},
     delegates::DelegateActivityTab,
     identities::{
         get_identity, CheckIdentityNow, DeleteIdentity, IdentityDetail, IdentityKind,
@@ -55,10 +60,21 @@ pub fn IdentityPage() -> impl IntoView {
         resend: ServerAction::new(),
         delete: ServerAction::new(),
     };
+    // While the identity is Pending, its status is asked for every 3 seconds; the page
+    // reloads when it changes (verified by the worker, or failed).
+    let watched = RwSignal::new(None::<VerificationStatus>);
+    let changed = reload_on_change(Duration::from_secs(3), watched, move || {
+        let id = params
+            .read_untracked()
+            .get("id")
+            .and_then(|s| s.parse::<Uuid>().ok());
+        async move { Some(get_identity(id?).await.ok()?.summary.status) }
+    });
     let identity = Resource::new(
         move || {
             (
                 id(),
+                changed.get(),
                 actions.check.version().get(),
                 actions.restart.version().get(),
                 actions.dev_zone.version().get(),
@@ -74,19 +90,25 @@ pub fn IdentityPage() -> impl IntoView {
         },
     );
     let (tab, set_tab) = signal(Tab::Verification);
+    // A deleted identity leaves the screen: back to the list, which says so.
+    Effect::new(move |_| {
+        if matches!(actions.delete.value().get(), Some(Ok(()))) {
+            use_navigate()("/identities?deleted", Default::default());
+        }
+    });
     view! {
         <p><A href="/identities">"← Identities"</A></p>
-        <Show when=move || matches!(actions.delete.value().get(), Some(Ok(())))>
-            <p class="notice">"The identity was deleted."</p>
-        </Show>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match identity.await {
+                let loaded = identity.await;
+                watched.set(None);
+                match loaded {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(detail) => {
                         let name = detail.summary.name.clone();
                         let arn = detail.summary.arn.clone();
                         let status = detail.summary.status;
+                        watched.set((status == VerificationStatus::Pending).then_some(status));
                         let id = detail.summary.identity_id.to_string();
                         let deleting = format!("Delete {name}? Its policies, DKIM keys and destinations go with it, and nobody can send as it any more.");
                         view! {

@@ -1,9 +1,14 @@
+use std::time::Duration;
+
 use leptos::{prelude::*, server_fn::ServerFn};
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
 
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
-    components::{field_error, Field, FormError, LoadError},
+    components::{field_error, reload_on_change, Field, FormError, LoadError},
     error::AppError,
     identities::{
         list_identities, CreateDomainIdentity, CreateEmailIdentity, DkimAlgorithm, IdentitySummary,
@@ -19,9 +24,26 @@ pub fn IdentitiesPage() -> impl IntoView {
     let (region, set_region) = signal(String::new());
     let (status, set_status) = signal(String::new());
     let (kind, set_kind) = signal(String::new());
+    // While any identity shown is Pending, the list is asked for every 5 seconds and
+    // redrawn when a status changes.
+    let watched = RwSignal::new(None::<Vec<VerificationStatus>>);
+    let changed = reload_on_change(Duration::from_secs(5), watched, move || {
+        let filters = (
+            region.get_untracked(),
+            status.get_untracked(),
+            kind.get_untracked(),
+        );
+        async move {
+            let list = list_identities(filters.0, filters.1, filters.2)
+                .await
+                .ok()?;
+            Some(list.into_iter().map(|i| i.status).collect())
+        }
+    });
     let identities = Resource::new(
         move || {
             (
+                changed.get(),
                 region.get(),
                 status.get(),
                 kind.get(),
@@ -29,14 +51,19 @@ pub fn IdentitiesPage() -> impl IntoView {
                 create_email.version().get(),
             )
         },
-        |(region, status, kind, ..)| list_identities(region, status, kind),
+        |(_, region, status, kind, ..)| list_identities(region, status, kind),
     );
     let regions = account_regions();
     // A new identity opens on its own page, with what to do next.
     open_created(create);
     open_created(create_email);
+    let query = use_query_map();
+    let deleted = move || query.read().get("deleted").is_some();
     view! {
         <h1>"Identities"</h1>
+        <Show when=deleted>
+            <p class="notice" role="status" data-testid="identity-deleted">"The identity was deleted; nobody can send as it any more."</p>
+        </Show>
         <div class="filters">
             <label>"Region " <select on:change=move |e| set_region.set(event_target_value(&e))>
                 <option value="">"All"</option>
@@ -54,10 +81,15 @@ pub fn IdentitiesPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match identities.await {
+                let loaded = identities.await;
+                watched.set(None);
+                match loaded {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p>"No identities match."</p> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(list) => {
+                        let statuses: Vec<VerificationStatus> = list.iter().map(|i| i.status).collect();
+                        watched.set(statuses.contains(&VerificationStatus::Pending).then_some(statuses));
+                        view! {
                         <div class="table-wrap">
                             <table>
                                 <thead><tr><th>"Identity"</th><th>"Type"</th><th>"Region"</th><th>"Status"</th></tr></thead>
@@ -76,7 +108,8 @@ pub fn IdentitiesPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
+                        }.into_any()
+                    }
                 }
             })}
         </Transition>

@@ -4,11 +4,24 @@ use leptos_router::components::A;
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, Field, FormError},
-    sending::SendTestEmail,
+    sending::{list_send_as, SendTestEmail},
 };
 
-/// `/send`: send a test message from an identity of this account, or from one shared with
-/// it (by its ARN), through the same checks as the API.
+/// The mailbox simulator's addresses, each a scenario (SES's `*@simulator.amazonses.com`).
+const SIMULATOR_SCENARIOS: [(&str, &str); 5] = [
+    ("success@simulator.amazonses.com", "delivered"),
+    ("bounce@simulator.amazonses.com", "hard bounce"),
+    ("ooto@simulator.amazonses.com", "out-of-office reply"),
+    ("complaint@simulator.amazonses.com", "complaint"),
+    (
+        "suppressionlist@simulator.amazonses.com",
+        "on the suppression list",
+    ),
+];
+
+/// `/send`: send a test message as one of this account's verified identities or one
+/// shared with it (picked, so nobody types an ARN), to anyone or to a simulator scenario,
+/// through the same checks as the API.
 #[component]
 pub fn SendTestPage() -> impl IntoView {
     let send = ServerAction::<SendTestEmail>::new();
@@ -29,13 +42,18 @@ pub fn SendTestPage() -> impl IntoView {
                     <label for="field-region">"Region"</label>
                     <select id="field-region" name="region"><RegionOptions regions/></select>
                 </div>
-                <Field label="From" name="from" hint="An address of one of your verified identities, or of an identity shared with you." error=field_error(send, "from")/>
+                <SendAsPicker/>
+                <Field label="From" name="from" hint="An address the identity covers: the address itself, or any address at the domain." error=field_error(send, "from")/>
                 <div class="field">
-                    <label for="field-source_arn">"Identity ARN (for a shared identity)"</label>
-                    <input id="field-source_arn" name="source_arn" placeholder="arn:aws:ses:us-east-1:123456789012:identity/example.com"/>
-                    <p class="hint">"Leave empty to send from your own identities. Shared identities are listed under Shared with me."</p>
+                    <label for="field-to">"To"</label>
+                    <input id="field-to" name="to" type="text" list="simulator-scenarios" required=true
+                        aria-describedby="field-to-hint field-to-error"/>
+                    <datalist id="simulator-scenarios">
+                        {SIMULATOR_SCENARIOS.into_iter().map(|(address, what)| view! { <option value=address>{what}</option> }).collect_view()}
+                    </datalist>
+                    <p class="hint" id="field-to-hint">"Any address, or a mailbox simulator scenario (pick from the list): delivered, bounce, out-of-office, complaint, suppression list."</p>
+                    <p class="field-error" id="field-to-error">{move || field_error(send, "to").get()}</p>
                 </div>
-                <Field label="To" name="to" error=field_error(send, "to")/>
                 <Field label="Subject" name="subject" error=field_error(send, "subject")/>
                 <div class="field">
                     <label for="field-text">"Text"</label>
@@ -46,5 +64,28 @@ pub fn SendTestPage() -> impl IntoView {
             </ActionForm>
             {sent}
         </section>
+    }
+}
+
+/// "Send as": the verified identities the caller may send as, by name, each sent as its
+/// ARN (`source_arn`); or no ARN, for the own identity covering From.
+#[component]
+fn SendAsPicker() -> impl IntoView {
+    let identities = Resource::new(|| (), |_| list_send_as());
+    view! {
+        <div class="field">
+            <label for="field-source_arn">"Send as"</label>
+            <select id="field-source_arn" name="source_arn">
+                <option value="">"Your own identity that covers From"</option>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        identities.await.unwrap_or_default().into_iter().map(|i| view! {
+                            <option value=i.arn.clone()>{i.label()}</option>
+                        }).collect_view()
+                    })}
+                </Transition>
+            </select>
+            <p class="hint">"Verified identities only: your own, and those shared with you (sent with their ARN, as SourceArn)."</p>
+        </div>
     }
 }

@@ -3,6 +3,7 @@
 
 mod authorization;
 mod quotas;
+mod refusals;
 
 use base64::{engine::general_purpose::STANDARD, Engine};
 use reqwest::StatusCode;
