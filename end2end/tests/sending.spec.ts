@@ -1,4 +1,4 @@
-import { test, expect, signUp } from "./fixtures";
+import { test, expect, hydrated, signUp } from "./fixtures";
 
 test("verify a domain, send from it, follow the delivery, read it in the mailbox, see the quota", async ({ page }) => {
   await signUp(page, "Sender Co");
@@ -35,6 +35,14 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   await expect(page.getByTestId("message").first()).toContainText(id);
   await expect(page.getByTestId("message").first()).toContainText(`shop@${domain}`);
   await expect(page.getByTestId("message").first()).toContainText(/success@simulator.amazonses.com: (Queued|Delivered)/);
+  await expect(page.getByTestId("message-status").first()).toHaveText(/Queued|Sending|Delivered/);
+  // The list filters by status (a GET form: the address can be bookmarked).
+  await page.getByLabel("Status").selectOption("Failed");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/\/messages\?status=Failed$/);
+  await expect(page.getByTestId("no-messages")).toBeVisible();
+  await page.goBack();
+  await hydrated(page);
 
   // The message's page: the simulator delivered it (the worker may need a moment).
   await page.getByRole("link", { name: id }).click();

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{MessageSummary, SendAs};
+use super::{MessageList, SendAs};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -22,11 +22,36 @@ use {
     },
 };
 
-/// The latest messages this account sent (as itself or as a delegate).
+/// A page of the messages this account sent (as itself or as a delegate), newest first:
+/// with `status` (empty: any), older than the cursor `before_at`/`before_id` (empty: from
+/// the newest).
 #[server(prefix = "/api", endpoint = "sending/messages")]
-pub async fn list_messages() -> Result<Vec<MessageSummary>, AppError> {
+pub async fn list_messages(
+    status: String,
+    before_at: String,
+    before_id: String,
+) -> Result<MessageList, AppError> {
+    use time::{format_description::well_known::Rfc3339, OffsetDateTime};
     let caller = require_account(Permission::ViewAccount).await?;
-    Ok(db::list_messages(&app_context()?.pool, caller.account_id()).await?)
+    let status = match status.as_str() {
+        "" => None,
+        known if super::MESSAGE_STATUSES.contains(&known) => Some(known),
+        _ => {
+            return Err(AppError::field(
+                "status",
+                "Choose one of the listed statuses.",
+            ))
+        }
+    };
+    let before = match before_at.as_str() {
+        "" => None,
+        at => Some((
+            OffsetDateTime::parse(at, &Rfc3339)
+                .map_err(|_| AppError::field("before_at", "Not a page of this list."))?,
+            before_id.as_str(),
+        )),
+    };
+    Ok(db::list_messages(&app_context()?.pool, caller.account_id(), status, before).await?)
 }
 
 /// The verified identities the caller may send as: its own, then those shared with it.

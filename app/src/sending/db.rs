@@ -3,6 +3,7 @@
 //! region row, so concurrent sends — from any number of Sesame processes — cannot pass it).
 
 use sqlx::PgExecutor;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::outgoing::Idempotency;
@@ -289,22 +290,47 @@ pub struct NewMessage {
 }
 
 /// The account's latest accepted messages, newest first.
+/// A page of the account's messages, newest first, optionally of one status and older
+/// than a cursor (created_at, message_id); one more row than a page is read to know
+/// whether there is a next one.
 pub async fn list_messages(
     db: impl PgExecutor<'_>,
     account: &AccountId,
-) -> Result<Vec<super::MessageSummary>, sqlx::Error> {
-    let rows = sqlx::query!(
+    status: Option<&str>,
+    before: Option<(OffsetDateTime, &str)>,
+) -> Result<super::MessageList, sqlx::Error> {
+    let (before_at, before_id) = before.unzip();
+    let mut rows = sqlx::query!(
         // language=PostgreSQL
         r#"select m.message_id, m.created_at, m.region, m.from_address, m.status, m.from_arn,
                   m.identity_owner <> m.account_id as "delegated!",
                   array(select r.address || ': ' || r.status from message_recipient r
                         where r.message_id = m.message_id order by r.position) as "recipients!"
-           from message m where m.account_id = $1 order by m.created_at desc limit 100"#,
-        account.as_str()
+           from message m
+           where m.account_id = $1 and ($2::text is null or m.status = $2)
+             and ($3::timestamptz is null or (m.created_at, m.message_id) < ($3, $4::text))
+           order by m.created_at desc, m.message_id desc limit $5"#,
+        account.as_str(),
+        status,
+        before_at,
+        before_id,
+        super::MESSAGES_PER_PAGE + 1
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
+    let more = rows.len() as i64 > super::MESSAGES_PER_PAGE;
+    rows.truncate(super::MESSAGES_PER_PAGE as usize);
+    let older = more
+        .then(|| rows.last())
+        .flatten()
+        .map(|r| super::MessageCursor {
+            at: r
+                .created_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            message_id: r.message_id.clone(),
+        });
+    let messages = rows
         .into_iter()
         .map(|r| super::MessageSummary {
             message_id: r.message_id,
@@ -316,5 +342,6 @@ pub async fn list_messages(
             from_arn: r.from_arn,
             delegated: r.delegated,
         })
-        .collect())
+        .collect();
+    Ok(super::MessageList { messages, older })
 }

@@ -72,6 +72,29 @@ impl SendAs {
     }
 }
 
+/// Where a page of the Messages list ends: the last message shown, for the next page
+/// (keyset paging, so a page is as quick deep in the history as at its start).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCursor {
+    /// RFC 3339, to the microsecond.
+    pub at: String,
+    pub message_id: String,
+}
+
+/// One page of the Messages list, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageList {
+    pub messages: Vec<MessageSummary>,
+    /// Where the next (older) page starts; None on the last page.
+    pub older: Option<MessageCursor>,
+}
+
+/// The statuses a message goes through (`message.status`), as the filter offers them.
+pub const MESSAGE_STATUSES: [&str; 5] = ["Queued", "Sending", "Delivered", "Bounced", "Failed"];
+
+/// How many messages a page of the list shows.
+pub const MESSAGES_PER_PAGE: i64 = 50;
+
 /// An accepted message as the Messages page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageSummary {

@@ -1,33 +1,54 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     components::loaded,
-    sending::{list_messages, MessageSummary},
+    sending::{list_messages, MessageCursor, MessageList, MESSAGES_PER_PAGE, MESSAGE_STATUSES},
 };
 
-/// `/messages`: what this account sent, newest first.
+/// `/messages`: what this account sent, newest first, a page at a time, optionally of one
+/// status. The filter and the pages are links and a GET form: they work without
+/// JavaScript and can be bookmarked.
 #[component]
 pub fn MessagesPage() -> impl IntoView {
-    let messages = Resource::new(|| (), |_| list_messages());
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let messages = Resource::new(
+        move || (param("status"), param("before_at"), param("before_id")),
+        |(status, at, id)| list_messages(status, at, id),
+    );
+    let status = move || param("status");
     view! {
         <h1>"Messages"</h1>
-        <p class="muted">"Messages accepted from this account (through the API or the console), newest first. Open one for its delivery attempts, events and source."</p>
-        {loaded(messages, |messages: Vec<MessageSummary>| {
-            if messages.is_empty() {
-                return view! { <p>"No messages yet."</p> }.into_any();
+        <p class="muted">"Messages accepted from this account (through the API, SMTP or the console), newest first. Open one for its delivery attempts, events and source."</p>
+        <form method="get" action="/messages" class="filters">
+            <label>"Status "
+                <select name="status">
+                    <option value="" selected=move || status().is_empty()>"Any"</option>
+                    {MESSAGE_STATUSES.into_iter().map(|s| view! {
+                        <option value=s selected=move || status() == s>{s}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="secondary">"Filter"</button>
+        </form>
+        {loaded(messages, move |list: MessageList| {
+            if list.messages.is_empty() {
+                return view! { <p data-testid="no-messages">"No messages match."</p> }.into_any();
             }
+            let older = list.older.map(|cursor| messages_href(&status(), Some(&cursor)));
+            let paged = !param("before_at").is_empty();
             view! {
                 <div class="table-wrap">
                     <table>
-                        <thead><tr><th>"Accepted"</th><th>"From"</th><th>"Recipients"</th><th>"Status"</th><th>"Identity"</th><th>"MessageId"</th></tr></thead>
+                        <thead><tr><th>"Accepted"</th><th>"Status"</th><th>"From"</th><th>"Recipients"</th><th>"Identity"</th><th>"MessageId"</th></tr></thead>
                         <tbody>
-                            {messages.into_iter().map(|m| view! {
+                            {list.messages.into_iter().map(|m| view! {
                                 <tr data-testid="message">
                                     <td>{m.created}</td>
+                                    <td><span class=message_badge(&m.status) data-testid="message-status">{m.status.clone()}</span></td>
                                     <td>{m.from_address}</td>
                                     <td><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
-                                    <td>{m.status}</td>
                                     <td><code>{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
                                     <td><A href=format!("/messages/{}", m.message_id)><code>{m.message_id.clone()}</code></A></td>
                                 </tr>
@@ -35,8 +56,37 @@ pub fn MessagesPage() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                <nav class="pager" aria-label="Pages">
+                    {paged.then(|| view! { <a href=messages_href(&status(), None)>"Newest"</a> })}
+                    {older.map(|href| view! { <a href=href rel="next">{format!("Older {MESSAGES_PER_PAGE} →")}</a> })}
+                </nav>
             }
             .into_any()
         })}
+    }
+}
+
+/// A message status as a badge: delivered is good news, bounced and failed are not.
+fn message_badge(status: &str) -> &'static str {
+    match status {
+        "Delivered" => "badge ok",
+        "Bounced" | "Failed" => "badge danger",
+        _ => "badge",
+    }
+}
+
+/// The list's address for `status` (empty: any), from `cursor` (None: the newest).
+fn messages_href(status: &str, cursor: Option<&MessageCursor>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if !status.is_empty() {
+        query.append_pair("status", status);
+    }
+    if let Some(cursor) = cursor {
+        query.append_pair("before_at", &cursor.at);
+        query.append_pair("before_id", &cursor.message_id);
+    }
+    match query.finish() {
+        query if query.is_empty() => "/messages".to_owned(),
+        query => format!("/messages?{query}"),
     }
 }

@@ -2,6 +2,7 @@
 //! (`quotas`), with the set-up both share.
 
 mod authorization;
+mod list;
 mod quotas;
 mod refusals;
 
