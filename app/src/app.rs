@@ -21,6 +21,7 @@ use crate::{
     notifications::{ConfigurationSetsPage, DestinationPage},
     operator::OperatorConsolePage,
     overview::OverviewPage,
+    partners::PartnerInvitationPage,
     policies::SharedWithMePage,
     reputation::ReputationPage,
     sending::{MessagesPage, SendTestPage},
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/shared") view=SharedWithMePage ssr=SsrMode::Async/>
+                    <Route path=path!("/partners/:token") view=PartnerInvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/send") view=SendTestPage ssr=SsrMode::Async/>
                     <Route path=path!("/smtp") view=SmtpSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=MessagesPage ssr=SsrMode::Async/>

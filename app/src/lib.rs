@@ -22,6 +22,7 @@ pub mod mailbox;
 pub mod notifications;
 pub mod operator;
 pub mod overview;
+pub mod partners;
 pub mod policies;
 pub mod reputation;
 pub mod sending;

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { dirname } from "node:path";
 import { test, expect, hydrated, signUp } from "./fixtures";
 
 // The real AWS CLI (installed by `./dev test` in the SDK tests' virtualenv).
@@ -67,10 +68,27 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   expect(sent.ok, sent.output).toBe(true);
   expect(JSON.parse(sent.output).MessageId).toMatch(/-000000$/);
 
-  // The owner's Delegate activity tab: the delegate, its send, and Revoke.
+  // The API examples on the Access keys page, run exactly as copied: with a key just
+  // created and the shared identity picked, the AWS CLI line and the boto3 script send.
+  await delegatePage.goto("/account/access-keys");
+  await hydrated(delegatePage);
+  await delegatePage.getByRole("button", { name: "Create access key" }).click();
+  await expect(delegatePage.getByTestId("new-secret")).toBeVisible();
+  await delegatePage.getByLabel("Send as").selectOption({ label: `${domain} (us-east-1) — shared by Granting Owner` });
+  const cli = (await delegatePage.getByTestId("api-example-cli").textContent())!;
+  expect(cli).toContain(`--from-email-address-identity-arn ${arn}`);
+  const tools = dirname(AWS);
+  const clean = { ...process.env, PATH: `${tools}:${process.env.PATH}`, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+  const copiedCli = execFileSync("bash", ["-c", cli], { env: clean, encoding: "utf8", stdio: "pipe" });
+  expect(JSON.parse(copiedCli).MessageId).toMatch(/-000000$/);
+  const script = (await delegatePage.getByTestId("api-example-boto3").textContent())!;
+  const copiedPython = execFileSync(`${tools}/python`, ["-c", script], { env: clean, encoding: "utf8", stdio: "pipe" });
+  expect(copiedPython.trim()).toMatch(/-000000$/);
+
+  // The owner's Delegate activity tab: the delegate's three sends, and Revoke.
   await page.getByRole("tab", { name: "Delegate activity" }).click();
   const row = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
-  await expect(row.locator("td").nth(1)).toHaveText("1");
+  await expect(row.locator("td").nth(1)).toHaveText("3");
   // Once it has sent, the delegate is shown by its name too; Revoke asks first, naming it.
   await expect(row.getByTestId("account-ref")).toContainText("Delegate Sender");
   await row.getByRole("button", { name: "Revoke" }).click();
@@ -96,8 +114,17 @@ test("reputation, statistics, quota and billing pages show the account's own sen
   await expect(region.getByTestId("bounce-rate")).toContainText("0.0 %");
   await expect(region.locator("svg")).toHaveCount(2);
   await page.getByRole("link", { name: "Statistics" }).click();
-  await expect(page.getByTestId("statistics-us-east-1").getByTestId("total-sends")).toHaveText("0");
-  await expect(page.getByTestId("statistics-us-east-1").locator("polyline")).toHaveCount(5);
+  const stats = page.getByTestId("statistics-us-east-1");
+  await expect(stats.getByTestId("total-sends")).toHaveText("0");
+  await expect(stats.locator("polyline")).toHaveCount(5);
+  // The last 24 hours per hour by default; 7 days per 6 hours a link away (bookmarkable).
+  await expect(stats.locator("polyline").first()).toHaveAttribute("points", /^(\S+ ){23}\S+$/);
+  await page.getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/\/statistics\?window=7d$/);
+  await expect(page.getByRole("link", { name: "Last 7 days" })).toHaveAttribute("aria-current", "page");
+  await expect(stats.locator("polyline").first()).toHaveAttribute("points", /^(\S+ ){27}\S+$/);
+  // Counts are ruled in whole numbers.
+  expect((await stats.locator("text.tick").allTextContents()).filter((t) => /^\d+\.\d+$/.test(t))).toEqual([]);
   await page.getByRole("link", { name: "Billing" }).click();
   await expect(page.getByTestId("statement-amount")).toHaveText("0.00");
   await expect(page.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", /^data:text\/csv;base64,/);

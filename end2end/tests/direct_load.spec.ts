@@ -1,36 +1,9 @@
 import { Page } from "@playwright/test";
 import { test, expect, hydrated, signUp } from "./fixtures";
+import { PAGES, PUBLIC_PAGES } from "./pages";
 
 // People reach pages from bookmarks, shared links and reloads, not only through the menu:
 // each page is loaded directly here, and again after a reload.
-
-/** Every page of a signed-in account, with its heading. */
-const PAGES: [string, string][] = [
-  ["/overview", "Overview"],
-  ["/account", "Account"],
-  ["/account/users", "Users"],
-  ["/account/access-keys", "Access keys"],
-  ["/identities", "Identities"],
-  ["/shared", "Shared with me"],
-  ["/send", "Send test email"],
-  ["/smtp", "SMTP settings"],
-  ["/messages", "Messages"],
-  ["/configuration-sets", "Configuration sets"],
-  ["/suppression", "Suppression list"],
-  ["/reputation", "Reputation"],
-  ["/statistics", "Statistics"],
-  ["/quota", "Quota"],
-  ["/billing", "Billing"],
-  ["/mailbox", "Mailbox"],
-];
-
-/** The pages anyone may open, signed in or not. */
-const PUBLIC_PAGES: [string, string][] = [
-  ["/", "Sesame"],
-  ["/sign-in", "Sign in"],
-  ["/sign-up", "Create an account"],
-  ["/operator/sign-in", "Operator sign-in"],
-];
 
 /** Loads each page directly, then reloads it: its heading shows both times. */
 async function loadEach(page: Page, pages: [string, string][]) {

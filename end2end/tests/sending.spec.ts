@@ -33,6 +33,7 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
 
   await page.getByRole("status").getByRole("link", { name: "Messages" }).click();
   await expect(page.getByTestId("message").first()).toContainText(id);
+  await expect(page.getByTestId("message-subject").first()).toHaveText("Hello");
   await expect(page.getByTestId("message").first()).toContainText(`shop@${domain}`);
   await expect(page.getByTestId("message").first()).toContainText(/success@simulator.amazonses.com: (Queued|Delivered)/);
   await expect(page.getByTestId("message-status").first()).toHaveText(/Queued|Sending|Delivered/);
@@ -45,7 +46,7 @@ test("verify a domain, send from it, follow the delivery, read it in the mailbox
   await hydrated(page);
 
   // The message's page: the simulator delivered it (the worker may need a moment).
-  await page.getByRole("link", { name: id }).click();
+  await page.getByTestId("message").first().getByRole("link", { name: "Hello" }).click();
   await expect(page).toHaveURL(new RegExp(`/messages/${id}$`));
   await expect(async () => {
     await page.reload();

@@ -2,6 +2,7 @@
 //! operator command line. Product logic lives in the `app` crate; this crate wires it up.
 
 pub mod admin;
+mod assets;
 pub mod bodies;
 pub mod cli;
 pub mod client_address;

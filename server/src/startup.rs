@@ -22,6 +22,7 @@ use tower_http::{
 };
 
 use crate::{
+    assets,
     config::{BootstrapOperator, Settings},
     csrf::{self, TrustedOrigin},
     database::{Database, IfRunning},
@@ -361,6 +362,10 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
+        .nest_service(
+            &format!("/{}", leptos_options.site_pkg_dir),
+            assets::service(&settings.site_root.join(&*leptos_options.site_pkg_dir)),
+        )
         .fallback(leptos_axum::file_and_error_handler_with_context(
             provide,
             app::shell,

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod credentials;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod examples;
 #[cfg(feature = "ssr")]
 mod issue;
 mod page;

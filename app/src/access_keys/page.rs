@@ -1,11 +1,15 @@
 use leptos::prelude::*;
 
 use super::{
-    list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey, SetAccessKeyActive,
+    examples::{aws_cli, boto3, ApiExample},
+    list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey,
+    SetAccessKeyActive,
 };
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, ConfirmSubmit, CopyValue, FormError, LoadError},
+    landing::get_deployment,
+    sending::{list_send_as, SendAs, SendAsPicker},
 };
 
 /// `/account/access-keys`: my access keys; a new key's secret and SMTP password are shown
@@ -61,6 +65,59 @@ pub fn AccessKeysPage() -> impl IntoView {
                 <FormError action=create/>
                 <RegionSubmit regions pending=create.pending() label="Create access key"/>
             </ActionForm>
+        </section>
+        <ApiExamples create/>
+    }
+}
+
+/// The AWS CLI and boto3, as the identity picked (own, or shared: then with its ARN), with
+/// a key just created filled in (placeholders otherwise).
+#[component]
+fn ApiExamples(create: ServerAction<CreateAccessKey>) -> impl IntoView {
+    let send_as = Resource::new(|| (), |_| list_send_as());
+    let deployment = Resource::new(|| (), |_| get_deployment());
+    view! {
+        <section class="card">
+            <h2>"Examples"</h2>
+            <p class="muted">"Any AWS SDK works: point it at this endpoint. These send to the mailbox simulator, which works from the sandbox too."</p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let identities = send_as.await.unwrap_or_default();
+                    let Ok(deployment) = deployment.await else { return ().into_any() };
+                    let (picked, set_picked) = signal(0usize);
+                    let choices = identities.clone();
+                    let examples = move || {
+                        let key = create.value().get().and_then(Result::ok);
+                        let (key_id, secret) = key.map_or_else(
+                            || ("ACCESS_KEY_ID".to_owned(), "SECRET_ACCESS_KEY".to_owned()),
+                            |k| (k.access_key_id, k.secret_access_key),
+                        );
+                        let identity = identities.get(picked.get());
+                        let from = identity.map_or_else(|| "sender@example.com".to_owned(), SendAs::example_from);
+                        let region = identity
+                            .map(|i| i.region.clone())
+                            .or_else(|| deployment.regions.first().cloned())
+                            .unwrap_or_default();
+                        let example = ApiExample {
+                            endpoint: &deployment.api_endpoint,
+                            region: &region,
+                            key_id: &key_id,
+                            secret: &secret,
+                            from: &from,
+                            identity_arn: identity.and_then(SendAs::source_arn),
+                        };
+                        view! {
+                            <CopyValue label="AWS CLI" value=aws_cli(&example) test_id="api-example-cli" block=true/>
+                            <CopyValue label="boto3" value=boto3(&example) test_id="api-example-boto3" block=true/>
+                        }
+                    };
+                    view! {
+                        <SendAsPicker id="field-api-example-identity" identities=choices picked=set_picked/>
+                        {examples}
+                    }
+                    .into_any()
+                })}
+            </Transition>
         </section>
     }
 }

@@ -54,9 +54,14 @@ pub async fn confirm_sign_up(
     Ok(())
 }
 
-/// Signs an account user in with email and password.
+/// Signs an account user in with email and password, then goes to `next` (the page that
+/// asked for sign-in, when it is one of this site's: `return_to`).
 #[server(prefix = "/api", endpoint = "auth/sign-in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     let ctx = app_context()?;
     let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
     let user = authenticate(&email, password, async {
@@ -65,7 +70,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     })
     .await?;
     session::establish(user).await?;
-    leptos_axum::redirect("/overview");
+    leptos_axum::redirect(super::return_to::after_sign_in(next.as_deref()));
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod password;
 pub mod password_rules;
 #[cfg(feature = "ssr")]
 pub mod registration;
+pub mod return_to;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]

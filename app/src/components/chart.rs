@@ -1,5 +1,6 @@
 //! Line charts as server-rendered SVG: no script, readable before hydration, and the same
-//! markup in every browser. Values are drawn as given; the y axis starts at zero.
+//! markup in every browser. Values are drawn as given; the y axis starts at zero and is
+//! ruled at round steps (1, 2 or 5 times a power of ten; whole numbers for counts).
 
 use leptos::prelude::*;
 
@@ -33,19 +34,27 @@ pub fn LineChart(
         .flat_map(|s| s.values.iter().copied())
         .chain(thresholds.iter().map(|t| t.1))
         .fold(0.0_f64, f64::max);
-    let top = if highest > 0.0 { highest * 1.1 } else { 1.0 };
+    let scale = Scale::for_highest(highest, !percent);
+    let top = scale.top();
     let steps = labels.len().saturating_sub(1).max(1) as f64;
     let x = move |i: usize| LEFT + (WIDTH - LEFT - RIGHT) * i as f64 / steps;
     let y = move |v: f64| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - v / top);
     let axis_value = move |v: f64| {
         if percent {
             crate::reputation::percent(v)
-        } else if v >= 10.0 || v == 0.0 {
-            format!("{v:.0}")
         } else {
-            format!("{v:.1}")
+            scale.label(v)
         }
     };
+    let grid = (0..=scale.steps)
+        .map(|i| {
+            let v = scale.step * f64::from(i);
+            view! {
+                {(i > 0).then(|| view! { <line class="grid" x1=LEFT y1=y(v) x2=WIDTH - RIGHT y2=y(v)/> })}
+                <text class="tick" x=LEFT - 6.0 y=y(v) + 4.0 text-anchor="end">{axis_value(v)}</text>
+            }
+        })
+        .collect_view();
     let lines = series
         .iter()
         .map(|s| {
@@ -95,13 +104,72 @@ pub fn LineChart(
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=title.clone()>
                 <title>{title.clone()}</title>
                 <line class="axis" x1=LEFT y1=y(0.0) x2=WIDTH - RIGHT y2=y(0.0)/>
-                <text class="tick" x=LEFT - 6.0 y=y(0.0) text-anchor="end">{axis_value(0.0)}</text>
-                <text class="tick" x=LEFT - 6.0 y=TOP + 8.0 text-anchor="end">{axis_value(top)}</text>
+                {grid}
                 {rules}
                 {lines}
                 {ticks}
             </svg>
             <figcaption>{title}<ul class="legend">{legend}</ul></figcaption>
         </figure>
+    }
+}
+
+/// The y axis: `steps` rules `step` apart from zero, the last at or above every value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Scale {
+    step: f64,
+    steps: u32,
+}
+
+impl Scale {
+    /// About four round steps up to `highest`; `whole` keeps steps whole numbers (counts).
+    fn for_highest(highest: f64, whole: bool) -> Self {
+        let highest = if highest > 0.0 { highest } else { 1.0 };
+        let rough = highest / 4.0;
+        let power = 10f64.powf(rough.log10().floor());
+        let mut step = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .map(|m| m * power)
+            .find(|s| *s >= rough * 0.999_999)
+            .unwrap_or(10.0 * power);
+        if whole {
+            step = step.max(1.0).round();
+        }
+        let steps = ((highest / step) - 1e-9).ceil().max(1.0) as u32;
+        Self { step, steps }
+    }
+
+    fn top(self) -> f64 {
+        self.step * f64::from(self.steps)
+    }
+
+    /// A rule's value, with as many decimals as the step needs.
+    fn label(self, v: f64) -> String {
+        let decimals = (-self.step.log10().floor()).max(0.0) as usize;
+        format!("{v:.decimals$}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_get_whole_round_steps() {
+        // Two sends in an hour: 0, 1, 2, not a 2.2 top.
+        let two = Scale::for_highest(2.0, true);
+        assert_eq!((two.step, two.steps, two.top()), (1.0, 2, 2.0));
+        let many = Scale::for_highest(1234.0, true);
+        assert_eq!((many.step, many.steps), (500.0, 3));
+        assert_eq!(Scale::for_highest(0.0, true).top(), 1.0);
+        assert_eq!(Scale::for_highest(7.0, true).label(6.0), "6");
+    }
+
+    #[test]
+    fn fractions_get_round_steps_too() {
+        let rates = Scale::for_highest(0.1, false);
+        assert_eq!(rates.step, 0.05);
+        assert_eq!(rates.steps, 2);
+        assert_eq!(rates.label(0.05), "0.05");
     }
 }

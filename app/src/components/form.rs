@@ -2,8 +2,9 @@
 //! that belongs to no field, and copy-to-clipboard for one-time secrets.
 
 use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_router::hooks::use_location;
 
-use crate::error::AppError;
+use crate::{auth::return_to::sign_in_href, error::AppError};
 
 /// The message the action's last result gave for `field`.
 pub fn field_error<S>(action: ServerAction<S>, field: &'static str) -> Signal<Option<String>>
@@ -88,14 +89,18 @@ where
     }
 }
 
-/// Shows an error from loading a page's data; "please sign in" links to the sign-in page.
+/// Shows an error from loading a page's data; "please sign in" links to the sign-in page,
+/// which comes back here.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthorized => view! {
-            <p class="notice">"Please " <a href="/sign-in">"sign in"</a> " to see this page."</p>
+        AppError::Unauthorized => {
+            let here = use_location().pathname.get_untracked();
+            view! {
+                <p class="notice">"Please " <a href=sign_in_href(&here)>"sign in"</a> " to see this page."</p>
+            }
+            .into_any()
         }
-        .into_any(),
         other => view! { <p class="form-error" role="alert">{other.to_string()}</p> }.into_any(),
     }
 }
@@ -110,7 +115,8 @@ pub fn CopyValue(
     #[prop(optional)] block: bool,
 ) -> impl IntoView {
     let shown = if block {
-        view! { <pre><code data-testid=test_id>{value.clone()}</code></pre> }.into_any()
+        // A block scrolls sideways: focusable, so a keyboard can scroll it too.
+        view! { <pre tabindex="0" aria-label=label.clone()><code data-testid=test_id>{value.clone()}</code></pre> }.into_any()
     } else {
         view! { <code data-testid=test_id>{value.clone()}</code> }.into_any()
     };

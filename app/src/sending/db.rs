@@ -75,6 +75,7 @@ pub async fn accept_messages(
         .iter()
         .map(|(m, _)| m.configuration_set.as_deref())
         .collect();
+    let subjects: Vec<Option<&str>> = sends.iter().map(|(m, _)| m.subject.as_deref()).collect();
     let tags: Vec<serde_json::Value> = sends
         .iter()
         .map(|(m, _)| super::tags::to_json(&m.tags))
@@ -98,7 +99,13 @@ pub async fn accept_messages(
            sent as (
                insert into message_event (event_id, message_id, event_type, detail)
                select gen_random_uuid(), message_id, 'Send', 'Accepted and queued for delivery.'
-               from named)
+               from named),
+           titled as (
+               insert into message_subject (message_id, subject)
+               select d.message_id, s.subject
+               from decided d
+               join unnest($20::text[]) with ordinality as s(subject, item) on s.item = d.item
+               where d.outcome = 'Accepted' and s.subject is not null)
            select item as "item!", outcome as "outcome!", message_id, max_24_hour_send,
                   max_send_rate, sent_24_hours, capped_arn, grant_cap
            from decided"#,
@@ -120,7 +127,8 @@ pub async fn accept_messages(
         &hashes as &[Option<&str>],
         &identities(|m| m.source_identity),
         &identities(|m| m.from_identity),
-        &identities(|m| m.return_path_identity)
+        &identities(|m| m.return_path_identity),
+        &subjects as &[Option<&str>]
     )
     .fetch_all(db)
     .await?;
@@ -282,6 +290,8 @@ pub struct NewMessage {
     pub from_identity: Uuid,
     pub return_path_identity: Uuid,
     pub raw: Vec<u8>,
+    /// The Subject header, decoded and shortened for the Messages list.
+    pub subject: Option<String>,
     pub recipients: Vec<String>,
     /// The sender's configuration set named on the send, checked to exist.
     pub configuration_set: Option<String>,
@@ -289,7 +299,6 @@ pub struct NewMessage {
     pub tags: Vec<(String, String)>,
 }
 
-/// The account's latest accepted messages, newest first.
 /// A page of the account's messages, newest first, optionally of one status and older
 /// than a cursor (created_at, message_id); one more row than a page is read to know
 /// whether there is a next one.
@@ -303,6 +312,8 @@ pub async fn list_messages(
     let mut rows = sqlx::query!(
         // language=PostgreSQL
         r#"select m.message_id, m.created_at, m.region, m.from_address, m.status, m.from_arn,
+                  (select s.subject from message_subject s where s.message_id = m.message_id)
+                      as subject,
                   m.identity_owner <> m.account_id as "delegated!",
                   array(select r.address || ': ' || r.status from message_recipient r
                         where r.message_id = m.message_id order by r.position) as "recipients!"
@@ -337,6 +348,7 @@ pub async fn list_messages(
             created: crate::server::shown(r.created_at),
             region: r.region,
             from_address: r.from_address,
+            subject: r.subject,
             recipients: r.recipients,
             status: r.status,
             from_arn: r.from_arn,

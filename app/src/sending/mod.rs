@@ -6,6 +6,8 @@
 pub mod accept;
 mod api;
 #[cfg(feature = "ssr")]
+mod authorize;
+#[cfg(feature = "ssr")]
 pub mod committer;
 #[cfg(feature = "ssr")]
 pub mod compose;
@@ -22,7 +24,7 @@ mod send_error;
 pub mod tags;
 
 pub use api::*;
-pub use pages::{MessagesPage, SendTestPage};
+pub use pages::{MessagesPage, SendAsPicker, SendTestPage};
 #[cfg(feature = "ssr")]
 pub use recipients::is_simulator_address;
 #[cfg(feature = "ssr")]
@@ -31,6 +33,22 @@ pub use send_error::{SendError, Unverified};
 use serde::{Deserialize, Serialize};
 
 use crate::identities::IdentityKind;
+
+/// The mailbox simulator's "delivered" address: what copyable examples send to, since a
+/// sandboxed account may send to it.
+pub const SIMULATOR_SUCCESS: &str = "success@simulator.amazonses.com";
+
+/// The mailbox simulator's addresses, each a scenario (SES's `*@simulator.amazonses.com`).
+pub const SIMULATOR_SCENARIOS: [(&str, &str); 5] = [
+    (SIMULATOR_SUCCESS, "delivered"),
+    ("bounce@simulator.amazonses.com", "hard bounce"),
+    ("ooto@simulator.amazonses.com", "out-of-office reply"),
+    ("complaint@simulator.amazonses.com", "complaint"),
+    (
+        "suppressionlist@simulator.amazonses.com",
+        "on the suppression list",
+    ),
+];
 
 /// A verified identity the caller may send as: one of its own, or one shared with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,7 +64,8 @@ pub struct SendAs {
 }
 
 impl SendAs {
-    /// An address it covers, for an example: the address itself, or one at the domain.
+    /// An address it covers, for an example: the address itself, or one at the domain
+    /// (for a shared identity whose grant names From addresses, the first of them).
     pub fn example_from(&self) -> String {
         if let Some(granted) = &self.granted_from {
             return granted.clone();
@@ -102,6 +121,8 @@ pub struct MessageSummary {
     pub created: String,
     pub region: String,
     pub from_address: String,
+    /// None for a message without a Subject header.
+    pub subject: Option<String>,
     /// Recipient addresses with each one's outcome (`ann@example.com: Queued`).
     pub recipients: Vec<String>,
     pub status: String,

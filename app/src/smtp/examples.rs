@@ -2,6 +2,10 @@
 //! host and port, the user's name (the password is a placeholder unless just created) and
 //! the identity sent as: an address it covers, and for a shared identity the
 //! X-SES-SOURCE-ARN header that names it (without it, the send is refused as unverified).
+//! They send to the mailbox simulator, which a sandboxed account may send to, so they work
+//! as copied from a new account.
+
+use crate::sending::SIMULATOR_SUCCESS;
 
 /// What an example needs.
 pub struct Example<'a> {
@@ -24,12 +28,13 @@ pub fn swaks(e: &Example<'_>) -> String {
         "--tls"
     };
     format!(
-        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user '{user}' --auth-password '{password}' \\\n  --from {from} --to recipient@example.com \\\n  --header 'Subject: Hello from Sesame'{arn}",
+        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user '{user}' --auth-password '{password}' \\\n  --from {from} --to {to} \\\n  --header 'Subject: Hello from Sesame'{arn}",
         host = e.host,
         port = e.port,
         user = e.user,
         password = e.password,
         from = e.from,
+        to = SIMULATOR_SUCCESS,
         arn = e
             .source_arn
             .map(|arn| format!(" \\\n  --header 'X-SES-SOURCE-ARN: {arn}'"))
@@ -48,10 +53,11 @@ pub fn python(e: &Example<'_>) -> String {
         )
     };
     format!(
-        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = \"{from}\"\nmessage[\"To\"] = \"recipient@example.com\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n{arn}message.set_content(\"Hello!\")\n\n{connect}\n    smtp.login(\"{user}\", \"{password}\")\n    smtp.send_message(message)\n",
+        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = \"{from}\"\nmessage[\"To\"] = \"{to}\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n{arn}message.set_content(\"Hello!\")\n\n{connect}\n    smtp.login(\"{user}\", \"{password}\")\n    smtp.send_message(message)\n",
         user = e.user,
         password = e.password,
         from = e.from,
+        to = SIMULATOR_SUCCESS,
         arn = e
             .source_arn
             .map(|arn| format!("# The identity another account shared with you (removed before delivery):\nmessage[\"X-SES-SOURCE-ARN\"] = \"{arn}\"\n"))

@@ -8,7 +8,7 @@ use crate::{
     access_keys::{CreateAccessKey, NewAccessKey},
     accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, CopyValue, FormError, LoadError},
-    sending::{list_send_as, SendAs},
+    sending::{list_send_as, SendAs, SendAsPicker},
 };
 
 /// `/smtp`: how to send through the SMTP interface — host, ports, TLS, my SMTP user names,
@@ -146,14 +146,7 @@ fn Examples(
     view! {
         <section class="card">
             <h2>"Examples"</h2>
-            {(!choices.is_empty()).then(|| view! {
-                <div class="field">
-                    <label for="field-example-identity">"Send as"</label>
-                    <select id="field-example-identity" on:change=move |e| set_picked.set(event_target_value(&e).parse().unwrap_or(0))>
-                        {choices.iter().enumerate().map(|(i, c)| view! { <option value=i.to_string()>{c.label()}</option> }).collect_view()}
-                    </select>
-                </div>
-            })}
+            <SendAsPicker id="field-example-identity" identities=choices picked=set_picked/>
             {examples}
         </section>
     }

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use super::AuthState;
 use crate::components::{field_error, Field, FormError};
@@ -8,10 +8,13 @@ use crate::components::{field_error, Field, FormError};
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = AuthState::get().sign_in;
+    // The page that sent the user here, to return to (checked by the server).
+    let next = use_query_map().read_untracked().get("next");
     view! {
         <section class="narrow">
             <h1>"Sign in"</h1>
             <ActionForm action=action>
+                {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <CredentialFields email=field_error(action, "email") password=field_error(action, "password")/>
                 <FormError action=action/>
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>

@@ -59,7 +59,7 @@ pub fn AuthorizationTab(identity_id: Uuid, arn: String) -> impl IntoView {
             {list}
             <FormError action=delete/>
         </section>
-        <PolicyGenerator arn=arn.clone() draft/>
+        <PolicyGenerator identity_id arn=arn.clone() draft/>
         <PolicyEditor identity_id arn draft put/>
         <PolicySimulator identity_id/>
     }

@@ -1,7 +1,11 @@
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use super::draft::Draft;
-use crate::policies::{split_list, Effect, PolicyDraft, ACTIONS};
+use crate::{
+    partners::PartnerLinks,
+    policies::{split_list, Effect, PolicyDraft, ACTIONS},
+};
 
 /// The generator form's answers, as typed.
 #[derive(Clone, Copy)]
@@ -69,8 +73,19 @@ impl Answers {
 /// The policy generator: answers to a few questions become a policy in the editor, where
 /// it is validated and can be changed before saving.
 #[component]
-pub(super) fn PolicyGenerator(arn: String, draft: Draft) -> impl IntoView {
+pub(super) fn PolicyGenerator(identity_id: Uuid, arn: String, draft: Draft) -> impl IntoView {
     let answers = Answers::new();
+    // A partner picked from the links is added to the delegates, once.
+    let pick = Callback::new(move |account: String| {
+        answers.principals.update(|typed| {
+            if !split_list(typed).contains(&account) {
+                if !typed.trim().is_empty() {
+                    typed.push('\n');
+                }
+                typed.push_str(&account);
+            }
+        })
+    });
     let write = move |_| {
         draft.document.set(answers.to_draft().to_document(&arn));
         if draft.name.get_untracked().is_empty() {
@@ -93,7 +108,8 @@ pub(super) fn PolicyGenerator(arn: String, draft: Draft) -> impl IntoView {
                     </select>
                 </div>
                 <Answer label="Delegates" id="gen-principals" value=answers.principals multiline=true
-                    hint="Account ids (12 digits) or user ARNs (arn:aws:iam::<account>:user/<name>)."/>
+                    hint="Account ids (12 digits) or user ARNs (arn:aws:iam::<account>:user/<name>), or a partner picked below."/>
+                <PartnerLinks identity_id pick/>
                 <fieldset class="field">
                     <legend>"Actions"</legend>
                     {ACTIONS.iter().zip(answers.actions).map(|(action, on)| view! {

@@ -41,16 +41,22 @@ pub fn MessagesPage() -> impl IntoView {
             view! {
                 <div class="table-wrap">
                     <table>
-                        <thead><tr><th>"Accepted"</th><th>"Status"</th><th>"From"</th><th>"Recipients"</th><th>"Identity"</th><th>"MessageId"</th></tr></thead>
+                        <thead><tr><th>"Subject"</th><th>"Status"</th><th>"Accepted"</th><th>"From"</th><th>"Recipients"</th><th>"Identity"</th></tr></thead>
                         <tbody>
                             {list.messages.into_iter().map(|m| view! {
                                 <tr data-testid="message">
-                                    <td>{m.created}</td>
+                                    // The subject is the row's link, first, so it is on screen however wide the rest.
+                                    <td>
+                                        <A href=format!("/messages/{}", m.message_id)>
+                                            <span data-testid="message-subject">{m.subject.unwrap_or_else(|| "(no subject)".to_owned())}</span>
+                                        </A>
+                                        <code class="message-id">{m.message_id.clone()}</code>
+                                    </td>
                                     <td><span class=message_badge(&m.status) data-testid="message-status">{m.status.clone()}</span></td>
+                                    <td>{m.created}</td>
                                     <td>{m.from_address}</td>
                                     <td><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
-                                    <td><code>{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
-                                    <td><A href=format!("/messages/{}", m.message_id)><code>{m.message_id.clone()}</code></A></td>
+                                    <td><code class="arn">{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -4,20 +4,8 @@ use leptos_router::components::A;
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
     components::{field_error, Field, FormError},
-    sending::{list_send_as, SendTestEmail},
+    sending::{list_send_as, SendTestEmail, SIMULATOR_SCENARIOS},
 };
-
-/// The mailbox simulator's addresses, each a scenario (SES's `*@simulator.amazonses.com`).
-const SIMULATOR_SCENARIOS: [(&str, &str); 5] = [
-    ("success@simulator.amazonses.com", "delivered"),
-    ("bounce@simulator.amazonses.com", "hard bounce"),
-    ("ooto@simulator.amazonses.com", "out-of-office reply"),
-    ("complaint@simulator.amazonses.com", "complaint"),
-    (
-        "suppressionlist@simulator.amazonses.com",
-        "on the suppression list",
-    ),
-];
 
 /// `/send`: send a test message as one of this account's verified identities or one
 /// shared with it (picked, so nobody types an ARN), to anyone or to a simulator scenario,

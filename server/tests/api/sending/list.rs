@@ -41,6 +41,7 @@ async fn messages_are_listed_a_page_at_a_time_by_status_and_only_to_their_sender
 
     let first = page(&sender, "", None).await;
     assert_eq!(first["messages"].as_array().unwrap().len(), 50);
+    assert_eq!(first["messages"][0]["subject"], "Hello", "{first}");
     let second = page(&sender, "", Some(&first["older"])).await;
     assert_eq!(second["messages"].as_array().unwrap().len(), 2, "{second}");
     assert!(second["older"].is_null(), "{second}");

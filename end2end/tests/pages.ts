@@ -1,0 +1,30 @@
+// The console's pages, for the tests that visit every one of them (direct loads,
+// accessibility).
+
+/** Every page of a signed-in account, with its heading. */
+export const PAGES: [string, string][] = [
+  ["/overview", "Overview"],
+  ["/account", "Account"],
+  ["/account/users", "Users"],
+  ["/account/access-keys", "Access keys"],
+  ["/identities", "Identities"],
+  ["/shared", "Shared with me"],
+  ["/send", "Send test email"],
+  ["/smtp", "SMTP settings"],
+  ["/messages", "Messages"],
+  ["/configuration-sets", "Configuration sets"],
+  ["/suppression", "Suppression list"],
+  ["/reputation", "Reputation"],
+  ["/statistics", "Statistics"],
+  ["/quota", "Quota"],
+  ["/billing", "Billing"],
+  ["/mailbox", "Mailbox"],
+];
+
+/** The pages anyone may open, signed in or not. */
+export const PUBLIC_PAGES: [string, string][] = [
+  ["/", "Sesame"],
+  ["/sign-in", "Sign in"],
+  ["/sign-up", "Create an account"],
+  ["/operator/sign-in", "Operator sign-in"],
+];
