@@ -24,6 +24,7 @@ pub mod operator;
 pub mod overview;
 pub mod partners;
 pub mod policies;
+pub mod quote;
 pub mod reputation;
 pub mod sending;
 #[cfg(feature = "ssr")]

@@ -48,4 +48,12 @@ test("an identity's tabs have no serious accessibility violations", async ({ pag
     await page.getByRole("tab", { name: tab, exact: true }).click();
     await expectAccessible(page, `${domain}: ${tab}`);
   }
+  // On a phone, a long domain in the heading and a partner link wrap: nothing is wider
+  // than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole("tab", { name: "Authorization" }).click();
+  await page.getByRole("button", { name: "Make a partner link" }).click();
+  await expect(page.getByTestId("partner-link")).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });

@@ -60,7 +60,7 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await delegatePage.goto("/smtp");
   await hydrated(delegatePage);
   await delegatePage.getByLabel("Send as").selectOption({ label: `${domain} (us-east-1) — shared by Granting Owner` });
-  await expect(delegatePage.getByTestId("smtp-example-swaks")).toContainText(`--from news@${domain}`);
+  await expect(delegatePage.getByTestId("smtp-example-swaks")).toContainText(`--from 'news@${domain}'`);
   await expect(delegatePage.getByTestId("smtp-example-swaks")).toContainText(`--header 'X-SES-SOURCE-ARN: ${arn}'`);
   await expect(delegatePage.getByTestId("smtp-example-python")).toContainText(`message["X-SES-SOURCE-ARN"] = "${arn}"`);
 
@@ -76,7 +76,7 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await expect(delegatePage.getByTestId("new-secret")).toBeVisible();
   await delegatePage.getByLabel("Send as").selectOption({ label: `${domain} (us-east-1) — shared by Granting Owner` });
   const cli = (await delegatePage.getByTestId("api-example-cli").textContent())!;
-  expect(cli).toContain(`--from-email-address-identity-arn ${arn}`);
+  expect(cli).toContain(`--from-email-address-identity-arn '${arn}'`);
   const tools = dirname(AWS);
   const clean = { ...process.env, PATH: `${tools}:${process.env.PATH}`, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
   const copiedCli = execFileSync("bash", ["-c", cli], { env: clean, encoding: "utf8", stdio: "pipe" });

@@ -51,6 +51,9 @@ test("the sidebar groups the links by what the account does there", async ({ pag
   // The current page is marked.
   await nav.getByRole("link", { name: "Billing" }).click();
   await expect(nav.getByRole("link", { name: "Billing" })).toHaveAttribute("aria-current", "page");
+  // Only the page itself: Settings (/account) is not marked on /account/access-keys.
+  await nav.getByRole("link", { name: "Access keys" }).click();
+  await expect(nav.locator("[aria-current=page]")).toHaveText(["Access keys"]);
 });
 
 test("on a phone the sidebar folds into a menu, with and without JavaScript", async ({ page, browser }) => {

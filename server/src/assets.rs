@@ -8,15 +8,28 @@
 
 use std::path::Path;
 
-use axum::http::{header, HeaderValue};
-use tower::Layer;
+use axum::{
+    http::{header, HeaderValue},
+    Router,
+};
+use tower::ServiceBuilder;
 use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
 
-/// Serves the files under `dir`, compressed where the build compressed them.
-pub fn service(dir: &Path) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeaderLayer::if_not_present(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
-    )
-    .layer(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+/// Serves the files under `dir` at `/<prefix>/…`, compressed where the build compressed
+/// them. Outside the pages' session and CSRF layers: an asset needs no session, and
+/// answering one must not touch the session store or set a cookie that a shared cache
+/// could keep with the file.
+pub fn router(prefix: &str, dir: &Path) -> Router {
+    let files = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        // The bytes differ by Accept-Encoding: a cache must keep one copy per encoding.
+        .layer(SetResponseHeaderLayer::appending(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        ))
+        .service(ServeDir::new(dir).precompressed_br().precompressed_gzip());
+    Router::new().nest_service(&format!("/{prefix}"), files)
 }

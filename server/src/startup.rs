@@ -356,16 +356,16 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
         &settings.http.trusted_proxies,
         settings.http.forwarded_header,
     )?;
+    let assets = assets::router(
+        &leptos_options.site_pkg_dir,
+        &settings.site_root.join(&*leptos_options.site_pkg_dir),
+    );
     let provide = move || provide_context(context.clone());
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, provide.clone(), {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
-        .nest_service(
-            &format!("/{}", leptos_options.site_pkg_dir),
-            assets::service(&settings.site_root.join(&*leptos_options.site_pkg_dir)),
-        )
         .fallback(leptos_axum::file_and_error_handler_with_context(
             provide,
             app::shell,
@@ -386,6 +386,7 @@ async fn router(settings: &Settings, context: AppContext, origin: &str) -> anyho
     Ok(Router::new()
         .merge(health::router(pool))
         .merge(api)
+        .merge(assets)
         .merge(pages)
         .layer(middleware::from_fn(security_headers::set))
         .layer(TraceLayer::new_for_http().make_span_with(crate::telemetry::request_span))

@@ -24,9 +24,12 @@ fn is_local_path(path: &str) -> bool {
         Some(rest) => rest,
         None => return false,
     };
+    let segments = rest.split(['?', '#']).next().unwrap_or_default();
     path.len() <= 512
         && !rest.starts_with(['/', '\\'])
         && !path.chars().any(|c| c.is_control() || c == '\\')
+        // `/..//evil` is `//evil` once a browser resolves it.
+        && !segments.split('/').any(|s| s == "." || s == "..")
 }
 
 #[cfg(test)]
@@ -47,6 +50,8 @@ mod tests {
             "https://evil.example",
             "evil",
             "/x\r\nSet-Cookie: a=b",
+            "/..//evil.example",
+            "/.//evil.example",
             "",
         ] {
             assert_eq!(after_sign_in(Some(outside)), "/overview", "{outside:?}");

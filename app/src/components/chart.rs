@@ -124,7 +124,12 @@ struct Scale {
 impl Scale {
     /// About four round steps up to `highest`; `whole` keeps steps whole numbers (counts).
     fn for_highest(highest: f64, whole: bool) -> Self {
-        let highest = if highest > 0.0 { highest } else { 1.0 };
+        // Nothing (or nothing drawable) to show still gets an axis up to 1.
+        let highest = if highest.is_finite() && highest > 1e-9 {
+            highest
+        } else {
+            1.0
+        };
         let rough = highest / 4.0;
         let power = 10f64.powf(rough.log10().floor());
         let mut step = [1.0, 2.0, 5.0, 10.0]
@@ -162,6 +167,9 @@ mod tests {
         let many = Scale::for_highest(1234.0, true);
         assert_eq!((many.step, many.steps), (500.0, 3));
         assert_eq!(Scale::for_highest(0.0, true).top(), 1.0);
+        for odd in [f64::MIN_POSITIVE, f64::NAN, f64::INFINITY] {
+            assert_eq!(Scale::for_highest(odd, false).top(), 1.0, "{odd}");
+        }
         assert_eq!(Scale::for_highest(7.0, true).label(6.0), "6");
     }
 

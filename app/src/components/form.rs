@@ -95,7 +95,16 @@ where
 pub fn LoadError(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthorized => {
-            let here = use_location().pathname.get_untracked();
+            let location = use_location();
+            let (path, search) = (
+                location.pathname.get_untracked(),
+                location.search.get_untracked(),
+            );
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
             view! {
                 <p class="notice">"Please " <a href=sign_in_href(&here)>"sign in"</a> " to see this page."</p>
             }

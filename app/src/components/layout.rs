@@ -110,7 +110,8 @@ fn AccountLinks(user: CurrentUser) -> impl IntoView {
             <li><A href="/quota">"Quota"</A></li>
         </NavGroup>
         <NavGroup title="Account">
-            <li><A href="/account">"Settings"</A></li>
+            // Exact: the other Account pages are under /account/ too.
+            <li><A href="/account" exact=true>"Settings"</A></li>
             {(user.role == Role::Admin).then(|| view! { <li><A href="/account/users">"Users"</A></li> })}
             {sends.then(|| view! { <li><A href="/account/access-keys">"Access keys"</A></li> })}
         </NavGroup>

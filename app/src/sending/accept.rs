@@ -132,11 +132,18 @@ async fn decide(
 /// Characters of a Subject the Messages list keeps.
 const SUBJECT_SHOWN: usize = 200;
 
-/// The message's Subject, decoded (RFC 2047), for the Messages list.
+/// The message's Subject, decoded (RFC 2047), for the Messages list: control characters
+/// (a NUL, which PostgreSQL's text refuses, would fail the whole group commit) become
+/// spaces, and bidirectional overrides, which could make a subject read as another, go.
 fn subject_of(message: &[u8]) -> Option<String> {
     let headers = mail_parser::MessageParser::new().parse_headers(message)?;
-    let subject = headers.subject()?.trim();
-    Some(subject.chars().take(SUBJECT_SHOWN).collect())
+    let shown: String = headers
+        .subject()?
+        .chars()
+        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    Some(shown.trim().chars().take(SUBJECT_SHOWN).collect())
 }
 
 /// A SES-style MessageId: time-ordered hex, a random part, and `-000000`.
@@ -159,5 +166,11 @@ mod tests {
             SUBJECT_SHOWN
         );
         assert_eq!(subject_of(b"From: a@a.example\r\n\r\nhi"), None);
+        // A NUL (here B-encoded) and a right-to-left override.
+        let hostile = "Subject: =?UTF-8?B?SGkALmV4ZQ==?= \u{202e}fdp\r\n\r\nhi";
+        assert_eq!(
+            subject_of(hostile.as_bytes()).as_deref(),
+            Some("Hi .exe fdp")
+        );
     }
 }

@@ -80,7 +80,15 @@ pub async fn list_send_as() -> Result<Vec<SendAs>, AppError> {
                 .grants
                 .iter()
                 .filter(allow)
-                .find_map(|g| g.from_addresses.first().cloned()),
+                // The owner wrote these: only a plain address makes an example.
+                .find_map(|g| {
+                    g.from_addresses
+                        .iter()
+                        .find(|a| {
+                            !a.contains(['*', '?']) && crate::email::EmailAddress::parse(a).is_ok()
+                        })
+                        .cloned()
+                }),
             name: s.name,
             kind: s.kind,
             region: s.region,

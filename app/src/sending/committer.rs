@@ -105,8 +105,19 @@ async fn commit_batches(pool: PgPool, waiting: Arc<Mutex<mpsc::Receiver<Pending>
                     let _ = pending.reply.send(Ok(decision));
                 }
             }
+            // The transaction rolled back: none of these sends was stored. One send's fault
+            // (a value the database refuses) must not fail the others: each is tried alone.
+            Err(_) if batch.len() > 1 => {
+                for pending in batch {
+                    let one = [(&pending.message, pending.idempotency.as_ref())];
+                    let decided = accept_messages(&pool, &one)
+                        .await
+                        .and_then(|d| d.into_iter().next().ok_or(sqlx::Error::RowNotFound))
+                        .map_err(Arc::new);
+                    let _ = pending.reply.send(decided);
+                }
+            }
             Err(e) => {
-                // The transaction rolled back: none of these sends was stored.
                 let e = Arc::new(e);
                 for pending in batch {
                     let _ = pending.reply.send(Err(Arc::clone(&e)));

@@ -3,9 +3,10 @@
 //! the identity sent as: an address it covers, and for a shared identity the
 //! X-SES-SOURCE-ARN header that names it (without it, the send is refused as unverified).
 //! They send to the mailbox simulator, which a sandboxed account may send to, so they work
-//! as copied from a new account.
+//! as copied from a new account. Values are quoted as literals (`quote`): a shared
+//! identity's name and ARN are another account's words.
 
-use crate::sending::SIMULATOR_SUCCESS;
+use crate::{quote, sending::SIMULATOR_SUCCESS};
 
 /// What an example needs.
 pub struct Example<'a> {
@@ -28,16 +29,16 @@ pub fn swaks(e: &Example<'_>) -> String {
         "--tls"
     };
     format!(
-        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user '{user}' --auth-password '{password}' \\\n  --from {from} --to {to} \\\n  --header 'Subject: Hello from Sesame'{arn}",
+        "swaks --server {host}:{port} {tls} \\\n  --auth LOGIN --auth-user {user} --auth-password {password} \\\n  --from {from} --to {to} \\\n  --header 'Subject: Hello from Sesame'{arn}",
         host = e.host,
         port = e.port,
-        user = e.user,
-        password = e.password,
-        from = e.from,
+        user = quote::shell(e.user),
+        password = quote::shell(e.password),
+        from = quote::shell(e.from),
         to = SIMULATOR_SUCCESS,
         arn = e
             .source_arn
-            .map(|arn| format!(" \\\n  --header 'X-SES-SOURCE-ARN: {arn}'"))
+            .map(|arn| format!(" \\\n  --header {}", quote::shell(&format!("X-SES-SOURCE-ARN: {arn}"))))
             .unwrap_or_default(),
     )
 }
@@ -53,14 +54,14 @@ pub fn python(e: &Example<'_>) -> String {
         )
     };
     format!(
-        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = \"{from}\"\nmessage[\"To\"] = \"{to}\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n{arn}message.set_content(\"Hello!\")\n\n{connect}\n    smtp.login(\"{user}\", \"{password}\")\n    smtp.send_message(message)\n",
-        user = e.user,
-        password = e.password,
-        from = e.from,
+        "import smtplib\nfrom email.message import EmailMessage\n\nmessage = EmailMessage()\nmessage[\"From\"] = {from}\nmessage[\"To\"] = \"{to}\"\nmessage[\"Subject\"] = \"Hello from Sesame\"\n{arn}message.set_content(\"Hello!\")\n\n{connect}\n    smtp.login({user}, {password})\n    smtp.send_message(message)\n",
+        user = quote::python(e.user),
+        password = quote::python(e.password),
+        from = quote::python(e.from),
         to = SIMULATOR_SUCCESS,
         arn = e
             .source_arn
-            .map(|arn| format!("# The identity another account shared with you (removed before delivery):\nmessage[\"X-SES-SOURCE-ARN\"] = \"{arn}\"\n"))
+            .map(|arn| format!("# The identity another account shared with you (removed before delivery):\nmessage[\"X-SES-SOURCE-ARN\"] = {}\n", quote::python(arn)))
             .unwrap_or_default(),
     )
 }
@@ -104,7 +105,7 @@ mod tests {
             ..EXAMPLE
         };
         assert!(swaks(&shared).contains(&format!("--header 'X-SES-SOURCE-ARN: {arn}'")));
-        assert!(swaks(&shared).contains("--from sender@partner.example "));
+        assert!(swaks(&shared).contains("--from 'sender@partner.example' "));
         assert!(python(&shared).contains(&format!("message[\"X-SES-SOURCE-ARN\"] = \"{arn}\"")));
         assert!(python(&shared).contains("message[\"From\"] = \"sender@partner.example\""));
     }

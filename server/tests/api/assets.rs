@@ -17,7 +17,9 @@ async fn assets_go_out_compressed_and_are_revalidated(pool: PgPool) {
     std::fs::write(pkg.join("sesame.css.gz"), b"gzip bytes").unwrap();
     let root = site.path().to_owned();
     let app = TestApp::spawn_with(pool, move |s| s.site_root = root).await;
-    let client = reqwest::Client::new();
+    // Signed in: a session cookie goes with every request, as from a browser.
+    let (browser, _) = app.new_account("Assets").await;
+    let client = &browser.client;
     let url = format!("{}/pkg/sesame.css", app.base);
     let get = |encoding: &'static str| {
         client
@@ -30,6 +32,9 @@ async fn assets_go_out_compressed_and_are_revalidated(pool: PgPool) {
     assert_eq!(br.status(), StatusCode::OK);
     assert_eq!(br.headers()[header::CONTENT_ENCODING], "br");
     assert_eq!(br.headers()[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(br.headers()[header::VARY], "accept-encoding");
+    // The session is not touched for an asset (nor its cookie set again).
+    assert!(!br.headers().contains_key(header::SET_COOKIE));
     let modified = br.headers()[header::LAST_MODIFIED].clone();
     assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli bytes");
 

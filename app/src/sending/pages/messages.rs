@@ -46,7 +46,7 @@ pub fn MessagesPage() -> impl IntoView {
                             {list.messages.into_iter().map(|m| view! {
                                 <tr data-testid="message">
                                     // The subject is the row's link, first, so it is on screen however wide the rest.
-                                    <td>
+                                    <td class="wrap subject">
                                         <A href=format!("/messages/{}", m.message_id)>
                                             <span data-testid="message-subject">{m.subject.unwrap_or_else(|| "(no subject)".to_owned())}</span>
                                         </A>
@@ -54,9 +54,9 @@ pub fn MessagesPage() -> impl IntoView {
                                     </td>
                                     <td><span class=message_badge(&m.status) data-testid="message-status">{m.status.clone()}</span></td>
                                     <td>{m.created}</td>
-                                    <td>{m.from_address}</td>
-                                    <td><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
-                                    <td><code class="arn">{m.from_arn}</code>{m.delegated.then_some(" (shared with you)")}</td>
+                                    <td class="wrap">{m.from_address}</td>
+                                    <td class="wrap"><ul class="recipients">{m.recipients.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul></td>
+                                    <td class="wrap"><span title=m.from_arn.clone()>{identity_name(&m.from_arn).to_owned()}</span>{m.delegated.then_some(" (shared with you)")}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -70,6 +70,12 @@ pub fn MessagesPage() -> impl IntoView {
             .into_any()
         })}
     }
+}
+
+/// The identity an ARN names (`…:identity/example.com`), to show; the whole ARN is its
+/// tooltip.
+fn identity_name(arn: &str) -> &str {
+    arn.rsplit_once(":identity/").map_or(arn, |(_, name)| name)
 }
 
 /// A message status as a badge: delivered is good news, bounced and failed are not.

@@ -88,3 +88,22 @@ async fn messages_are_listed_a_page_at_a_time_by_status_and_only_to_their_sender
         serde_json::json!([])
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_subject_the_database_would_refuse_is_cleaned_not_fatal(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, |_| {}).await;
+    let (sender, _) = app.new_account("Sender").await;
+    verified_domain(&sender, "sender.example").await;
+    let key = ses_key(&sender).await;
+    // A NUL (PostgreSQL's text refuses it) and a right-to-left override in the Subject.
+    let mut pairs = send_email("news@sender.example", SIMULATOR);
+    pairs.retain(|(k, _)| *k != "Message.Subject.Data");
+    pairs.push(("Message.Subject.Data", "Invoice\u{0}\u{202e}fdp.exe"));
+    let (status, xml) = send(&app, &key, &pairs).await;
+    assert_eq!(status, StatusCode::OK, "{xml}");
+    let listed = page(&sender, "", None).await;
+    assert_eq!(
+        listed["messages"][0]["subject"], "Invoice fdp.exe",
+        "{listed}"
+    );
+}
