@@ -10,7 +10,10 @@ use leptos_router::{
 use crate::{
     access_keys::AccessKeysPage,
     accounts::{AccountPage, QuotaPage},
-    auth::{AuthState, ConfirmSignUpPage, OperatorSignInPage, SignInPage, SignUpPage},
+    auth::{
+        AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,
+        SignInPage, SignUpPage,
+    },
     billing::BillingPage,
     components::{Layout, NotFound},
     delivery::MessageDetailPage,
@@ -67,6 +70,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>

@@ -89,6 +89,10 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   await page.getByRole("tab", { name: "Delegate activity" }).click();
   const row = page.locator(`[data-testid=delegate-activity][data-account="${delegate}"]`);
   await expect(row.locator("td").nth(1)).toHaveText("3");
+  // A new send shows on the open tab by itself.
+  const another = cliSend(key, `news@${domain}`, arn);
+  expect(another.ok, another.output).toBe(true);
+  await expect(row.locator("td").nth(1)).toHaveText("4", { timeout: 15_000 });
   // Once it has sent, the delegate is shown by its name too; Revoke asks first, naming it.
   await expect(row.getByTestId("account-ref")).toContainText("Delegate Sender");
   await row.getByRole("button", { name: "Revoke" }).click();

@@ -26,5 +26,6 @@ export const PUBLIC_PAGES: [string, string][] = [
   ["/", "Sesame"],
   ["/sign-in", "Sign in"],
   ["/sign-up", "Create an account"],
+  ["/sign-in/forgot", "Reset your password"],
   ["/operator/sign-in", "Operator sign-in"],
 ];

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, registration, session, session::Claimant, throttle},
+    super::{db, password_reset, registration, session, session::Claimant, throttle},
     crate::{accounts, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
@@ -89,6 +89,32 @@ pub async fn operator_sign_in(email: String, password: String) -> Result<(), App
     Ok(())
 }
 
+/// Asks for a password reset link for `email` (`password_reset`); answers the same
+/// whatever the address: back to the page, which says to check the inbox.
+#[server(prefix = "/api", endpoint = "auth/forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    let client = session::client_ip().await?;
+    password_reset::request(&app_context()?, client, &email).await?;
+    leptos_axum::redirect("/sign-in/forgot?mailed");
+    Ok(())
+}
+
+/// Whether a password reset link still works (its page asks before showing the form).
+#[server(prefix = "/api", endpoint = "auth/inspect-password-reset")]
+pub async fn inspect_password_reset(token: String) -> Result<(), AppError> {
+    password_reset::inspect(&app_context()?, token.trim()).await
+}
+
+/// Sets a new password from a reset link; every earlier session of the user ends, and the
+/// page goes to sign-in.
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    password_reset::confirm(&app_context()?, token.trim(), password).await?;
+    leptos_axum::redirect("/sign-in?reset");
+    Ok(())
+}
+
 /// Ends the session, server-side.
 #[server(prefix = "/api", endpoint = "auth/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
@@ -101,15 +127,17 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "auth/principal")]
 pub async fn get_principal() -> Result<Option<Principal>, AppError> {
     let pool = app_context()?.pool;
-    match session::claimant().await? {
-        None => Ok(None),
-        Some(Claimant::User(user_id)) => {
-            let row = db::find_current_user(&pool, user_id).await?;
+    let Some(claims) = session::claims().await? else {
+        return Ok(None);
+    };
+    match claims.claimant {
+        Claimant::User(user_id) => {
+            let row = db::find_current_user(&pool, user_id, claims.signed_in_at_ms).await?;
             row.map(|r| r.into_current_user().map(Principal::User))
                 .transpose()
                 .map_err(crate::server::errors::internal)
         }
-        Some(Claimant::Operator(operator_id)) => Ok(db::find_operator_email(&pool, operator_id)
+        Claimant::Operator(operator_id) => Ok(db::find_operator_email(&pool, operator_id)
             .await?
             .map(|email| Principal::Operator { email })),
     }

@@ -37,17 +37,22 @@ pub struct ActiveUser {
     pub role: String,
 }
 
+/// The user of a session that signed in at `signed_in_at_ms`, if it is still one.
 pub async fn find_active_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
+    signed_in_at_ms: i64,
 ) -> Result<Option<ActiveUser>, sqlx::Error> {
     sqlx::query_as!(
         ActiveUser,
         // language=PostgreSQL
         r#"select u.account_id as "account_id: AccountId", u.role
            from account_user u join account a using (account_id)
-           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null"#,
-        user_id as UserId
+           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null
+             and (u.sessions_valid_after is null
+                  or u.sessions_valid_after <= to_timestamp($2::bigint / 1000.0))"#,
+        user_id as UserId,
+        signed_in_at_ms
     )
     .fetch_optional(db)
     .await
@@ -73,9 +78,11 @@ impl CurrentUserRow {
     }
 }
 
+/// The signed-in user as the header shows it (the same rules as `find_active_user`).
 pub async fn find_current_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
+    signed_in_at_ms: i64,
 ) -> Result<Option<CurrentUserRow>, sqlx::Error> {
     sqlx::query_as!(
         CurrentUserRow,
@@ -83,8 +90,11 @@ pub async fn find_current_user(
         r#"select u.account_id as "account_id: AccountId", a.name as account_name,
                   u.name as user_name, u.email, u.role
            from account_user u join account a using (account_id)
-           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null"#,
-        user_id as UserId
+           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null
+             and (u.sessions_valid_after is null
+                  or u.sessions_valid_after <= to_timestamp($2::bigint / 1000.0))"#,
+        user_id as UserId,
+        signed_in_at_ms
     )
     .fetch_optional(db)
     .await
@@ -233,6 +243,93 @@ pub async fn forget_expired_sign_ups(
     let deleted = sqlx::query!(
         // language=PostgreSQL
         r#"delete from sign_up_request where created_at < now() - make_interval(secs => $1)"#,
+        validity_secs
+    )
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
+/// Records a password reset for the user under the sha256 of its link's token, replacing
+/// any earlier one (only the latest link works).
+pub async fn put_password_reset(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    user: UserId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"insert into password_reset (token_hash, user_id)
+           values (encode(sha256(convert_to($1, 'UTF8')), 'hex'), $2)
+           on conflict (user_id) do update set token_hash = excluded.token_hash, created_at = now()"#,
+        token,
+        user as UserId
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether the link `token` works: younger than `validity_secs`, for an enabled user.
+pub async fn password_reset_works(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select exists (
+               select 1 from password_reset r
+               join account_user u using (user_id) join account a using (account_id)
+               where r.token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
+                 and r.created_at > now() - make_interval(secs => $2)
+                 and u.disabled_at is null and a.disabled_at is null) as "works!""#,
+        token,
+        validity_secs
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Spends the link and sets the user's password hash, ending every session of the user
+/// that signed in before `now_ms` (the app's clock, which sessions are stamped by);
+/// returns the user — to one caller only, however many reset at once.
+pub async fn reset_password(
+    db: impl PgExecutor<'_>,
+    token: &str,
+    validity_secs: f64,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<Option<UserId>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"with taken as (
+               delete from password_reset
+               where token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
+                 and created_at > now() - make_interval(secs => $2)
+               returning user_id)
+           update account_user u
+           set password_hash = $3, sessions_valid_after = to_timestamp($4::bigint / 1000.0)
+           from taken t join account_user v using (user_id) join account a using (account_id)
+           where u.user_id = t.user_id and v.disabled_at is null and a.disabled_at is null
+           returning u.user_id as "user_id: UserId""#,
+        token,
+        validity_secs,
+        password_hash,
+        now_ms
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes password resets whose link has expired.
+pub async fn forget_expired_password_resets(
+    db: impl PgExecutor<'_>,
+    validity_secs: f64,
+) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!(
+        // language=PostgreSQL
+        r#"delete from password_reset where created_at < now() - make_interval(secs => $1)"#,
         validity_secs
     )
     .execute(db)

@@ -7,6 +7,8 @@ pub mod db;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod password_reset;
 pub mod password_rules;
 #[cfg(feature = "ssr")]
 pub mod registration;
@@ -18,7 +20,8 @@ pub mod throttle;
 
 pub use api::*;
 pub use pages::{
-    AuthState, ConfirmSignUpPage, OperatorSignInPage, SignInPage, SignOutButton, SignUpPage,
+    AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,
+    SignInPage, SignOutButton, SignUpPage,
 };
 
 use std::{fmt, str::FromStr};

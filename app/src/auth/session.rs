@@ -28,11 +28,13 @@ pub enum Claimant {
     Operator(Uuid),
 }
 
+/// What a session holds: who signed in, and when.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Claims {
-    claimant: Claimant,
-    /// Unix milliseconds of the sign-in; the absolute session lifetime counts from here.
-    signed_in_at_ms: i64,
+pub struct Claims {
+    pub claimant: Claimant,
+    /// Unix milliseconds of the sign-in; the absolute session lifetime counts from here,
+    /// and a user's sessions from before a password reset are over.
+    pub signed_in_at_ms: i64,
 }
 
 /// A signed-in, enabled account user with a checked permission.
@@ -67,7 +69,8 @@ impl OperatorCtx {
     }
 }
 
-fn now_ms() -> i64 {
+/// The app's clock in Unix milliseconds, as sessions are stamped.
+pub fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
@@ -99,8 +102,8 @@ pub async fn end() -> Result<(), AppError> {
     session().await?.flush().await.map_err(internal)
 }
 
-/// The claimant of a live session, ending sessions past their absolute lifetime.
-pub async fn claimant() -> Result<Option<Claimant>, AppError> {
+/// The claims of a live session, ending sessions past their absolute lifetime.
+pub async fn claims() -> Result<Option<Claims>, AppError> {
     let ctx = app_context()?;
     let session = session().await?;
     let claims = match session.get::<Claims>(CLAIMS_KEY).await {
@@ -119,17 +122,21 @@ pub async fn claimant() -> Result<Option<Claimant>, AppError> {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     }
-    Ok(Some(claims.claimant))
+    Ok(Some(claims))
 }
 
 /// The calling account user, if signed in, enabled, in an enabled account and allowed
 /// `permission`. A user disabled or deleted since signing in is signed out here.
 pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppError> {
-    let Some(Claimant::User(user_id)) = claimant().await? else {
+    let Some(Claims {
+        claimant: Claimant::User(user_id),
+        signed_in_at_ms,
+    }) = claims().await?
+    else {
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;
-    let Some(user) = db::find_active_user(&pool, user_id).await? else {
+    let Some(user) = db::find_active_user(&pool, user_id, signed_in_at_ms).await? else {
         end().await?;
         return Err(AppError::Unauthorized);
     };
@@ -146,7 +153,11 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
 
 /// The calling operator, if signed in as one.
 pub async fn require_operator() -> Result<OperatorCtx, AppError> {
-    let Some(Claimant::Operator(operator_id)) = claimant().await? else {
+    let Some(Claims {
+        claimant: Claimant::Operator(operator_id),
+        ..
+    }) = claims().await?
+    else {
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;

@@ -1,11 +1,16 @@
+use std::time::Duration;
+
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{delegate_activity, DelegateSummary, RevokeDelegate, SetGrantCap};
 use crate::{
-    components::{loaded, AccountRef, ConfirmSubmit, FormError, Saved},
+    components::{loaded, reload_on_change, AccountRef, ConfirmSubmit, FormError, Saved},
     reputation::percent,
 };
+
+/// How often the Delegate activity tab asks whether anything new was sent.
+const WATCH: Duration = Duration::from_secs(10);
 
 /// The identity page's Delegate activity tab: per delegate account, its sends from this
 /// identity and their outcomes, with Revoke and a daily cap.
@@ -13,9 +18,15 @@ use crate::{
 pub fn DelegateActivityTab(identity_id: Uuid) -> impl IntoView {
     let revoke = ServerAction::<RevokeDelegate>::new();
     let cap = ServerAction::<SetGrantCap>::new();
+    // New sends show by themselves: the activity is asked for every 10 seconds and the
+    // table redrawn only when it changed (so a cap being typed is kept meanwhile).
+    let watched = RwSignal::new(None::<Vec<DelegateSummary>>);
+    let sent = reload_on_change(WATCH, watched, move || async move {
+        delegate_activity(identity_id).await.ok()
+    });
     let activity = Resource::new(
-        move || (identity_id, revoke.version().get(), cap.version().get()),
-        |(id, _, _)| delegate_activity(id),
+        move || (revoke.version().get(), cap.version().get(), sent.get()),
+        move |_| delegate_activity(identity_id),
     );
     view! {
         <section class="card">
@@ -25,6 +36,7 @@ pub fn DelegateActivityTab(identity_id: Uuid) -> impl IntoView {
             <FormError action=cap/>
             <Saved action=cap message="Daily cap saved."/>
             {loaded(activity, move |rows: Vec<DelegateSummary>| {
+                watched.set(Some(rows.clone()));
                 if rows.is_empty() {
                     return view! { <p>"No other account is allowed to send as this identity, and none has."</p> }.into_any();
                 }

@@ -59,6 +59,10 @@ pub async fn insert(
     Ok(())
 }
 
+/// How many of an identity's links its owner sees (the open ones, at most `MAX_OPEN`,
+/// among them).
+const LISTED: i64 = 50;
+
 /// One of an identity's links, with the partner that accepted it.
 pub struct LinkRow {
     pub invitation_id: Uuid,
@@ -68,8 +72,8 @@ pub struct LinkRow {
     pub partner_name: Option<String>,
 }
 
-/// The identity's links that are open or accepted, newest first; expired ones that were
-/// never accepted are of no use and are left out.
+/// The identity's latest `LISTED` links that are open or accepted, newest first; expired
+/// ones that were never accepted are of no use and are left out.
 pub async fn list(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -83,9 +87,10 @@ pub async fn list(
            from partner_invitation i left join account p on p.account_id = i.partner_id
            where i.account_id = $1 and i.identity_id = $2
              and (i.partner_id is not null or i.expires_at > now())
-           order by i.created_at desc"#,
+           order by i.created_at desc limit $3"#,
         account.as_str(),
-        identity
+        identity,
+        LISTED
     )
     .fetch_all(db)
     .await
@@ -150,7 +155,9 @@ pub async fn accept(
         // language=PostgreSQL
         r#"update partner_invitation set partner_id = $2, accepted_at = now()
            where token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
-             and partner_id is null and expires_at > now() and account_id <> $2"#,
+             and partner_id is null and expires_at > now() and account_id <> $2
+             and exists (select 1 from account a
+                         where a.account_id = partner_invitation.account_id and a.disabled_at is null)"#,
         token,
         partner.as_str()
     )

@@ -33,6 +33,10 @@ async fn sweep(pool: &PgPool, sessions: &PostgresStore) {
     if let Err(e) = app::auth::db::forget_expired_sign_ups(pool, sign_ups).await {
         tracing::warn!(error = %e, "could not delete expired sign-ups");
     }
+    let resets = app::auth::password_reset::LINK_VALIDITY.as_secs_f64();
+    if let Err(e) = app::auth::db::forget_expired_password_resets(pool, resets).await {
+        tracing::warn!(error = %e, "could not delete expired password resets");
+    }
     let invitations = app::users::invitations::VALIDITY.as_secs_f64();
     let shown = EXPIRED_INVITATIONS_SHOWN.as_secs_f64();
     if let Err(e) = app::users::db::forget_old_invitations(pool, invitations, shown).await {

@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use crate::helpers::{Browser, TestApp};
 
 /// Adds a domain and returns its id.
-async fn add_domain(admin: &Browser, domain: &str) -> String {
+pub async fn add_domain(admin: &Browser, domain: &str) -> String {
     let created = admin
         .json(
             "identities/create-domain",

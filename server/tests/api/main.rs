@@ -25,6 +25,7 @@ mod notifications;
 mod operator;
 mod ownership;
 mod partners;
+mod password_reset;
 mod policies;
 mod reputation;
 mod sending;

@@ -7,21 +7,10 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, TestApp, PASSWORD};
-
-async fn identity(owner: &Browser, domain: &str) -> String {
-    let created = owner
-        .json(
-            "identities/create-domain",
-            &[
-                ("region", "us-east-1"),
-                ("domain", domain),
-                ("dkim_algorithm", "ed25519-sha256"),
-            ],
-        )
-        .await;
-    created["identity_id"].as_str().unwrap().to_owned()
-}
+use crate::{
+    helpers::{Browser, TestApp, PASSWORD},
+    identities::add_domain as identity,
+};
 
 /// Makes a link and returns its token (the last part of the link).
 async fn make_link(owner: &Browser, identity: &str) -> String {

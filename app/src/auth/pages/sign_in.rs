@@ -9,16 +9,22 @@ use crate::components::{field_error, Field, FormError};
 pub fn SignInPage() -> impl IntoView {
     let action = AuthState::get().sign_in;
     // The page that sent the user here, to return to (checked by the server).
-    let next = use_query_map().read_untracked().get("next");
+    let query = use_query_map();
+    let next = query.read_untracked().get("next");
+    let reset = move || query.read().get("reset").is_some();
     view! {
         <section class="narrow">
             <h1>"Sign in"</h1>
+            <Show when=reset>
+                <p class="notice" data-testid="password-reset">"Your password was changed and you were signed out everywhere. Sign in with the new one."</p>
+            </Show>
             <ActionForm action=action>
                 {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                 <CredentialFields email=field_error(action, "email") password=field_error(action, "password")/>
                 <FormError action=action/>
                 <button type="submit" disabled=move || action.pending().get()>"Sign in"</button>
             </ActionForm>
+            <p class="muted"><A href="/sign-in/forgot">"Forgot your password?"</A></p>
             <p class="muted">"No account yet? " <A href="/sign-up">"Create one"</A></p>
         </section>
     }
