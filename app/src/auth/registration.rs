@@ -90,14 +90,7 @@ pub async fn request(
             ),
         )
     };
-    let letter = Letter {
-        account: None,
-        requested_by: None,
-        identity: None,
-        to: email.as_str(),
-        subject,
-        body: &body,
-    };
+    let letter = Letter::about_no_account(email.as_str(), subject, &body);
     system_mail::post(&mut *tx, &letterhead, &letter).await?;
     tx.commit().await?;
     Ok(())

@@ -43,6 +43,21 @@ pub struct Letter<'a> {
     pub body: &'a str,
 }
 
+impl<'a> Letter<'a> {
+    /// Mail about no account that no account's action asked for (a sign-up's link, a
+    /// password reset's).
+    pub fn about_no_account(to: &'a str, subject: &'a str, body: &'a str) -> Self {
+        Self {
+            account: None,
+            requested_by: None,
+            identity: None,
+            to,
+            subject,
+            body,
+        }
+    }
+}
+
 /// Composes `letter` and queues it for delivery, inside the caller's transaction.
 pub async fn post(
     db: impl PgExecutor<'_>,

@@ -221,6 +221,20 @@ impl TestApp {
     }
 }
 
+/// The id of the user named `name` in the admin's account.
+pub async fn user_id(admin: &Browser, name: &str) -> String {
+    let users = admin.json("users/list", &[]).await;
+    users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == name)
+        .unwrap_or_else(|| panic!("no user {name} in {users}"))["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Confirms a sign-up link's token, naming the account `name` with the password `PASSWORD`.
 pub async fn confirm_sign_up(browser: &Browser, token: &str, name: &str) -> Response {
     let form = [

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, TestApp, PASSWORD};
+use crate::helpers::{user_id, Browser, TestApp, PASSWORD};
 
 /// Everything account B owns, as rows of text, to compare before and after.
 async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
@@ -32,16 +32,7 @@ async fn snapshot(pool: &PgPool, account: &str) -> Vec<String> {
 async fn add_user(app: &TestApp, admin: &Browser, name: &str, domain: &str) -> String {
     let email = format!("{name}@{domain}");
     app.add_user(admin, name, &email, "sender").await;
-    let users = admin.json("users/list", &[]).await;
-    users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    user_id(admin, name).await
 }
 
 #[sqlx::test(migrations = "../migrations")]

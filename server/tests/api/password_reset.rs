@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{Browser, TestApp, PASSWORD};
+use crate::helpers::{user_id, Browser, TestApp, PASSWORD};
 
 const NEW_PASSWORD: &str = "violet-harbour-gravel-17";
 
@@ -120,16 +120,7 @@ async fn a_link_expires_after_an_hour_and_a_disabled_user_gets_none(pool: PgPool
     // A disabled user is told nothing can be reset, like an unknown address.
     app.add_user(&admin, "bob", "bob@acme.example.com", "sender")
         .await;
-    let users = admin.json("users/list", &[]).await;
-    let bob = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "bob")
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let bob = user_id(&admin, "bob").await;
     admin
         .json(
             "users/set-disabled",

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{TestApp, PASSWORD};
+use crate::helpers::{user_id, TestApp, PASSWORD};
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_session_cookie_is_http_only_strict_and_host_wide(pool: PgPool) {
@@ -143,16 +143,7 @@ async fn disabling_a_user_ends_their_sessions_and_blocks_sign_in(pool: PgPool) {
     );
     bob.json("access-keys/list", &[]).await;
 
-    let users = admin.json("users/list", &[]).await;
-    let bob_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "bob")
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let bob_id = user_id(&admin, "bob").await;
     admin
         .json(
             "users/set-disabled",

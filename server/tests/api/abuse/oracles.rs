@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{confirm_sign_up, Browser, TestApp, PASSWORD};
+use crate::helpers::{confirm_sign_up, user_id, Browser, TestApp, PASSWORD};
 
 /// A sign-up as a stranger makes it: the status, the answer, how long it took.
 async fn sign_up(app: &TestApp, name: &str, email: &str) -> (StatusCode, String, Duration) {
@@ -208,16 +208,7 @@ async fn an_invitation_dies_with_the_admin_who_sent_it(pool: PgPool) {
     let token = app
         .mailed_token("friend@elsewhere.example", "/invitation/")
         .await;
-    let users = owner.json("users/list", &[]).await;
-    let deputy_id = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "deputy")
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let deputy_id = user_id(&owner, "deputy").await;
     owner
         .json(
             "users/set-disabled",
