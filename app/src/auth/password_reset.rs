@@ -11,7 +11,7 @@ use secrecy::SecretString;
 
 use super::{
     db,
-    registration::MAX_LINKS_PER_ADDRESS_PER_HOUR,
+    registration::{self, MAX_LINKS_PER_ADDRESS_PER_HOUR},
     session::now_ms,
     throttle::{self, Allowance},
 };
@@ -26,12 +26,8 @@ use crate::{
 /// How long a reset link works.
 pub const LINK_VALIDITY: Duration = Duration::from_secs(3600);
 
-/// Reset requests counted like password guesses in 15 minutes.
-pub const RESET: Allowance = Allowance {
-    per_address_and_user: 5,
-    per_user: 20,
-    per_address: 50,
-};
+/// Reset requests are counted as sign-ups are (each may mail anyone), under their own keys.
+pub const RESET: Allowance = registration::SIGN_UP;
 
 /// Mails `email` a reset link if it signs in to an enabled user (see the module docs).
 pub async fn request(
