@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { dirname } from "node:path";
-import { test, expect, hydrated, signUp } from "./fixtures";
+import { test, expect, admin, hydrated, signUp } from "./fixtures";
 
 // The real AWS CLI (installed by `./dev test` in the SDK tests' virtualenv).
 const AWS = process.env.AWS_CLI ?? "aws";
@@ -25,6 +25,9 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   const delegateContext = await browser.newContext();
   const delegatePage = await delegateContext.newPage();
   const delegate = await signUp(delegatePage, "Delegate Sender");
+  // The test sends five times within a few seconds, faster than a person copies examples:
+  // the sandbox's 1 message per second would throttle it (a rule tested on its own).
+  admin("set-quota", "--account", delegate, "--max-24-hour-send", "200", "--max-send-rate", "20");
   await delegatePage.getByRole("link", { name: "Access keys" }).click();
   await delegatePage.getByRole("button", { name: "Create access key" }).click();
   const key = {

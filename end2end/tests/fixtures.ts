@@ -35,14 +35,19 @@ export function uniqueEmail(name: string) {
   return `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@e2e.example.com`;
 }
 
+/** Runs `sesame admin <args>` against the tests' Sesame ($SESAME_ADMIN, set by ./dev test). */
+export function admin(...args: string[]): string {
+  const [program, ...prefix] = (process.env.SESAME_ADMIN ?? "sesame admin").split(" ");
+  return execFileSync(program, [...prefix, ...args], { encoding: "utf8", stdio: "pipe" });
+}
+
 /**
- * The text of Sesame's latest mail to `to`, read with `sesame admin mail` ($SESAME_ADMIN,
- * set by ./dev test): the tests' Sesame keeps its mail on the machine (`sink`), and mail
- * about no account yet (a sign-up's link, an invitation) is in nobody's Mailbox.
+ * The text of Sesame's latest mail to `to`, read with `sesame admin mail`: the tests' Sesame
+ * keeps its mail on the machine (`sink`), and mail about no account yet (a sign-up's link,
+ * an invitation) is in nobody's Mailbox.
  */
 export function mailTo(to: string): string {
-  const [program, ...args] = (process.env.SESAME_ADMIN ?? "sesame admin").split(" ");
-  return execFileSync(program, [...args, "mail", "--to", to], { encoding: "utf8", stdio: "pipe" });
+  return admin("mail", "--to", to);
 }
 
 /** The path of the link starting `prefix` (`/sign-up/confirm/`) in Sesame's latest mail to `to`. */
@@ -73,4 +78,14 @@ export async function signUp(page: Page, name: string, email = uniqueEmail(name.
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/overview$/);
   return (await page.getByTestId("account-id").textContent())!.trim();
+}
+
+/** Signs `email` in on the sign-in page (loaded directly) and lands on the overview. */
+export async function signIn(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/overview$/);
 }

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, mailedLink, signUp, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, hydrated, mailedLink, signIn, signUp, uniqueEmail } from "./fixtures";
 
 // A forgotten password is reset through the link mailed to the address; every session of
 // the user from before ends, and the new password signs in.
@@ -8,12 +8,7 @@ test("reset a forgotten password through the mailed link", async ({ page, browse
   // Another browser signed in as the same user: it is signed out by the reset.
   const other = await browser.newContext();
   const otherPage = await other.newPage();
-  await otherPage.goto("/sign-in");
-  await hydrated(otherPage);
-  await otherPage.getByLabel("Email").fill(email);
-  await otherPage.getByLabel("Password").fill(PASSWORD);
-  await otherPage.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(otherPage).toHaveURL(/\/overview$/);
+  await signIn(otherPage, email);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.goto("/sign-in");
@@ -33,10 +28,7 @@ test("reset a forgotten password through the mailed link", async ({ page, browse
   await page.getByRole("button", { name: "Set password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?reset$/);
   await expect(page.getByTestId("password-reset")).toBeVisible();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(newPassword);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview$/);
+  await signIn(page, email, newPassword);
 
   // The other browser's session ended with the reset; the spent link says so.
   await otherPage.goto("/account");
