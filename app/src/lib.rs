@@ -35,6 +35,7 @@ pub mod statistics;
 pub mod system_mail;
 #[cfg(feature = "ssr")]
 pub mod templates;
+pub mod text;
 pub mod users;
 
 pub use app::{shell, App};

@@ -19,7 +19,7 @@ pub use region_options::{account_regions, RegionOptions, RegionSubmit};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AccountId;
+use crate::{ids::AccountId, text::is_invisible};
 
 /// An account's display name: 1 to 64 characters, trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,13 +44,6 @@ impl AccountName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Format characters that change how text around them reads without showing themselves:
-/// zero-width marks and joiners, bidirectional embeddings, overrides and isolates, the
-/// soft hyphen, the byte-order mark. A name goes into mail to strangers; it must read as it is.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// Sending limits of an account in one region. Quotas count recipients.

@@ -134,13 +134,13 @@ const SUBJECT_SHOWN: usize = 200;
 
 /// The message's Subject, decoded (RFC 2047), for the Messages list: control characters
 /// (a NUL, which PostgreSQL's text refuses, would fail the whole group commit) become
-/// spaces, and bidirectional overrides, which could make a subject read as another, go.
+/// spaces, and invisible format characters, which could make a subject read as another, go.
 fn subject_of(message: &[u8]) -> Option<String> {
     let headers = mail_parser::MessageParser::new().parse_headers(message)?;
     let shown: String = headers
         .subject()?
         .chars()
-        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .filter(|c| !crate::text::is_invisible(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     Some(shown.trim().chars().take(SUBJECT_SHOWN).collect())
