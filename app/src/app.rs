@@ -27,6 +27,7 @@ use crate::{
     partners::PartnerInvitationPage,
     policies::SharedWithMePage,
     reputation::ReputationPage,
+    security::SecurityPage,
     sending::{MessagesPage, SendTestPage},
     smtp::SmtpSettingsPage,
     statistics::StatisticsPage,
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>

@@ -26,6 +26,7 @@ pub mod partners;
 pub mod policies;
 pub mod quote;
 pub mod reputation;
+pub mod security;
 pub mod sending;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -7,6 +7,7 @@ export const PAGES: [string, string][] = [
   ["/account", "Account"],
   ["/account/users", "Users"],
   ["/account/access-keys", "Access keys"],
+  ["/account/security", "Security"],
   ["/identities", "Identities"],
   ["/shared", "Shared with me"],
   ["/send", "Send test email"],

@@ -6,11 +6,22 @@
 //! Idle expiry is tower-sessions' `OnInactivity`, refreshed by saving on every request; the
 //! absolute lifetime is checked against the sign-in time kept in the session (app::auth).
 
+use std::time::Duration;
+
+use app::auth::registry::SessionLimits;
 use sqlx::PgPool;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
-use crate::config::Settings;
+use crate::config::{SessionSettings, Settings};
+
+/// The configured lifetimes, as the app checks them.
+pub fn limits(settings: &SessionSettings) -> SessionLimits {
+    SessionLimits {
+        lifetime: Duration::from_secs(settings.absolute_timeout_secs),
+        idle: Duration::from_secs(settings.idle_timeout_secs),
+    }
+}
 
 /// The session layer for the browser-facing routes.
 pub fn layer(

@@ -123,7 +123,7 @@ impl Application {
             context.letterhead(),
             &settings.reputation,
         );
-        workers::sweeper::spawn(workers, context.pool.clone());
+        workers::sweeper::spawn(workers, context.pool.clone(), context.settings.sessions);
         let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),
@@ -225,7 +225,7 @@ async fn app_context(
         )),
         settings: Arc::new(AppSettings {
             regions: settings.regions.clone(),
-            session_lifetime: Duration::from_secs(settings.session.absolute_timeout_secs),
+            sessions: sessions::limits(&settings.session),
             public_origin: origin.to_owned(),
             system_sender: system_sender(settings, origin)?,
             verification: verification_policy(&settings.verification),

@@ -132,7 +132,10 @@ pub async fn get_principal() -> Result<Option<Principal>, AppError> {
     };
     match claims.claimant {
         Claimant::User(user_id) => {
-            let row = db::find_current_user(&pool, user_id, claims.signed_in_at_ms).await?;
+            let Some(handle) = claims.handle else {
+                return Ok(None);
+            };
+            let row = db::find_current_user(&pool, user_id, handle).await?;
             row.map(|r| r.into_current_user().map(Principal::User))
                 .transpose()
                 .map_err(crate::server::errors::internal)
@@ -149,7 +152,7 @@ pub async fn get_principal() -> Result<Option<Principal>, AppError> {
 /// wrong password, so the answer never tells that the password was right.
 /// `find` yields the claimant, its password hash and whether it is disabled.
 #[cfg(feature = "ssr")]
-async fn authenticate(
+pub(crate) async fn authenticate(
     email: &EmailAddress,
     password: String,
     find: impl std::future::Future<Output = Result<Option<(Claimant, String, bool)>, AppError>>,

@@ -37,22 +37,29 @@ pub struct ActiveUser {
     pub role: String,
 }
 
-/// The user of a session that signed in at `signed_in_at_ms`, if it is still one.
+/// The user of a registered session, if it is still one; touches the session's row with
+/// the time and the client's address at most once a `registry::TOUCH_EVERY`.
 pub async fn find_active_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
-    signed_in_at_ms: i64,
+    handle: Uuid,
+    client: std::net::IpAddr,
 ) -> Result<Option<ActiveUser>, sqlx::Error> {
     sqlx::query_as!(
         ActiveUser,
         // language=PostgreSQL
-        r#"select u.account_id as "account_id: AccountId", u.role
-           from account_user u join account a using (account_id)
-           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null
-             and (u.sessions_valid_after is null
-                  or u.sessions_valid_after <= to_timestamp($2::bigint / 1000.0))"#,
+        r#"with touched as (
+               update user_session set last_seen_at = now(), client_address = $3
+               where handle = $2 and user_id = $1
+                 and last_seen_at < now() - make_interval(secs => $4))
+           select u.account_id as "account_id: AccountId", u.role
+           from user_session s join account_user u using (user_id) join account a using (account_id)
+           where s.handle = $2 and s.user_id = $1
+             and u.disabled_at is null and a.disabled_at is null"#,
         user_id as UserId,
-        signed_in_at_ms
+        handle,
+        client.to_string(),
+        super::registry::TOUCH_EVERY.as_secs_f64()
     )
     .fetch_optional(db)
     .await
@@ -82,19 +89,18 @@ impl CurrentUserRow {
 pub async fn find_current_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
-    signed_in_at_ms: i64,
+    handle: Uuid,
 ) -> Result<Option<CurrentUserRow>, sqlx::Error> {
     sqlx::query_as!(
         CurrentUserRow,
         // language=PostgreSQL
         r#"select u.account_id as "account_id: AccountId", a.name as account_name,
                   u.name as user_name, u.email, u.role
-           from account_user u join account a using (account_id)
-           where u.user_id = $1 and u.disabled_at is null and a.disabled_at is null
-             and (u.sessions_valid_after is null
-                  or u.sessions_valid_after <= to_timestamp($2::bigint / 1000.0))"#,
+           from user_session s join account_user u using (user_id) join account a using (account_id)
+           where s.handle = $2 and s.user_id = $1
+             and u.disabled_at is null and a.disabled_at is null"#,
         user_id as UserId,
-        signed_in_at_ms
+        handle
     )
     .fetch_optional(db)
     .await
@@ -291,15 +297,13 @@ pub async fn password_reset_works(
     .await
 }
 
-/// Spends the link and sets the user's password hash, ending every session of the user
-/// that signed in before `now_ms` (the app's clock, which sessions are stamped by);
+/// Spends the link, sets the user's password hash and ends every session of the user;
 /// returns the user — to one caller only, however many reset at once.
 pub async fn reset_password(
     db: impl PgExecutor<'_>,
     token: &str,
     validity_secs: f64,
     password_hash: &str,
-    now_ms: i64,
 ) -> Result<Option<UserId>, sqlx::Error> {
     sqlx::query_scalar!(
         // language=PostgreSQL
@@ -307,16 +311,19 @@ pub async fn reset_password(
                delete from password_reset
                where token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex')
                  and created_at > now() - make_interval(secs => $2)
-               returning user_id)
-           update account_user u
-           set password_hash = $3, sessions_valid_after = to_timestamp($4::bigint / 1000.0)
-           from taken t join account_user v using (user_id) join account a using (account_id)
-           where u.user_id = t.user_id and v.disabled_at is null and a.disabled_at is null
-           returning u.user_id as "user_id: UserId""#,
+               returning user_id),
+           reset as (
+               update account_user u
+               set password_hash = $3
+               from taken t join account_user v using (user_id) join account a using (account_id)
+               where u.user_id = t.user_id and v.disabled_at is null and a.disabled_at is null
+               returning u.user_id),
+           ended as (
+               delete from user_session s using reset r where s.user_id = r.user_id)
+           select user_id as "user_id: UserId" from reset"#,
         token,
         validity_secs,
-        password_hash,
-        now_ms
+        password_hash
     )
     .fetch_optional(db)
     .await

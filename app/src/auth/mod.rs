@@ -12,12 +12,16 @@ pub mod password_reset;
 pub mod password_rules;
 #[cfg(feature = "ssr")]
 pub mod registration;
+#[cfg(feature = "ssr")]
+pub mod registry;
 pub mod return_to;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
+#[cfg(feature = "ssr")]
+pub(crate) use api::authenticate;
 pub use api::*;
 pub use pages::{
     AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,

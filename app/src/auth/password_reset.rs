@@ -12,7 +12,6 @@ use secrecy::SecretString;
 use super::{
     db,
     registration::{self, MAX_LINKS_PER_ADDRESS_PER_HOUR},
-    session::now_ms,
     throttle::{self, Allowance},
 };
 use crate::{
@@ -93,15 +92,9 @@ pub async fn confirm(ctx: &AppContext, token: &str, password: String) -> Result<
     super::password::check_rules(&password)?;
     inspect(ctx, token).await?;
     let hash = ctx.passwords.hash(SecretString::from(password)).await?;
-    db::reset_password(
-        &ctx.pool,
-        token,
-        LINK_VALIDITY.as_secs_f64(),
-        &hash,
-        now_ms(),
-    )
-    .await?
-    .ok_or_else(expired)?;
+    db::reset_password(&ctx.pool, token, LINK_VALIDITY.as_secs_f64(), &hash)
+        .await?
+        .ok_or_else(expired)?;
     Ok(())
 }
 

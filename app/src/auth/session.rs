@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{db, Permission, Role};
+use super::{db, registry, Permission, Role};
 use crate::{
     error::AppError,
     ids::{AccountId, UserId},
@@ -28,13 +28,14 @@ pub enum Claimant {
     Operator(Uuid),
 }
 
-/// What a session holds: who signed in, and when.
+/// What a session holds: who signed in, when, and (for a user) its registered session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub claimant: Claimant,
-    /// Unix milliseconds of the sign-in; the absolute session lifetime counts from here,
-    /// and a user's sessions from before a password reset are over.
+    /// Unix milliseconds of the sign-in; the absolute session lifetime counts from here.
     pub signed_in_at_ms: i64,
+    /// A user's session in the `registry`: live only while its row is.
+    pub handle: Option<Uuid>,
 }
 
 /// A signed-in, enabled account user with a checked permission.
@@ -43,6 +44,7 @@ pub struct AccountCtx {
     account_id: AccountId,
     user_id: UserId,
     role: Role,
+    handle: Uuid,
 }
 
 impl AccountCtx {
@@ -54,6 +56,10 @@ impl AccountCtx {
     }
     pub fn role(&self) -> Role {
         self.role
+    }
+    /// The calling session's handle in the `registry`.
+    pub fn session_handle(&self) -> Uuid {
+        self.handle
     }
 }
 
@@ -86,13 +92,35 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
     Ok(peer.ip())
 }
 
-/// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation).
+/// The client's user agent, as the registry keeps it.
+async fn user_agent() -> Result<String, AppError> {
+    let headers = leptos_axum::extract::<axum::http::HeaderMap>()
+        .await
+        .map_err(internal)?;
+    let raw = headers
+        .get(axum::http::header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default();
+    Ok(registry::clean_user_agent(&raw))
+}
+
+/// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation); a
+/// user's is registered, with the client's address and user agent.
 pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
+    let handle = match claimant {
+        Claimant::User(user) => {
+            let pool = app_context()?.pool;
+            let (client, agent) = (client_ip().await?, user_agent().await?);
+            Some(registry::register(&pool, user, client, &agent).await?)
+        }
+        Claimant::Operator(_) => None,
+    };
     let session = session().await?;
     session.cycle_id().await.map_err(internal)?;
     let claims = Claims {
         claimant,
         signed_in_at_ms: now_ms(),
+        handle,
     };
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
 }
@@ -118,7 +146,7 @@ pub async fn claims() -> Result<Option<Claims>, AppError> {
         }
     };
     let age_ms = now_ms() - claims.signed_in_at_ms;
-    if age_ms < 0 || age_ms as u128 >= ctx.settings.session_lifetime.as_millis() {
+    if age_ms < 0 || age_ms as u128 >= ctx.settings.sessions.lifetime.as_millis() {
         session.flush().await.map_err(internal)?;
         return Ok(None);
     }
@@ -126,17 +154,20 @@ pub async fn claims() -> Result<Option<Claims>, AppError> {
 }
 
 /// The calling account user, if signed in, enabled, in an enabled account and allowed
-/// `permission`. A user disabled or deleted since signing in is signed out here.
+/// `permission`. A user disabled or deleted since signing in, or whose session has been
+/// ended (its registry row deleted), is signed out here.
 pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppError> {
     let Some(Claims {
         claimant: Claimant::User(user_id),
-        signed_in_at_ms,
+        handle: Some(handle),
+        ..
     }) = claims().await?
     else {
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;
-    let Some(user) = db::find_active_user(&pool, user_id, signed_in_at_ms).await? else {
+    let client = client_ip().await?;
+    let Some(user) = db::find_active_user(&pool, user_id, handle, client).await? else {
         end().await?;
         return Err(AppError::Unauthorized);
     };
@@ -148,6 +179,7 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
         account_id: user.account_id,
         user_id,
         role,
+        handle,
     })
 }
 

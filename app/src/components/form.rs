@@ -57,10 +57,13 @@ pub fn Field(
 
 /// The `password` field where a person chooses a new password, with the rules as its hint.
 #[component]
-pub fn NewPasswordField(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+pub fn NewPasswordField(
+    #[prop(default = "Password")] label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <Field
-            label="Password"
+            label=label
             name="password"
             kind="password"
             autocomplete="new-password"

@@ -114,6 +114,7 @@ fn AccountLinks(user: CurrentUser) -> impl IntoView {
             <li><A href="/account" exact=true>"Settings"</A></li>
             {(user.role == Role::Admin).then(|| view! { <li><A href="/account/users">"Users"</A></li> })}
             {sends.then(|| view! { <li><A href="/account/access-keys">"Access keys"</A></li> })}
+            <li><A href="/account/security">"Security"</A></li>
         </NavGroup>
     }
 }

@@ -2,7 +2,7 @@
 //! secret vault, the caches and the deployment's settings, provided once per request
 //! through Leptos context.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use leptos::prelude::use_context;
 use sqlx::PgPool;
@@ -40,8 +40,8 @@ pub struct AppContext {
 /// The deployment's settings as the app sees them: plain values, fixed at start.
 pub struct AppSettings {
     pub regions: Vec<String>,
-    /// A session ends this long after sign-in, however active it is.
-    pub session_lifetime: Duration,
+    /// How long sessions live.
+    pub sessions: crate::auth::registry::SessionLimits,
     /// The origin users reach Sesame at (links in mail point there).
     pub public_origin: String,
     /// The address Sesame's own mail comes from.

@@ -12,6 +12,7 @@ use {
     super::{check_user_name, db, invitations},
     crate::{
         auth::{
+            registry,
             session::{self, require_account, Claimant},
             Permission,
         },
@@ -92,6 +93,17 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
     let found = db::set_user_disabled(&ctx.pool, caller.account_id(), user_id, disabled).await?;
     ctx.keys.clear();
     found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("User"))
+}
+
+/// Ends every session of a user of the account (they must sign in again); the caller's
+/// own included, when it names itself.
+#[server(prefix = "/api", endpoint = "users/end-sessions")]
+pub async fn end_user_sessions(user_id: UserId) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    registry::end_all_of_user(&app_context()?.pool, caller.account_id(), user_id)
+        .await?
         .then_some(())
         .ok_or_else(|| AppError::not_found("User"))
 }

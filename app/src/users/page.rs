@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
 use super::{
-    list_invitations, list_users, CancelInvitation, DeleteUser, Invitation, InviteUser,
-    SetUserDisabled, User,
+    list_invitations, list_users, CancelInvitation, DeleteUser, EndUserSessions, Invitation,
+    InviteUser, SetUserDisabled, User,
 };
 use crate::{
     auth::Role,
-    components::{field_error, ConfirmSubmit, Field, FormError, LoadError},
+    components::{field_error, ConfirmSubmit, Field, FormError, LoadError, Saved},
 };
 
 /// `/account/users`: the account's users (admins only) with disable and delete, and the
@@ -17,6 +17,7 @@ pub fn UsersPage() -> impl IntoView {
     let cancel = ServerAction::<CancelInvitation>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
     let delete = ServerAction::<DeleteUser>::new();
+    let end_sessions = ServerAction::<EndUserSessions>::new();
     let users = Resource::new(
         move || (set_disabled.version().get(), delete.version().get()),
         |_| list_users(),
@@ -30,6 +31,8 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Users"</h1>
         <FormError action=set_disabled/>
         <FormError action=delete/>
+        <FormError action=end_sessions/>
+        <Saved action=end_sessions message="Signed out: the user must sign in again."/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -42,7 +45,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <th>"Status"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {users.into_iter().map(|u| view! { <UserRow user=u set_disabled delete/> }).collect_view()}
+                                    {users.into_iter().map(|u| view! { <UserRow user=u set_disabled delete end_sessions/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -123,9 +126,12 @@ fn UserRow(
     user: User,
     set_disabled: ServerAction<SetUserDisabled>,
     delete: ServerAction<DeleteUser>,
+    end_sessions: ServerAction<EndUserSessions>,
 ) -> impl IntoView {
     let id = user.user_id.to_string();
     let id_for_delete = id.clone();
+    let id_for_sessions = id.clone();
+    let sign_out_aria = format!("Yes, sign out {}", user.name);
     let (toggle_label, toggle_value) = if user.disabled {
         ("Enable", "false")
     } else {
@@ -133,7 +139,14 @@ fn UserRow(
     };
     let toggle_aria = format!("{toggle_label} {}", user.name);
     let delete_aria = format!("Yes, delete {}", user.name);
-    let user_name = user.name.clone();
+    let sign_out_question = format!(
+        "End every session of {}? They must sign in again.",
+        user.name
+    );
+    let delete_question = format!(
+        "Delete the user {}? They can no longer sign in, and their access keys stop working.",
+        user.name
+    );
     view! {
         <tr>
             <td>{user.name}</td>
@@ -148,10 +161,16 @@ fn UserRow(
                     <input type="hidden" name="disabled" value=toggle_value/>
                     <button type="submit" class="secondary" aria-label=toggle_aria>{toggle_label}</button>
                 </ActionForm>
+                <ActionForm action=end_sessions>
+                    <input type="hidden" name="user_id" value=id_for_sessions/>
+                    <ConfirmSubmit label="Sign out"
+                        question=sign_out_question
+                        confirm=sign_out_aria/>
+                </ActionForm>
                 <ActionForm action=delete>
                     <input type="hidden" name="user_id" value=id_for_delete/>
                     <ConfirmSubmit label="Delete"
-                        question=format!("Delete the user {}? They can no longer sign in, and their access keys stop working.", user_name)
+                        question=delete_question
                         confirm=delete_aria/>
                 </ActionForm>
             </td>

@@ -1,10 +1,12 @@
-//! Housekeeping every ten minutes: expired sessions (the store already ignores them), spent
+//! Housekeeping every ten minutes: expired sessions and their registry rows (the store and
+//! the registry already ignore them), spent
 //! sign-in throttle keys (a guesser trying ever new names adds a row per try), sign-ups
 //! whose link expired, and invitations a month past expiry are deleted, so no such table
 //! grows without end. Deleting twice is harmless, so every process may run it.
 
 use std::time::Duration;
 
+use app::auth::registry::{self, SessionLimits};
 use sqlx::PgPool;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions_sqlx_store::PostgresStore;
@@ -14,17 +16,20 @@ const EVERY: Duration = Duration::from_secs(600);
 const EXPIRED_INVITATIONS_SHOWN: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Runs until the process stops.
-pub fn spawn(workers: &super::Workers, pool: PgPool) {
+pub fn spawn(workers: &super::Workers, pool: PgPool, limits: SessionLimits) {
     let sessions = PostgresStore::new(pool.clone());
     workers.every("sweeper", EVERY, move || {
         let (pool, sessions) = (pool.clone(), sessions.clone());
-        async move { sweep(&pool, &sessions).await }
+        async move { sweep(&pool, &sessions, limits).await }
     });
 }
 
-async fn sweep(pool: &PgPool, sessions: &PostgresStore) {
+async fn sweep(pool: &PgPool, sessions: &PostgresStore, limits: SessionLimits) {
     if let Err(e) = sessions.delete_expired().await {
         tracing::warn!(error = %e, "could not delete expired sessions");
+    }
+    if let Err(e) = registry::forget_ended(pool, limits).await {
+        tracing::warn!(error = %e, "could not delete ended sessions from the registry");
     }
     if let Err(e) = app::auth::throttle::sweep(pool).await {
         tracing::warn!(error = %e, "could not delete spent sign-in throttle keys");

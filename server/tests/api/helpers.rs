@@ -114,8 +114,16 @@ impl TestApp {
 
     /// A client with its own cookie jar that sends our Origin, as our own pages do.
     pub fn browser(&self) -> Browser {
+        self.browser_as("")
+    }
+
+    /// A browser that names itself `user_agent` (none when empty).
+    pub fn browser_as(&self, user_agent: &str) -> Browser {
         let mut headers = header::HeaderMap::new();
         headers.insert(header::ORIGIN, self.base.parse().unwrap());
+        if !user_agent.is_empty() {
+            headers.insert(header::USER_AGENT, user_agent.parse().unwrap());
+        }
         let jar = Arc::new(Jar::default());
         let client = Client::builder()
             .cookie_provider(jar.clone())

@@ -35,4 +35,5 @@ mod sign_in;
 pub mod smtp;
 #[path = "../support/mod.rs"]
 mod support;
+mod user_sessions;
 mod users;

@@ -1,0 +1,95 @@
+//! Server functions of the Security page. Each acts on the calling user's own sessions and
+//! password only: a session handle of anyone else's is not found.
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::SignedInSession;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::db,
+    crate::{
+        auth::{
+            authenticate,
+            password::check_rules,
+            registry,
+            session::{self, require_account, Claimant},
+            Permission,
+        },
+        email::EmailAddress,
+        server::{app_context, errors::internal, shown::shown},
+    },
+    secrecy::SecretString,
+};
+
+/// The caller's live sessions, the most recently seen first.
+#[server(prefix = "/api", endpoint = "security/sessions")]
+pub async fn list_sessions() -> Result<Vec<SignedInSession>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let ctx = app_context()?;
+    let rows = registry::list(&ctx.pool, caller.user_id(), ctx.settings.sessions).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SignedInSession {
+            current: r.handle == caller.session_handle(),
+            handle: r.handle,
+            signed_in: shown(r.signed_in_at),
+            last_seen: shown(r.last_seen_at),
+            client_address: r.client_address,
+            user_agent: r.user_agent,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions at its next request; ending the calling one signs out.
+#[server(prefix = "/api", endpoint = "security/end-session")]
+pub async fn end_session(handle: Uuid) -> Result<(), AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    if !registry::end(&app_context()?.pool, caller.user_id(), handle).await? {
+        return Err(AppError::not_found("Session"));
+    }
+    if handle == caller.session_handle() {
+        session::end().await?;
+        leptos_axum::redirect("/sign-in");
+    }
+    Ok(())
+}
+
+/// Ends every session of the caller but the calling one.
+#[server(prefix = "/api", endpoint = "security/end-other-sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let keep = Some(caller.session_handle());
+    registry::end_all_but(&app_context()?.pool, caller.user_id(), keep).await?;
+    Ok(())
+}
+
+/// Changes the caller's password, given the current one (checked and throttled as a
+/// sign-in is), and ends every other session of the caller in the same transaction.
+#[server(prefix = "/api", endpoint = "security/change-password")]
+pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    check_rules(&password)?;
+    let ctx = app_context()?;
+    let user = caller.user_id();
+    let found = db::password_of(&ctx.pool, user)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let email = EmailAddress::parse(&found.email).map_err(internal)?;
+    authenticate(&email, current_password, async {
+        Ok(Some((Claimant::User(user), found.hash, false)))
+    })
+    .await
+    .map_err(|e| match e {
+        AppError::FieldInvalid { .. } => AppError::field("current_password", "Incorrect password."),
+        other => other,
+    })?;
+    let hash = ctx.passwords.hash(SecretString::from(password)).await?;
+    let mut tx = ctx.pool.begin().await?;
+    db::set_password(&mut *tx, user, &hash).await?;
+    registry::end_all_but(&mut *tx, user, Some(caller.session_handle())).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,27 @@
+//! A user's own sign-in security, on the Security page: changing the password (which signs
+//! out every other session) and the list of sessions signed in as the user, any of which
+//! the user can end. Sessions are the `auth::registry`'s.
+
+mod api;
+#[cfg(feature = "ssr")]
+mod db;
+mod page;
+
+pub use api::*;
+pub use page::SecurityPage;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One of the user's live sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedInSession {
+    pub handle: Uuid,
+    pub signed_in: String,
+    pub last_seen: String,
+    /// The address of its latest request (at most a minute old).
+    pub client_address: String,
+    pub user_agent: String,
+    /// The session asking.
+    pub current: bool,
+}
