@@ -12,7 +12,7 @@ use crate::{
     accounts::{AccountPage, QuotaPage},
     auth::{
         AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,
-        SignInPage, SignUpPage,
+        SignInPage, SignUpPage, TwoFactorSignInPage,
     },
     billing::BillingPage,
     components::{Layout, NotFound},
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=LandingPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/two-factor") view=TwoFactorSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>

@@ -28,5 +28,6 @@ export const PUBLIC_PAGES: [string, string][] = [
   ["/sign-in", "Sign in"],
   ["/sign-up", "Create an account"],
   ["/sign-in/forgot", "Reset your password"],
+  ["/sign-in/two-factor", "Two-factor authentication"],
   ["/operator/sign-in", "Operator sign-in"],
 ];

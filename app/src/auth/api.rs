@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 
-use super::{PendingSignUp, Principal};
+use super::{Enrolment, PendingSignUp, Principal, SecondStep, SetUpDone};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, password_reset, registration, session, session::Claimant, throttle},
+    super::{db, password_reset, registration, session, session::Claimant, throttle, two_factor},
     crate::{accounts, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
@@ -69,9 +69,80 @@ pub async fn sign_in(
         Ok(user.map(|u| (Claimant::User(u.user_id), u.password_hash, u.disabled)))
     })
     .await?;
-    session::establish(user).await?;
-    leptos_axum::redirect(super::return_to::after_sign_in(next.as_deref()));
+    let next = super::return_to::after_sign_in(next.as_deref());
+    match user {
+        Claimant::User(user) => two_factor::admit(&ctx, user, next).await,
+        // `find` above yields users only.
+        Claimant::Operator(_) => Err(AppError::Unauthorized),
+    }
+}
+
+/// The second step of signing in a user with two-factor sign-in on: a code from their
+/// authenticator or a recovery code, for the sign-in this session holds. Throttled as
+/// the password is, per user.
+#[server(prefix = "/api", endpoint = "auth/two-factor")]
+pub async fn second_factor(code: String) -> Result<(), AppError> {
+    let ctx = app_context()?;
+    let pending = pending_sign_in().await?;
+    let ip = session::client_ip().await?;
+    two_factor::throttled(&ctx, ip, pending.user, async {
+        Ok(two_factor::check(&ctx, pending.user, &code)
+            .await?
+            .then_some(()))
+    })
+    .await?;
+    session::establish(Claimant::User(pending.user)).await?;
+    leptos_axum::redirect(&pending.next);
     Ok(())
+}
+
+/// The sign-in this session holds for its second step, or the field error that says to
+/// start over.
+#[cfg(feature = "ssr")]
+async fn pending_sign_in() -> Result<session::PendingSignIn, AppError> {
+    session::pending_sign_in()
+        .await?
+        .ok_or_else(|| AppError::field("code", "This sign-in has expired. Sign in again."))
+}
+
+/// What the second step of this session's sign-in asks for: a code, or (for a user whose
+/// account requires two-factor sign-in and who has none yet) setting an authenticator up.
+/// `None` when the session holds no sign-in.
+#[server(prefix = "/api", endpoint = "auth/second-step")]
+pub async fn get_second_step() -> Result<Option<SecondStep>, AppError> {
+    let Some(pending) = session::pending_sign_in().await? else {
+        return Ok(None);
+    };
+    let status = two_factor::db::status(&app_context()?.pool, pending.user).await?;
+    Ok(Some(SecondStep {
+        set_up: !status.enabled,
+    }))
+}
+
+/// Starts setting up the authenticator a required second step needs.
+#[server(prefix = "/api", endpoint = "auth/two-factor-set-up-begin")]
+pub async fn begin_required_two_factor() -> Result<Enrolment, AppError> {
+    let pending = pending_sign_in().await?;
+    two_factor::begin(&app_context()?, pending.user)
+        .await?
+        .ok_or_else(two_factor::already_on)
+}
+
+/// Finishes the required set-up with a code from the new authenticator, and signs in;
+/// returns the recovery codes (shown this once) and where to go on.
+#[server(prefix = "/api", endpoint = "auth/two-factor-set-up")]
+pub async fn finish_required_two_factor(code: String) -> Result<SetUpDone, AppError> {
+    let ctx = app_context()?;
+    let pending = pending_sign_in().await?;
+    let ip = session::client_ip().await?;
+    let user = pending.user;
+    let recovery_codes =
+        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await?;
+    session::establish(Claimant::User(user)).await?;
+    Ok(SetUpDone {
+        recovery_codes,
+        next: pending.next,
+    })
 }
 
 /// Signs an operator in (operators belong to no account).

@@ -1,5 +1,5 @@
 //! Who is signed in and what they may do: roles, permissions, sign-up, sign-in, sign-out,
-//! passwords, sessions and sign-in throttling.
+//! passwords, sessions, two-factor sign-in and sign-in throttling.
 
 mod api;
 #[cfg(feature = "ssr")]
@@ -19,13 +19,15 @@ pub mod return_to;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 pub(crate) use api::authenticate;
 pub use api::*;
 pub use pages::{
-    AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,
-    SignInPage, SignOutButton, SignUpPage,
+    AuthState, ConfirmSignUpPage, Enrol, ForgotPasswordPage, OperatorSignInPage, RecoveryCodes,
+    ResetPasswordPage, SignInPage, SignOutButton, SignUpPage, TwoFactorSignInPage,
 };
 
 use std::{fmt, str::FromStr};
@@ -33,6 +35,30 @@ use std::{fmt, str::FromStr};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::AccountId;
+
+/// An authenticator being set up for two-factor sign-in: what the app scans, or the key
+/// typed into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolment {
+    /// The `otpauth://` URL as a QR code (an SVG document Sesame drew).
+    pub qr_svg: String,
+    /// The secret in base32, in groups of four.
+    pub secret: String,
+}
+
+/// What the second step of a sign-in asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondStep {
+    /// The account requires two-factor sign-in and the user has no authenticator yet.
+    pub set_up: bool,
+}
+
+/// A required authenticator set up at sign-in: its recovery codes, and where to go on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetUpDone {
+    pub recovery_codes: Vec<String>,
+    pub next: String,
+}
 
 /// A sign-up waiting for its link, as the link's page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,9 @@ use crate::{
 };
 
 const CLAIMS_KEY: &str = "sesame.claims";
+const PENDING_KEY: &str = "sesame.pending_sign_in";
+/// How long a sign-in whose password was right waits for its second factor.
+const PENDING_FOR_MS: i64 = 5 * 60 * 1000;
 
 /// Who signed in, as stored in the session.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -116,6 +119,7 @@ pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
         Claimant::Operator(_) => None,
     };
     let session = session().await?;
+    session.remove_value(PENDING_KEY).await.map_err(internal)?;
     session.cycle_id().await.map_err(internal)?;
     let claims = Claims {
         claimant,
@@ -123,6 +127,49 @@ pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
         handle,
     };
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
+}
+
+/// A sign-in whose password was right, waiting for the user's second factor. It grants
+/// nothing: only [`establish`] signs a session in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub user: UserId,
+    /// Where to go once signed in (checked by `return_to` already).
+    pub next: String,
+    at_ms: i64,
+}
+
+/// Holds a sign-in for its second factor, under a new session id; a session signed in
+/// before (as anyone) is not any more.
+pub async fn hold_for_second_factor(user: UserId, next: &str) -> Result<(), AppError> {
+    let session = session().await?;
+    session.remove_value(CLAIMS_KEY).await.map_err(internal)?;
+    session.cycle_id().await.map_err(internal)?;
+    let pending = PendingSignIn {
+        user,
+        next: next.to_owned(),
+        at_ms: now_ms(),
+    };
+    session.insert(PENDING_KEY, pending).await.map_err(internal)
+}
+
+/// The sign-in this session holds for its second factor, if it is recent enough.
+pub async fn pending_sign_in() -> Result<Option<PendingSignIn>, AppError> {
+    let session = session().await?;
+    // Unreadable (another version's) counts as none: the user signs in again.
+    let pending = session
+        .get::<PendingSignIn>(PENDING_KEY)
+        .await
+        .ok()
+        .flatten();
+    match pending {
+        Some(p) if (0..PENDING_FOR_MS).contains(&(now_ms() - p.at_ms)) => Ok(Some(p)),
+        Some(_) => {
+            session.remove_value(PENDING_KEY).await.map_err(internal)?;
+            Ok(None)
+        }
+        None => Ok(None),
+    }
 }
 
 /// Ends the session and deletes it from the store.

@@ -74,22 +74,36 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     check_rules(&password)?;
     let ctx = app_context()?;
     let user = caller.user_id();
-    let found = db::password_of(&ctx.pool, user)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let email = EmailAddress::parse(&found.email).map_err(internal)?;
-    authenticate(&email, current_password, async {
-        Ok(Some((Claimant::User(user), found.hash, false)))
-    })
-    .await
-    .map_err(|e| match e {
-        AppError::FieldInvalid { .. } => AppError::field("current_password", "Incorrect password."),
-        other => other,
-    })?;
+    confirm_password(&caller, "current_password", current_password).await?;
     let hash = ctx.passwords.hash(SecretString::from(password)).await?;
     let mut tx = ctx.pool.begin().await?;
     db::set_password(&mut *tx, user, &hash).await?;
     registry::end_all_but(&mut *tx, user, Some(caller.session_handle())).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Checks that `password` is the caller's, as sign-in checks it (the same throttle, so a
+/// stolen session cookie is no way around the limit on guesses); a wrong one is "Incorrect
+/// password." on `field`.
+#[cfg(feature = "ssr")]
+pub(super) async fn confirm_password(
+    caller: &crate::auth::session::AccountCtx,
+    field: &str,
+    password: String,
+) -> Result<(), AppError> {
+    let user = caller.user_id();
+    let found = db::password_of(&app_context()?.pool, user)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let email = EmailAddress::parse(&found.email).map_err(internal)?;
+    authenticate(&email, password, async {
+        Ok(Some((Claimant::User(user), found.hash, false)))
+    })
+    .await
+    .map(|_| ())
+    .map_err(|e| match e {
+        AppError::FieldInvalid { .. } => AppError::field(field, "Incorrect password."),
+        other => other,
+    })
 }

@@ -1,14 +1,18 @@
 //! A user's own sign-in security, on the Security page: changing the password (which signs
-//! out every other session) and the list of sessions signed in as the user, any of which
-//! the user can end. Sessions are the `auth::registry`'s.
+//! out every other session), two-factor sign-in (`auth::two_factor`) and the list of
+//! sessions signed in as the user, any of which the user can end. Sessions are the
+//! `auth::registry`'s.
 
 mod api;
 #[cfg(feature = "ssr")]
 mod db;
 mod page;
+mod two_factor;
+mod two_factor_card;
 
 pub use api::*;
 pub use page::SecurityPage;
+pub use two_factor::*;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

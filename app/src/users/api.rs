@@ -11,11 +11,7 @@ use crate::{auth::Role, error::AppError, ids::UserId};
 use {
     super::{check_user_name, db, invitations},
     crate::{
-        auth::{
-            registry,
-            session::{self, require_account, Claimant},
-            Permission,
-        },
+        auth::{registry, session::require_account, two_factor, Permission},
         email::EmailAddress,
         server::app_context,
     },
@@ -74,10 +70,9 @@ pub async fn inspect_invitation(token: String) -> Result<InvitationOffer, AppErr
 /// in. The token is the proof of reading the address's mail.
 #[server(prefix = "/api", endpoint = "users/accept-invitation")]
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
-    let user = invitations::accept(&app_context()?, token.trim(), password).await?;
-    session::establish(Claimant::User(user)).await?;
-    leptos_axum::redirect("/overview");
-    Ok(())
+    let ctx = app_context()?;
+    let user = invitations::accept(&ctx, token.trim(), password).await?;
+    two_factor::admit(&ctx, user, "/overview").await
 }
 
 /// Disables (ending their sessions at their next request) or re-enables a user.
@@ -121,6 +116,52 @@ pub async fn delete_user(user_id: UserId) -> Result<(), AppError> {
     let found = db::delete_user(&ctx.pool, caller.account_id(), user_id).await?;
     ctx.keys.clear();
     found
+        .then_some(())
+        .ok_or_else(|| AppError::not_found("User"))
+}
+
+/// Whether the account requires two-factor sign-in of every user.
+#[server(prefix = "/api", endpoint = "users/two-factor-required")]
+pub async fn two_factor_required() -> Result<bool, AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    Ok(db::two_factor_required(&app_context()?.pool, caller.account_id()).await?)
+}
+
+/// Requires (or stops requiring) two-factor sign-in of every user. The admin asking must
+/// sign in with it already; users without it are signed out and set it up at their next
+/// sign-in.
+#[server(prefix = "/api", endpoint = "users/require-two-factor")]
+pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    let ctx = app_context()?;
+    if required
+        && !two_factor::db::status(&ctx.pool, caller.user_id())
+            .await?
+            .enabled
+    {
+        return Err(AppError::Conflict {
+            message: "Turn on two-factor authentication for yourself first, on the Security page."
+                .to_owned(),
+        });
+    }
+    db::set_two_factor_required(&ctx.pool, caller.account_id(), required).await?;
+    Ok(())
+}
+
+/// Turns off a user's two-factor sign-in (they lost their authenticator and recovery
+/// codes) and ends their sessions; in an account that requires it, they set up a new
+/// authenticator at their next sign-in.
+#[server(prefix = "/api", endpoint = "users/reset-two-factor")]
+pub async fn reset_two_factor(user_id: UserId) -> Result<(), AppError> {
+    let caller = require_account(Permission::ManageUsers).await?;
+    // One's own goes off on the Security page, which asks for the password.
+    if user_id == caller.user_id() {
+        return Err(AppError::Conflict {
+            message: "Turn your own two-factor authentication off on the Security page.".to_owned(),
+        });
+    }
+    db::reset_two_factor(&app_context()?.pool, caller.account_id(), user_id)
+        .await?
         .then_some(())
         .ok_or_else(|| AppError::not_found("User"))
 }

@@ -40,6 +40,7 @@ struct UserRow {
     email: String,
     role: String,
     disabled: bool,
+    two_factor: bool,
     created_at: OffsetDateTime,
 }
 
@@ -58,6 +59,7 @@ impl UserRow {
             email: self.email,
             role: self.role.parse()?,
             disabled: self.disabled,
+            two_factor: self.two_factor,
             created,
         })
     }
@@ -70,9 +72,11 @@ pub async fn list_users(
     let rows = sqlx::query_as!(
         UserRow,
         // language=PostgreSQL
-        r#"select user_id as "user_id: UserId", name, email, role,
-                  disabled_at is not null as "disabled!", created_at
-           from account_user where account_id = $1 order by name"#,
+        r#"select u.user_id as "user_id: UserId", u.name, u.email, u.role,
+                  u.disabled_at is not null as "disabled!",
+                  t.confirmed_at is not null as "two_factor!", u.created_at
+           from account_user u left join user_totp t using (user_id)
+           where u.account_id = $1 order by u.name"#,
         account.as_str()
     )
     .fetch_all(db)
@@ -352,4 +356,64 @@ pub async fn forget_old_invitations(
     .execute(db)
     .await?;
     Ok(deleted.rows_affected())
+}
+
+/// Requires (or stops requiring) two-factor sign-in of the account's users; when it is
+/// required, the sessions of users without it end (they set it up at their next sign-in).
+pub async fn set_two_factor_required(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    required: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"with required as (
+               update account set require_two_factor = $2 where account_id = $1)
+           delete from user_session s using account_user u
+           where $2 and s.user_id = u.user_id and u.account_id = $1
+             and not exists (select 1 from user_totp t
+                             where t.user_id = u.user_id and t.confirmed_at is not null)"#,
+        account.as_str(),
+        required
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Turns a user's two-factor sign-in off (a lost authenticator and recovery codes) and
+/// ends their sessions; false when the account has no such user.
+pub async fn reset_two_factor(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    user: UserId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"with target as (
+               select user_id from account_user where user_id = $2 and account_id = $1),
+           authenticator as (delete from user_totp t using target where t.user_id = target.user_id),
+           codes as (delete from user_recovery_code c using target where c.user_id = target.user_id),
+           sessions as (delete from user_session s using target where s.user_id = target.user_id)
+           select count(*) as "found!" from target"#,
+        account.as_str(),
+        user as UserId
+    )
+    .fetch_one(db)
+    .await
+    .map(|found| found > 0)
+}
+
+/// Whether the account requires two-factor sign-in.
+pub async fn two_factor_required(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select require_two_factor from account where account_id = $1"#,
+        account.as_str()
+    )
+    .fetch_one(db)
+    .await
 }

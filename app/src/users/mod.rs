@@ -1,5 +1,6 @@
 //! Users inside an account: the admin invites them with a role (they join by the link
-//! mailed to them, `invitations`), disables and deletes them.
+//! mailed to them, `invitations`), disables and deletes them, signs them out, and may
+//! require two-factor sign-in of them all.
 
 mod api;
 #[cfg(feature = "ssr")]
@@ -8,6 +9,7 @@ mod invitation_page;
 #[cfg(feature = "ssr")]
 pub mod invitations;
 mod page;
+mod two_factor_policy;
 
 pub use api::*;
 pub use invitation_page::InvitationPage;
@@ -26,6 +28,8 @@ pub struct User {
     pub email: String,
     pub role: Role,
     pub disabled: bool,
+    /// Signs in with a second factor.
+    pub two_factor: bool,
     pub created: String,
 }
 

@@ -1,25 +1,44 @@
 use leptos::prelude::*;
 
 use super::{
-    list_invitations, list_users, CancelInvitation, DeleteUser, EndUserSessions, Invitation,
-    InviteUser, SetUserDisabled, User,
+    list_invitations, list_users, two_factor_policy::TwoFactorPolicy, CancelInvitation, DeleteUser,
+    EndUserSessions, Invitation, InviteUser, ResetTwoFactor, SetUserDisabled, User,
 };
 use crate::{
     auth::Role,
     components::{field_error, ConfirmSubmit, Field, FormError, LoadError, Saved},
 };
 
-/// `/account/users`: the account's users (admins only) with disable and delete, and the
-/// invitations not yet accepted, with invite and cancel.
+/// What can be done to a user from its row.
+#[derive(Clone, Copy)]
+struct UserActions {
+    set_disabled: ServerAction<SetUserDisabled>,
+    end_sessions: ServerAction<EndUserSessions>,
+    reset_two_factor: ServerAction<ResetTwoFactor>,
+    delete: ServerAction<DeleteUser>,
+}
+
+/// `/account/users`: the account's users (admins only) with disable, sign out, two-factor
+/// reset and delete; whether the account requires two-factor sign-in; and the invitations
+/// not yet accepted, with invite and cancel.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let invite = ServerAction::<InviteUser>::new();
     let cancel = ServerAction::<CancelInvitation>::new();
-    let set_disabled = ServerAction::<SetUserDisabled>::new();
-    let delete = ServerAction::<DeleteUser>::new();
-    let end_sessions = ServerAction::<EndUserSessions>::new();
+    let actions = UserActions {
+        set_disabled: ServerAction::new(),
+        end_sessions: ServerAction::new(),
+        reset_two_factor: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
     let users = Resource::new(
-        move || (set_disabled.version().get(), delete.version().get()),
+        move || {
+            (
+                actions.set_disabled.version().get(),
+                actions.reset_two_factor.version().get(),
+                actions.delete.version().get(),
+            )
+        },
         |_| list_users(),
     );
     let invitations = Resource::new(
@@ -29,10 +48,12 @@ pub fn UsersPage() -> impl IntoView {
     let invited = move || invite.value().get().is_some_and(|r| r.is_ok());
     view! {
         <h1>"Users"</h1>
-        <FormError action=set_disabled/>
-        <FormError action=delete/>
-        <FormError action=end_sessions/>
-        <Saved action=end_sessions message="Signed out: the user must sign in again."/>
+        <FormError action=actions.set_disabled/>
+        <FormError action=actions.delete/>
+        <FormError action=actions.end_sessions/>
+        <FormError action=actions.reset_two_factor/>
+        <Saved action=actions.end_sessions message="Signed out: the user must sign in again."/>
+        <Saved action=actions.reset_two_factor message="Two-factor authentication reset: the user is signed out, and signs in with the password alone (or sets up a new authenticator, if the account requires one)."/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -42,10 +63,10 @@ pub fn UsersPage() -> impl IntoView {
                             <table>
                                 <thead><tr>
                                     <th>"Name"</th><th>"ARN"</th><th>"Email"</th><th>"Role"</th>
-                                    <th>"Status"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th>
+                                    <th>"Status"</th><th>"Two-factor"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {users.into_iter().map(|u| view! { <UserRow user=u set_disabled delete end_sessions/> }).collect_view()}
+                                    {users.into_iter().map(|u| view! { <UserRow user=u actions/> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -53,6 +74,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <TwoFactorPolicy/>
         <h2>"Invitations"</h2>
         <FormError action=cancel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -122,31 +144,29 @@ fn InvitationRow(invitation: Invitation, cancel: ServerAction<CancelInvitation>)
 }
 
 #[component]
-fn UserRow(
-    user: User,
-    set_disabled: ServerAction<SetUserDisabled>,
-    delete: ServerAction<DeleteUser>,
-    end_sessions: ServerAction<EndUserSessions>,
-) -> impl IntoView {
-    let id = user.user_id.to_string();
-    let id_for_delete = id.clone();
-    let id_for_sessions = id.clone();
-    let sign_out_aria = format!("Yes, sign out {}", user.name);
+fn UserRow(user: User, actions: UserActions) -> impl IntoView {
+    let id = user.user_id;
     let (toggle_label, toggle_value) = if user.disabled {
         ("Enable", "false")
     } else {
         ("Disable", "true")
     };
     let toggle_aria = format!("{toggle_label} {}", user.name);
-    let delete_aria = format!("Yes, delete {}", user.name);
     let sign_out_question = format!(
         "End every session of {}? They must sign in again.",
         user.name
     );
+    let sign_out_aria = format!("Yes, sign out {}", user.name);
+    let reset_question = format!(
+        "Turn off two-factor authentication for {}? Do this only when they have lost their authenticator app and their recovery codes. They are signed out.",
+        user.name
+    );
+    let reset_aria = format!("Yes, reset two-factor for {}", user.name);
     let delete_question = format!(
         "Delete the user {}? They can no longer sign in, and their access keys stop working.",
         user.name
     );
+    let delete_aria = format!("Yes, delete {}", user.name);
     view! {
         <tr>
             <td>{user.name}</td>
@@ -154,24 +174,27 @@ fn UserRow(
             <td>{user.email}</td>
             <td>{user.role.to_string()}</td>
             <td>{if user.disabled { "Disabled" } else { "Active" }}</td>
+            <td>{if user.two_factor { "On" } else { "Off" }}</td>
             <td>{user.created}</td>
             <td class="actions">
-                <ActionForm action=set_disabled>
-                    <input type="hidden" name="user_id" value=id/>
+                <ActionForm action=actions.set_disabled>
+                    <input type="hidden" name="user_id" value=id.to_string()/>
                     <input type="hidden" name="disabled" value=toggle_value/>
                     <button type="submit" class="secondary" aria-label=toggle_aria>{toggle_label}</button>
                 </ActionForm>
-                <ActionForm action=end_sessions>
-                    <input type="hidden" name="user_id" value=id_for_sessions/>
-                    <ConfirmSubmit label="Sign out"
-                        question=sign_out_question
-                        confirm=sign_out_aria/>
+                <ActionForm action=actions.end_sessions>
+                    <input type="hidden" name="user_id" value=id.to_string()/>
+                    <ConfirmSubmit label="Sign out" question=sign_out_question confirm=sign_out_aria/>
                 </ActionForm>
-                <ActionForm action=delete>
-                    <input type="hidden" name="user_id" value=id_for_delete/>
-                    <ConfirmSubmit label="Delete"
-                        question=delete_question
-                        confirm=delete_aria/>
+                {user.two_factor.then(|| view! {
+                    <ActionForm action=actions.reset_two_factor>
+                        <input type="hidden" name="user_id" value=id.to_string()/>
+                        <ConfirmSubmit label="Reset two-factor" question=reset_question confirm=reset_aria/>
+                    </ActionForm>
+                })}
+                <ActionForm action=actions.delete>
+                    <input type="hidden" name="user_id" value=id.to_string()/>
+                    <ConfirmSubmit label="Delete" question=delete_question confirm=delete_aria/>
                 </ActionForm>
             </td>
         </tr>

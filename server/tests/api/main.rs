@@ -35,5 +35,6 @@ mod sign_in;
 pub mod smtp;
 #[path = "../support/mod.rs"]
 mod support;
+mod two_factor;
 mod user_sessions;
 mod users;

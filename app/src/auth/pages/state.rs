@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    auth::{ConfirmSignUp, OperatorSignIn, Principal, SignIn, SignOut, SignUp},
+    auth::{ConfirmSignUp, OperatorSignIn, Principal, SecondFactor, SignIn, SignOut, SignUp},
     error::AppError,
 };
 
@@ -10,6 +10,7 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct AuthState {
     pub sign_in: ServerAction<SignIn>,
+    pub second_factor: ServerAction<SecondFactor>,
     pub sign_up: ServerAction<SignUp>,
     pub confirm_sign_up: ServerAction<ConfirmSignUp>,
     pub operator_sign_in: ServerAction<OperatorSignIn>,
@@ -20,6 +21,7 @@ pub struct AuthState {
 impl AuthState {
     pub fn provide() -> Self {
         let sign_in = ServerAction::<SignIn>::new();
+        let second_factor = ServerAction::<SecondFactor>::new();
         let sign_up = ServerAction::<SignUp>::new();
         let confirm_sign_up = ServerAction::<ConfirmSignUp>::new();
         let operator_sign_in = ServerAction::<OperatorSignIn>::new();
@@ -28,6 +30,7 @@ impl AuthState {
             move || {
                 (
                     sign_in.version().get(),
+                    second_factor.version().get(),
                     confirm_sign_up.version().get(),
                     operator_sign_in.version().get(),
                     sign_out.version().get(),
@@ -37,6 +40,7 @@ impl AuthState {
         );
         let state = Self {
             sign_in,
+            second_factor,
             sign_up,
             confirm_sign_up,
             operator_sign_in,

@@ -1,0 +1,97 @@
+//! Server functions of the Security page's two-factor card: turning two-factor sign-in on
+//! (a new authenticator, proven by one of its codes), new recovery codes, turning it off.
+//! Each acts on the calling user only.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{auth::Enrolment, error::AppError};
+
+#[cfg(feature = "ssr")]
+use {
+    super::api::confirm_password,
+    crate::{
+        auth::{
+            session::{client_ip, require_account},
+            two_factor, Permission,
+        },
+        server::app_context,
+    },
+};
+
+/// Whether the caller signs in with a second factor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+    /// The account requires it (it cannot be turned off).
+    pub required: bool,
+}
+
+#[server(prefix = "/api", endpoint = "security/two-factor")]
+pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let status = two_factor::db::status(&app_context()?.pool, caller.user_id()).await?;
+    Ok(TwoFactorStatus {
+        enabled: status.enabled,
+        recovery_codes_left: status.recovery_codes_left,
+        required: status.required,
+    })
+}
+
+/// Starts setting up an authenticator (again: an earlier unfinished one is replaced).
+#[server(prefix = "/api", endpoint = "security/two-factor-begin")]
+pub async fn begin_two_factor() -> Result<Enrolment, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let ctx = app_context()?;
+    two_factor::begin(&ctx, caller.user_id())
+        .await?
+        .ok_or_else(two_factor::already_on)
+}
+
+/// Turns two-factor sign-in on with a code from the authenticator being set up; returns
+/// the recovery codes, shown this once.
+#[server(prefix = "/api", endpoint = "security/two-factor-confirm")]
+pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let ctx = app_context()?;
+    let user = caller.user_id();
+    let ip = client_ip().await?;
+    two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await
+}
+
+/// A fresh set of recovery codes in place of the old, given a code from the authenticator.
+#[server(prefix = "/api", endpoint = "security/recovery-codes")]
+pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let ctx = app_context()?;
+    let user = caller.user_id();
+    let ip = client_ip().await?;
+    two_factor::throttled(&ctx, ip, user, async {
+        if !two_factor::check(&ctx, user, &code).await? {
+            return Ok(None);
+        }
+        two_factor::renew_recovery_codes(&ctx, user).await.map(Some)
+    })
+    .await
+}
+
+/// Turns two-factor sign-in off, given the password.
+#[server(prefix = "/api", endpoint = "security/two-factor-disable")]
+pub async fn disable_two_factor(confirm_with: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let pool = app_context()?.pool;
+    if two_factor::db::status(&pool, caller.user_id())
+        .await?
+        .required
+    {
+        return Err(AppError::Conflict {
+            message: "Your account requires two-factor authentication; an admin can stop \
+                      requiring it on the Users page."
+                .to_owned(),
+        });
+    }
+    confirm_password(&caller, "confirm_with", confirm_with).await?;
+    two_factor::db::remove(&pool, caller.user_id()).await?;
+    Ok(())
+}
