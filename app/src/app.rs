@@ -27,7 +27,7 @@ use crate::{
     partners::PartnerInvitationPage,
     policies::SharedWithMePage,
     reputation::ReputationPage,
-    security::SecurityPage,
+    security::{ConfirmEmailPage, SecurityPage},
     sending::{MessagesPage, SendTestPage},
     smtp::SmtpSettingsPage,
     statistics::StatisticsPage,
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/two-factor") view=TwoFactorSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm-email/:token") view=ConfirmEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signIn, signUp, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, hydrated, mailedLink, signIn, signUp, uniqueEmail, PASSWORD } from "./fixtures";
 
 // The Security page: where the user is signed in, ending a session elsewhere, and a
 // password change that signs out every other session.
@@ -46,4 +46,36 @@ test("see where you are signed in, end a session elsewhere, change the password"
   await expect(phone.getByText("Please sign in to see this page.")).toBeVisible();
   await signIn(phone, email, newPassword);
   await other.close();
+});
+
+// Changing the sign-in address: asked with the password, made by the link mailed to the
+// new address (opened directly, reloaded, then confirmed).
+test("change the sign-in address through the link mailed to the new one", async ({ page, browser }) => {
+  const email = uniqueEmail("mover");
+  await signUp(page, "Mover Co", email);
+  await page.goto("/account/security");
+  await hydrated(page);
+  await expect(page.getByTestId("sign-in-address")).toHaveText(email);
+  const newEmail = uniqueEmail("moved");
+  await page.getByLabel("New email").fill(newEmail);
+  await page.getByLabel("Password", { exact: true }).fill("not-my-password-1");
+  await page.getByRole("button", { name: "Change address" }).click();
+  await expect(page.locator("#field-email_password-error")).toHaveText("Incorrect password.");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Change address" }).click();
+  await expect(page.getByText("Check the new address's inbox")).toBeVisible();
+
+  const inbox = await (await browser.newContext()).newPage();
+  await inbox.goto(mailedLink(newEmail, "/confirm-email/"));
+  await inbox.reload();
+  await hydrated(inbox);
+  await expect(inbox.getByText(`Sign in to Sesame with ${newEmail} from now on?`)).toBeVisible();
+  await inbox.getByRole("button", { name: "Confirm address" }).click();
+  await expect(inbox.getByTestId("email-changed")).toContainText(newEmail);
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("sign-in-address")).toHaveText(newEmail);
+  const fresh = await (await browser.newContext()).newPage();
+  await signIn(fresh, newEmail);
 });

@@ -49,7 +49,7 @@ pub async fn confirm_sign_up(
     let name = accounts::AccountName::parse(&account_name)
         .map_err(|m| AppError::field("account_name", m))?;
     let created = registration::confirm(&app_context()?, token.trim(), &name, password).await?;
-    session::establish(Claimant::User(created.admin)).await?;
+    session::establish(Claimant::User(created.admin), None).await?;
     leptos_axum::redirect("/overview");
     Ok(())
 }
@@ -64,14 +64,16 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     let ctx = app_context()?;
     let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    let mut read_at = None;
     let user = authenticate(&email, password, async {
         let user = db::find_sign_in_user(&ctx.pool, email.as_str()).await?;
+        read_at = user.as_ref().map(|u| u.read_at);
         Ok(user.map(|u| (Claimant::User(u.user_id), u.password_hash, u.disabled)))
     })
     .await?;
     let next = super::return_to::after_sign_in(next.as_deref());
     match user {
-        Claimant::User(user) => two_factor::admit(&ctx, user, next).await,
+        Claimant::User(user) => two_factor::admit(&ctx, user, next, read_at).await,
         // `find` above yields users only.
         Claimant::Operator(_) => Err(AppError::Unauthorized),
     }
@@ -91,7 +93,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
             .then_some(()))
     })
     .await?;
-    session::establish(Claimant::User(pending.user)).await?;
+    session::establish(Claimant::User(pending.user), pending.password_checked_at).await?;
     leptos_axum::redirect(&pending.next);
     Ok(())
 }
@@ -138,7 +140,7 @@ pub async fn finish_required_two_factor(code: String) -> Result<SetUpDone, AppEr
     let user = pending.user;
     let recovery_codes =
         two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await?;
-    session::establish(Claimant::User(user)).await?;
+    session::establish(Claimant::User(user), pending.password_checked_at).await?;
     Ok(SetUpDone {
         recovery_codes,
         next: pending.next,
@@ -155,7 +157,7 @@ pub async fn operator_sign_in(email: String, password: String) -> Result<(), App
         Ok(operator.map(|o| (Claimant::Operator(o.operator_id), o.password_hash, false)))
     })
     .await?;
-    session::establish(operator).await?;
+    session::establish(operator, None).await?;
     leptos_axum::redirect("/operator");
     Ok(())
 }
@@ -207,6 +209,9 @@ pub async fn get_principal() -> Result<Option<Principal>, AppError> {
                 return Ok(None);
             };
             let row = db::find_current_user(&pool, user_id, handle).await?;
+            if row.is_some() {
+                super::registry::touch(&pool, user_id, handle, session::client_ip().await?).await?;
+            }
             row.map(|r| r.into_current_user().map(Principal::User))
                 .transpose()
                 .map_err(crate::server::errors::internal)

@@ -1,6 +1,7 @@
 //! Queries for signing in and resolving sessions.
 
 use sqlx::PgExecutor;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::CurrentUser;
@@ -12,6 +13,8 @@ pub struct SignInUser {
     pub password_hash: String,
     /// The user or its account is disabled.
     pub disabled: bool,
+    /// The database's time of the read: the password hash was the user's then.
+    pub read_at: OffsetDateTime,
 }
 
 pub async fn find_sign_in_user(
@@ -22,7 +25,8 @@ pub async fn find_sign_in_user(
         SignInUser,
         // language=PostgreSQL
         r#"select u.user_id as "user_id: UserId", u.password_hash,
-                  (u.disabled_at is not null or a.disabled_at is not null) as "disabled!"
+                  (u.disabled_at is not null or a.disabled_at is not null) as "disabled!",
+                  now() as "read_at!"
            from account_user u join account a using (account_id)
            where u.email = $1"#,
         email
@@ -37,29 +41,21 @@ pub struct ActiveUser {
     pub role: String,
 }
 
-/// The user of a registered session, if it is still one; touches the session's row with
-/// the time and the client's address at most once a `registry::TOUCH_EVERY`.
+/// The user of a registered session, if it is still one.
 pub async fn find_active_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
     handle: Uuid,
-    client: std::net::IpAddr,
 ) -> Result<Option<ActiveUser>, sqlx::Error> {
     sqlx::query_as!(
         ActiveUser,
         // language=PostgreSQL
-        r#"with touched as (
-               update user_session set last_seen_at = now(), client_address = $3
-               where handle = $2 and user_id = $1
-                 and last_seen_at < now() - make_interval(secs => $4))
-           select u.account_id as "account_id: AccountId", u.role
+        r#"select u.account_id as "account_id: AccountId", u.role
            from user_session s join account_user u using (user_id) join account a using (account_id)
            where s.handle = $2 and s.user_id = $1
              and u.disabled_at is null and a.disabled_at is null"#,
         user_id as UserId,
-        handle,
-        client.to_string(),
-        super::registry::TOUCH_EVERY.as_secs_f64()
+        handle
     )
     .fetch_optional(db)
     .await
@@ -314,7 +310,7 @@ pub async fn reset_password(
                returning user_id),
            reset as (
                update account_user u
-               set password_hash = $3
+               set password_hash = $3, password_changed_at = now()
                from taken t join account_user v using (user_id) join account a using (account_id)
                where u.user_id = t.user_id and v.disabled_at is null and a.disabled_at is null
                returning u.user_id),

@@ -1,8 +1,8 @@
 //! Resetting a forgotten password by mail. Asking names an address; the answer is the
 //! same whatever it is ("we mailed it"), and so is the work done: an address that signs in
 //! to an enabled user gets a link (valid an hour, once; only the latest works), any other
-//! gets word that no user signs in with it. Whoever opens it chooses the password, and every session of the user
-//! from before ends. Asking is throttled like signing in, and mail to one address is
+//! gets word that no user signs in with it. Whoever opens it chooses the password, and every
+//! session of the user ends. Asking is throttled like signing in, and mail to one address is
 //! capped per hour with sign-up and invitation links, so the form is no mail cannon.
 
 use std::{net::IpAddr, time::Duration};
@@ -87,7 +87,7 @@ pub async fn inspect(ctx: &AppContext, token: &str) -> Result<(), AppError> {
 }
 
 /// Sets the new password from the link's page and spends the link; every session of the
-/// user from before ends. A made-up token costs no password hash.
+/// user ends. A made-up token costs no password hash.
 pub async fn confirm(ctx: &AppContext, token: &str, password: String) -> Result<(), AppError> {
     super::password::check_rules(&password)?;
     inspect(ctx, token).await?;

@@ -51,34 +51,69 @@ pub fn clean_user_agent(raw: &str) -> String {
 pub const MAX_SESSIONS_PER_USER: i64 = 50;
 
 /// Registers a new session of `user` and returns its handle, ending the user's least
-/// recently seen sessions beyond [`MAX_SESSIONS_PER_USER`].
+/// recently seen sessions beyond [`MAX_SESSIONS_PER_USER`]. A sign-in that checked the
+/// password as of `password_checked_at` registers only if it has not changed since (`None`:
+/// the password was set just now, by the sign-up or invitation signing in); `None` is
+/// returned otherwise.
 pub async fn register(
     db: impl PgExecutor<'_>,
     user: UserId,
     client: IpAddr,
     user_agent: &str,
-) -> Result<Uuid, sqlx::Error> {
+    password_checked_at: Option<OffsetDateTime>,
+) -> Result<Option<Uuid>, sqlx::Error> {
     let handle = Uuid::new_v4();
     // The statement's snapshot predates the insert: keeping the newest MAX - 1 earlier
     // sessions leaves MAX with the new one.
-    sqlx::query!(
+    let added = sqlx::query_scalar!(
         // language=PostgreSQL
         r#"with added as (
                insert into user_session (handle, user_id, client_address, user_agent)
-               values ($1, $2, $3, $4))
-           delete from user_session
-           where handle in (select handle from user_session where user_id = $2
-                            order by last_seen_at desc, signed_in_at desc
-                            offset $5::int8 - 1)"#,
+               select $1, $2, $3, $4 from account_user
+               where user_id = $2
+                 and ($6::timestamptz is null or password_changed_at is null
+                      or password_changed_at <= $6)
+               returning handle),
+           ended as (
+               delete from user_session
+               where exists (select 1 from added)
+                 and handle in (select handle from user_session where user_id = $2
+                                order by last_seen_at desc, signed_in_at desc
+                                offset $5::int8 - 1))
+           select count(*) as "added!" from added"#,
         handle,
         user as UserId,
         client.to_string(),
         user_agent,
-        MAX_SESSIONS_PER_USER
+        MAX_SESSIONS_PER_USER,
+        password_checked_at
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((added > 0).then_some(handle))
+}
+
+/// Records a request of the session: the time and the client's address, at most once a
+/// [`TOUCH_EVERY`] (every request of a signed-in user comes here).
+pub async fn touch(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+    handle: Uuid,
+    client: IpAddr,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        // language=PostgreSQL
+        r#"update user_session set last_seen_at = now(), client_address = $3
+           where handle = $2 and user_id = $1
+             and last_seen_at < now() - make_interval(secs => $4)"#,
+        user as UserId,
+        handle,
+        client.to_string(),
+        TOUCH_EVERY.as_secs_f64()
     )
     .execute(db)
     .await?;
-    Ok(handle)
+    Ok(())
 }
 
 /// One of a user's live sessions, as the Security page lists it.
@@ -126,16 +161,15 @@ pub async fn end(db: impl PgExecutor<'_>, user: UserId, handle: Uuid) -> Result<
     Ok(ended.rows_affected() > 0)
 }
 
-/// Ends every session of the user but `keep` (none when `keep` is `None`); returns how many.
+/// Ends every session of the user but `keep`; returns how many.
 pub async fn end_all_but(
     db: impl PgExecutor<'_>,
     user: UserId,
-    keep: Option<Uuid>,
+    keep: Uuid,
 ) -> Result<u64, sqlx::Error> {
     let ended = sqlx::query!(
         // language=PostgreSQL
-        r#"delete from user_session
-           where user_id = $1 and handle is distinct from $2"#,
+        r#"delete from user_session where user_id = $1 and handle <> $2"#,
         user as UserId,
         keep
     )

@@ -108,17 +108,25 @@ async fn user_agent() -> Result<String, AppError> {
 }
 
 /// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation); a
-/// user's is registered, with the client's address and user agent.
-pub async fn establish(claimant: Claimant) -> Result<(), AppError> {
+/// user's is registered, with the client's address and user agent — unless the password
+/// checked as of `password_checked_at` has changed since (a reset landed meanwhile): then
+/// nobody is signed in (`registry::register`).
+pub async fn establish(
+    claimant: Claimant,
+    password_checked_at: Option<OffsetDateTime>,
+) -> Result<(), AppError> {
     let handle = match claimant {
         Claimant::User(user) => {
             let pool = app_context()?.pool;
             let (client, agent) = (client_ip().await?, user_agent().await?);
-            Some(registry::register(&pool, user, client, &agent).await?)
+            let registered =
+                registry::register(&pool, user, client, &agent, password_checked_at).await?;
+            Some(registered.ok_or(AppError::Unauthorized)?)
         }
         Claimant::Operator(_) => None,
     };
     let session = session().await?;
+    forget_registered(&session).await?;
     session.remove_value(PENDING_KEY).await.map_err(internal)?;
     session.cycle_id().await.map_err(internal)?;
     let claims = Claims {
@@ -136,18 +144,26 @@ pub struct PendingSignIn {
     pub user: UserId,
     /// Where to go once signed in (checked by `return_to` already).
     pub next: String,
+    /// When the password was checked (the database's clock).
+    pub password_checked_at: Option<OffsetDateTime>,
     at_ms: i64,
 }
 
 /// Holds a sign-in for its second factor, under a new session id; a session signed in
 /// before (as anyone) is not any more.
-pub async fn hold_for_second_factor(user: UserId, next: &str) -> Result<(), AppError> {
+pub async fn hold_for_second_factor(
+    user: UserId,
+    next: &str,
+    password_checked_at: Option<OffsetDateTime>,
+) -> Result<(), AppError> {
     let session = session().await?;
+    forget_registered(&session).await?;
     session.remove_value(CLAIMS_KEY).await.map_err(internal)?;
     session.cycle_id().await.map_err(internal)?;
     let pending = PendingSignIn {
         user,
         next: next.to_owned(),
+        password_checked_at,
         at_ms: now_ms(),
     };
     session.insert(PENDING_KEY, pending).await.map_err(internal)
@@ -172,9 +188,25 @@ pub async fn pending_sign_in() -> Result<Option<PendingSignIn>, AppError> {
     }
 }
 
-/// Ends the session and deletes it from the store.
+/// Ends the session and deletes it from the store (and from the registry).
 pub async fn end() -> Result<(), AppError> {
-    session().await?.flush().await.map_err(internal)
+    let session = session().await?;
+    forget_registered(&session).await?;
+    session.flush().await.map_err(internal)
+}
+
+/// Deletes the registry row of the user signed in to `session`, if any: signing out, or
+/// in again as someone, ends it rather than leaving it listed until it expires.
+async fn forget_registered(session: &Session) -> Result<(), AppError> {
+    if let Ok(Some(Claims {
+        claimant: Claimant::User(user),
+        handle: Some(handle),
+        ..
+    })) = session.get::<Claims>(CLAIMS_KEY).await
+    {
+        registry::end(&app_context()?.pool, user, handle).await?;
+    }
+    Ok(())
 }
 
 /// The claims of a live session, ending sessions past their absolute lifetime.
@@ -213,11 +245,11 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;
-    let client = client_ip().await?;
-    let Some(user) = db::find_active_user(&pool, user_id, handle, client).await? else {
+    let Some(user) = db::find_active_user(&pool, user_id, handle).await? else {
         end().await?;
         return Err(AppError::Unauthorized);
     };
+    registry::touch(&pool, user_id, handle, client_ip().await?).await?;
     let role: Role = user.role.parse().map_err(internal)?;
     if !role.allows(permission) {
         return Err(AppError::Forbidden);

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::db,
+    super::{db, email_change},
     crate::{
         auth::{
             authenticate,
@@ -61,7 +61,7 @@ pub async fn end_session(handle: Uuid) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "security/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
-    let keep = Some(caller.session_handle());
+    let keep = caller.session_handle();
     registry::end_all_but(&app_context()?.pool, caller.user_id(), keep).await?;
     Ok(())
 }
@@ -74,34 +74,63 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     check_rules(&password)?;
     let ctx = app_context()?;
     let user = caller.user_id();
-    confirm_password(&caller, "current_password", current_password).await?;
+    let checked = confirm_password(&caller, "current_password", current_password).await?;
     let hash = ctx.passwords.hash(SecretString::from(password)).await?;
+    let handle = caller.session_handle();
     let mut tx = ctx.pool.begin().await?;
-    db::set_password(&mut *tx, user, &hash).await?;
-    registry::end_all_but(&mut *tx, user, Some(caller.session_handle())).await?;
+    // Only over the password just checked, from a session still live: a reset or another
+    // change that landed while this one was hashing wins, and this one is refused.
+    if !db::set_password(&mut *tx, user, &checked, &hash, handle).await? {
+        return Err(AppError::Unauthorized);
+    }
+    registry::end_all_but(&mut *tx, user, handle).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// Asks to sign in with another address, given the password: the new address is mailed a
+/// link that makes the change (`email_change`).
+#[server(prefix = "/api", endpoint = "security/change-email")]
+pub async fn change_email(email: String, email_password: String) -> Result<(), AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+    confirm_password(&caller, "email_password", email_password).await?;
+    email_change::request(&app_context()?, &caller, &email).await
+}
+
+/// The address a confirmation link would make the user's, if it still works.
+#[server(prefix = "/api", endpoint = "security/inspect-email-change")]
+pub async fn inspect_email_change(token: String) -> Result<String, AppError> {
+    email_change::inspect(&app_context()?, token.trim()).await
+}
+
+/// Confirms a change of address from the link's page (a POST: mail scanners open links);
+/// returns the new address.
+#[server(prefix = "/api", endpoint = "security/confirm-email-change")]
+pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
+    email_change::confirm(&app_context()?, token.trim()).await
+}
+
 /// Checks that `password` is the caller's, as sign-in checks it (the same throttle, so a
 /// stolen session cookie is no way around the limit on guesses); a wrong one is "Incorrect
-/// password." on `field`.
+/// password." on `field`. Returns the hash it matched.
 #[cfg(feature = "ssr")]
 pub(super) async fn confirm_password(
     caller: &crate::auth::session::AccountCtx,
     field: &str,
     password: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let user = caller.user_id();
     let found = db::password_of(&app_context()?.pool, user)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let email = EmailAddress::parse(&found.email).map_err(internal)?;
+    let hash = found.hash.clone();
     authenticate(&email, password, async {
         Ok(Some((Claimant::User(user), found.hash, false)))
     })
     .await
-    .map(|_| ())
+    .map(|_| hash)
     .map_err(|e| match e {
         AppError::FieldInvalid { .. } => AppError::field(field, "Incorrect password."),
         other => other,

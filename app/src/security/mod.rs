@@ -1,16 +1,21 @@
 //! A user's own sign-in security, on the Security page: changing the password (which signs
-//! out every other session), two-factor sign-in (`auth::two_factor`) and the list of
+//! out every other session) and the address (`email_change`), two-factor sign-in (`auth::two_factor`) and the list of
 //! sessions signed in as the user, any of which the user can end. Sessions are the
 //! `auth::registry`'s.
 
 mod api;
+mod confirm_email_page;
 #[cfg(feature = "ssr")]
 mod db;
+mod email_card;
+#[cfg(feature = "ssr")]
+pub mod email_change;
 mod page;
 mod two_factor;
 mod two_factor_card;
 
 pub use api::*;
+pub use confirm_email_page::ConfirmEmailPage;
 pub use page::SecurityPage;
 pub use two_factor::*;
 

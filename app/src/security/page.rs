@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use super::{
-    list_sessions, two_factor_card::TwoFactorCard, ChangePassword, EndOtherSessions, EndSession,
-    SignedInSession,
+    email_card::EmailCard, list_sessions, two_factor_card::TwoFactorCard, ChangePassword,
+    EndOtherSessions, EndSession, SignedInSession,
 };
 use crate::components::{
     field_error, ConfirmSubmit, Field, FormError, LoadError, NewPasswordField, Saved,
@@ -38,6 +38,7 @@ pub fn SecurityPage() -> impl IntoView {
                 <button type="submit" disabled=move || change.pending().get()>"Change password"</button>
             </ActionForm>
         </section>
+        <EmailCard/>
         <TwoFactorCard/>
         <h2>"Signed-in sessions"</h2>
         <p class="muted">"Where you are signed in to Sesame now. End any session you do not recognise, then change your password."</p>

@@ -11,7 +11,11 @@ use crate::{auth::Role, error::AppError, ids::UserId};
 use {
     super::{check_user_name, db, invitations},
     crate::{
-        auth::{registry, session::require_account, two_factor, Permission},
+        auth::{
+            registry,
+            session::{self, require_account},
+            two_factor, Permission,
+        },
         email::EmailAddress,
         server::app_context,
     },
@@ -72,7 +76,7 @@ pub async fn inspect_invitation(token: String) -> Result<InvitationOffer, AppErr
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
     let ctx = app_context()?;
     let user = invitations::accept(&ctx, token.trim(), password).await?;
-    two_factor::admit(&ctx, user, "/overview").await
+    two_factor::admit(&ctx, user, "/overview", None).await
 }
 
 /// Disables (ending their sessions at their next request) or re-enables a user.
@@ -97,10 +101,14 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
 #[server(prefix = "/api", endpoint = "users/end-sessions")]
 pub async fn end_user_sessions(user_id: UserId) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
-    registry::end_all_of_user(&app_context()?.pool, caller.account_id(), user_id)
-        .await?
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("User"))
+    if !registry::end_all_of_user(&app_context()?.pool, caller.account_id(), user_id).await? {
+        return Err(AppError::not_found("User"));
+    }
+    if user_id == caller.user_id() {
+        session::end().await?;
+        leptos_axum::redirect("/sign-in");
+    }
+    Ok(())
 }
 
 /// Deletes a user and their access keys.

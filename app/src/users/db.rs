@@ -112,17 +112,23 @@ pub async fn set_user_disabled(
     user: UserId,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query!(
+    // Disabling ends the user's sessions too, so enabling them again brings none back.
+    let updated = sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"update account_user set disabled_at = case when $3 then coalesce(disabled_at, now()) end
-           where account_id = $1 and user_id = $2"#,
+        r#"with updated as (
+               update account_user set disabled_at = case when $3 then coalesce(disabled_at, now()) end
+               where account_id = $1 and user_id = $2
+               returning user_id),
+           ended as (
+               delete from user_session s using updated u where $3 and s.user_id = u.user_id)
+           select count(*) as "updated!" from updated"#,
         account.as_str(),
         user as UserId,
         disabled
     )
-    .execute(db)
+    .fetch_one(db)
     .await?;
-    Ok(updated.rows_affected() == 1)
+    Ok(updated == 1)
 }
 
 /// Deletes a user of the account (and its access keys); false if there is no such user.

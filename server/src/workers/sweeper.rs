@@ -1,8 +1,8 @@
-//! Housekeeping every ten minutes: expired sessions and their registry rows (the store and
-//! the registry already ignore them), spent
-//! sign-in throttle keys (a guesser trying ever new names adds a row per try), sign-ups
-//! whose link expired, and invitations a month past expiry are deleted, so no such table
-//! grows without end. Deleting twice is harmless, so every process may run it.
+//! Housekeeping every ten minutes: expired sessions (the store ignores them already) and
+//! registry rows past their lifetime or idle timeout (the Security page lists only live
+//! ones), spent sign-in throttle keys (a guesser trying ever new names adds a row per try),
+//! sign-ups whose link expired, and invitations a month past expiry are deleted, so no
+//! such table grows without end. Deleting twice is harmless, so every process may run it.
 
 use std::time::Duration;
 

@@ -79,7 +79,10 @@ async fn one_account_cannot_see_or_touch_anothers_objects(pool: PgPool) {
         ),
         ("users/delete", vec![("user_id", bob_user.as_str())]),
         ("users/end-sessions", vec![("user_id", bob_user.as_str())]),
-        ("users/reset-two-factor", vec![("user_id", bob_user.as_str())]),
+        (
+            "users/reset-two-factor",
+            vec![("user_id", bob_user.as_str())],
+        ),
         (
             "access-keys/set-active",
             vec![("access_key_id", bob_key.as_str()), ("active", "false")],

@@ -15,6 +15,7 @@ mod database;
 mod delegates;
 mod delivery;
 mod dev_zone;
+mod email_change;
 mod email_identities;
 mod feedback;
 mod helpers;

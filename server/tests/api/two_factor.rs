@@ -369,3 +369,27 @@ async fn an_admin_resets_a_lost_authenticator_in_their_account_only(pool: PgPool
     let response = browser.sign_in("bob@acme.example.com", PASSWORD).await;
     assert_eq!(response.headers().get("location").unwrap(), "/overview");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_password_change_while_the_second_step_waits_refuses_it(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (me, _) = app.new_account("Acme").await;
+    let (phone, _) = turn_on(&me).await;
+    // Someone past the password step (who also has the codes) waits; the owner changes the
+    // password meanwhile. The old password's sign-in does not finish.
+    let waiting = password_step(&app).await;
+    me.json(
+        "security/change-password",
+        &[
+            ("current_password", PASSWORD),
+            ("password", "violet-harbour-gravel-17"),
+        ],
+    )
+    .await;
+    let refused = second_step(&waiting, &phone.code(0).await).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    waiting
+        .error("account/overview", &[], StatusCode::UNAUTHORIZED)
+        .await;
+    assert_signed_in(&me).await;
+}

@@ -279,3 +279,31 @@ async fn signing_in_over_and_over_keeps_a_bounded_number_of_sessions(pool: PgPoo
     assert_eq!(list.len(), 50);
     assert!(list.iter().any(|s| s["user_agent"] == "Script/0"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn signing_out_or_being_disabled_ends_the_registered_session(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (me, _) = app.new_account("Acme").await;
+    let laptop = signed_in(&app, "Laptop").await;
+    assert_eq!(sessions(&me).await.len(), 2);
+    // Signed out, it is no longer listed as if it were live.
+    laptop.json("auth/sign-out", &[]).await;
+    assert_eq!(sessions(&me).await.len(), 1);
+
+    // Disabling a user ends their sessions for good: enabling them again brings none back.
+    let bob = app
+        .add_user(&me, "bob", "bob@acme.example.com", "sender")
+        .await;
+    let bob_id = user_id(&me, "bob").await;
+    me.json(
+        "users/set-disabled",
+        &[("user_id", &bob_id), ("disabled", "true")],
+    )
+    .await;
+    me.json(
+        "users/set-disabled",
+        &[("user_id", &bob_id), ("disabled", "false")],
+    )
+    .await;
+    assert_signed_out(&bob).await;
+}

@@ -13,6 +13,7 @@ use qrcode::{render::svg, QrCode};
 use rand::{distributions::Uniform, Rng, RngCore};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use time::OffsetDateTime;
 use totp_rs::{Algorithm, TOTP};
 
 use super::{session, throttle};
@@ -147,16 +148,22 @@ fn now_secs() -> u64 {
     u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default()
 }
 
-/// Signs in a user whose password (or mailed link) is proven, then goes to `next`: straight
-/// in, or — when the user has two-factor sign-in on, or their account requires it — to the
-/// second step, which asks for a code (or has the user set an authenticator up first).
-pub async fn admit(ctx: &AppContext, user: UserId, next: &str) -> Result<(), AppError> {
+/// Signs in a user whose password is proven (as of `password_checked_at`; `None` when it
+/// was set just now), then goes to `next`: straight in, or — when the user has two-factor
+/// sign-in on, or their account requires it — to the second step, which asks for a code
+/// (or has the user set an authenticator up first).
+pub async fn admit(
+    ctx: &AppContext,
+    user: UserId,
+    next: &str,
+    password_checked_at: Option<OffsetDateTime>,
+) -> Result<(), AppError> {
     let status = db::status(&ctx.pool, user).await?;
     if status.enabled || status.required {
-        session::hold_for_second_factor(user, next).await?;
+        session::hold_for_second_factor(user, next, password_checked_at).await?;
         leptos_axum::redirect("/sign-in/two-factor");
     } else {
-        session::establish(session::Claimant::User(user)).await?;
+        session::establish(session::Claimant::User(user), password_checked_at).await?;
         leptos_axum::redirect(next);
     }
     Ok(())
