@@ -41,6 +41,7 @@ async function passwordStep(page: Page, email: string) {
 async function turnOn(page: Page) {
   await page.goto("/account/security");
   await hydrated(page);
+  await page.getByLabel("Your password").fill(PASSWORD);
   const key = await scanQrCode(page, "Set up two-factor authentication");
   // A code from another step is refused by name.
   await page.getByLabel("Code from your app").fill(await code(key, 5));

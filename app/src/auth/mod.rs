@@ -49,7 +49,7 @@ pub struct Enrolment {
 /// What the second step of a sign-in asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecondStep {
-    /// The account requires two-factor sign-in and the user has no authenticator yet.
+    /// The user has no authenticator (yet): the account requires one, so it is set up first.
     pub set_up: bool,
 }
 

@@ -39,6 +39,15 @@ pub const SIGN_IN: Allowance = Allowance {
     per_address: 100,
 };
 
+/// Second-factor codes: one in a million guesses a six-digit code (three, with the drift
+/// allowed), and whoever is guessing has the password already, so the user's allowance is
+/// small — a few dozen guesses an hour, not thousands.
+pub const SECOND_FACTOR: Allowance = Allowance {
+    per_address_and_user: 5,
+    per_user: 10,
+    per_address: 100,
+};
+
 /// The part of a client's address it cannot change at will: an IPv4 address (IPv4-mapped
 /// IPv6 included), or the /64 network of an IPv6 one, the smallest allocation a subscriber
 /// gets. Shown as the network (`2001:db8:1:2::/64`).

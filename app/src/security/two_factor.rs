@@ -12,6 +12,7 @@ use {
     super::api::confirm_password,
     crate::{
         auth::{
+            registry,
             session::{client_ip, require_account},
             two_factor, Permission,
         },
@@ -39,28 +40,35 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
     })
 }
 
-/// Starts setting up an authenticator (again: an earlier unfinished one is replaced).
+/// Starts setting up an authenticator (again: an earlier unfinished one is replaced), given
+/// the password: a stolen session alone cannot put its own authenticator on the account.
 #[server(prefix = "/api", endpoint = "security/two-factor-begin")]
-pub async fn begin_two_factor() -> Result<Enrolment, AppError> {
+pub async fn begin_two_factor(confirm_with: String) -> Result<Enrolment, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
+    confirm_password(&caller, "confirm_with", confirm_with).await?;
     let ctx = app_context()?;
     two_factor::begin(&ctx, caller.user_id())
         .await?
         .ok_or_else(two_factor::already_on)
 }
 
-/// Turns two-factor sign-in on with a code from the authenticator being set up; returns
-/// the recovery codes, shown this once.
+/// Turns two-factor sign-in on with a code from the authenticator being set up, and signs
+/// out every other session (signed in without it); returns the recovery codes, shown this
+/// once.
 #[server(prefix = "/api", endpoint = "security/two-factor-confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
     let ctx = app_context()?;
     let user = caller.user_id();
     let ip = client_ip().await?;
-    two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await
+    let codes =
+        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await?;
+    registry::end_all_but(&ctx.pool, user, caller.session_handle()).await?;
+    Ok(codes)
 }
 
-/// A fresh set of recovery codes in place of the old, given a code from the authenticator.
+/// A fresh set of recovery codes in place of the old, given a code from the authenticator
+/// (or one of the old recovery codes).
 #[server(prefix = "/api", endpoint = "security/recovery-codes")]
 pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError> {
     let caller = require_account(Permission::ViewAccount).await?;

@@ -118,6 +118,8 @@ fn TwoFactorOff(
             }.into_any(),
             _ => view! {
                 <ActionForm action=begin>
+                    <Field label="Your password" name="confirm_with" kind="password"
+                        autocomplete="current-password" error=field_error(begin, "confirm_with")/>
                     <button type="submit" disabled=move || begin.pending().get()>"Set up two-factor authentication"</button>
                 </ActionForm>
             }.into_any(),

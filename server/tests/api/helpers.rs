@@ -229,15 +229,21 @@ impl TestApp {
     }
 }
 
-/// The id of the user named `name` in the admin's account.
-pub async fn user_id(admin: &Browser, name: &str) -> String {
+/// The user named `name` as the admin's Users page lists it.
+pub async fn listed_user(admin: &Browser, name: &str) -> Value {
     let users = admin.json("users/list", &[]).await;
     users
         .as_array()
         .unwrap()
         .iter()
         .find(|u| u["name"] == name)
-        .unwrap_or_else(|| panic!("no user {name} in {users}"))["user_id"]
+        .unwrap_or_else(|| panic!("no user {name} in {users}"))
+        .clone()
+}
+
+/// The id of the user named `name` in the admin's account.
+pub async fn user_id(admin: &Browser, name: &str) -> String {
+    listed_user(admin, name).await["user_id"]
         .as_str()
         .unwrap()
         .to_owned()

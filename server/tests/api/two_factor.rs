@@ -9,7 +9,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::helpers::{user_id, Browser, TestApp, PASSWORD};
+use crate::helpers::{listed_user, user_id, Browser, TestApp, PASSWORD};
 
 const EMAIL: &str = "admin@acme.example.com";
 
@@ -51,7 +51,9 @@ impl Authenticator {
 /// Sets up two-factor sign-in for the signed-in `browser`; returns its authenticator and
 /// recovery codes. The set-up code is the previous step's, so the current one is unspent.
 async fn turn_on(browser: &Browser) -> (Authenticator, Vec<String>) {
-    let enrolment = browser.json("security/two-factor-begin", &[]).await;
+    let enrolment = browser
+        .json("security/two-factor-begin", &[("confirm_with", PASSWORD)])
+        .await;
     assert!(enrolment["qr_svg"].as_str().unwrap().contains("<svg"));
     let app = Authenticator::from_key(enrolment["secret"].as_str().unwrap());
     let codes = browser
@@ -109,7 +111,22 @@ async fn an_authenticator_code_signs_in_once(pool: PgPool) {
     let (me, _) = app.new_account("Acme").await;
 
     // Setting up needs a code from the new authenticator, not any six digits.
-    let enrolment = me.json("security/two-factor-begin", &[]).await;
+    // A stolen session alone cannot put its own authenticator on the account.
+    let without = me
+        .error(
+            "security/two-factor-begin",
+            &[("confirm_with", "not-my-password-1")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    assert_eq!(without["field"], "confirm_with");
+    let elsewhere = app.browser();
+    elsewhere
+        .expect_ok(elsewhere.sign_in(EMAIL, PASSWORD).await)
+        .await;
+    let enrolment = me
+        .json("security/two-factor-begin", &[("confirm_with", PASSWORD)])
+        .await;
     let phone = Authenticator::from_key(enrolment["secret"].as_str().unwrap());
     let wrong = me
         .error(
@@ -127,8 +144,17 @@ async fn an_authenticator_code_signs_in_once(pool: PgPool) {
     let status = me.json("security/two-factor", &[]).await;
     assert_eq!(status["enabled"], true);
     assert_eq!(status["recovery_codes_left"], 10);
-    me.error("security/two-factor-begin", &[], StatusCode::CONFLICT)
+    // Turning it on signed out the session that had signed in without it.
+    elsewhere
+        .error("account/overview", &[], StatusCode::UNAUTHORIZED)
         .await;
+    assert_signed_in(&me).await;
+    me.error(
+        "security/two-factor-begin",
+        &[("confirm_with", PASSWORD)],
+        StatusCode::CONFLICT,
+    )
+    .await;
 
     // The password alone signs nobody in: the second step is asked for, and until it is
     // passed the session can do nothing.
@@ -258,18 +284,6 @@ async fn turning_it_off_needs_the_password(pool: PgPool) {
     assert_signed_in(&browser).await;
 }
 
-/// A user's row on the admin's Users page.
-async fn listed(admin: &Browser, name: &str) -> Value {
-    let users = admin.json("users/list", &[]).await;
-    users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == name)
-        .unwrap()
-        .clone()
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn an_account_can_require_it_of_every_user(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
@@ -313,7 +327,7 @@ async fn an_account_can_require_it_of_every_user(pool: PgPool) {
     assert_eq!(done["recovery_codes"].as_array().unwrap().len(), 10);
     assert_eq!(done["next"], "/overview");
     assert_signed_in(&bob).await;
-    assert_eq!(listed(&admin, "bob").await["two_factor"], true);
+    assert_eq!(listed_user(&admin, "bob").await["two_factor"], true);
     // While it is required it stays on.
     bob.error(
         "security/two-factor-disable",
@@ -363,8 +377,8 @@ async fn an_admin_resets_a_lost_authenticator_in_their_account_only(pool: PgPool
     admin.json("users/reset-two-factor", &target).await;
     bob.error("account/overview", &[], StatusCode::UNAUTHORIZED)
         .await;
-    assert_eq!(listed(&admin, "bob").await["two_factor"], false);
-    assert_eq!(listed(&admin, "admin").await["two_factor"], true);
+    assert_eq!(listed_user(&admin, "bob").await["two_factor"], false);
+    assert_eq!(listed_user(&admin, "admin").await["two_factor"], true);
     let browser = app.browser();
     let response = browser.sign_in("bob@acme.example.com", PASSWORD).await;
     assert_eq!(response.headers().get("location").unwrap(), "/overview");

@@ -50,19 +50,22 @@ pub async fn sealed_secret(
     .await
 }
 
-/// Confirms the enrolling authenticator with the step of the code that proved it; false
-/// when there is none enrolling (confirmed meanwhile by another request).
+/// Confirms the enrolling authenticator sealed under `nonce` with the step of the code that
+/// proved it; false when it is not the one enrolling any more (confirmed or replaced
+/// meanwhile by another request).
 pub async fn confirm(
     db: impl PgExecutor<'_>,
     user: UserId,
     step: i64,
+    nonce: &[u8],
 ) -> Result<bool, sqlx::Error> {
     let confirmed = sqlx::query!(
         // language=PostgreSQL
         r#"update user_totp set confirmed_at = now(), last_used_step = $2
-           where user_id = $1 and confirmed_at is null"#,
+           where user_id = $1 and confirmed_at is null and secret_nonce = $3"#,
         user as UserId,
-        step
+        step,
+        nonce
     )
     .execute(db)
     .await?;
@@ -107,7 +110,8 @@ pub async fn put_recovery_codes(
     Ok(())
 }
 
-/// Spends one of the user's recovery codes: true once.
+/// Spends one of the user's recovery codes: true once, and only while the user's
+/// authenticator is on (codes outliving it by a race count for nothing).
 pub async fn spend_recovery_code(
     db: impl PgExecutor<'_>,
     user: UserId,
@@ -115,8 +119,10 @@ pub async fn spend_recovery_code(
 ) -> Result<bool, sqlx::Error> {
     let spent = sqlx::query!(
         // language=PostgreSQL
-        r#"update user_recovery_code set used_at = now()
-           where user_id = $1 and code_hash = $2 and used_at is null"#,
+        r#"update user_recovery_code c set used_at = now()
+           where c.user_id = $1 and c.code_hash = $2 and c.used_at is null
+             and exists (select 1 from user_totp t
+                         where t.user_id = $1 and t.confirmed_at is not null)"#,
         user as UserId,
         hash
     )

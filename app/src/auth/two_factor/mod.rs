@@ -145,7 +145,7 @@ fn entered(code: &str) -> Entered {
 }
 
 fn now_secs() -> u64 {
-    u64::try_from(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default()
+    u64::try_from(OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default()
 }
 
 /// Signs in a user whose password is proven (as of `password_checked_at`; `None` when it
@@ -197,17 +197,18 @@ pub fn already_on() -> AppError {
     }
 }
 
-/// The user's authenticator secret, confirmed or still enrolling.
+/// The user's authenticator secret, confirmed or still enrolling, with the nonce it was
+/// sealed under (which names this secret among those a user may set up in turn).
 async fn secret_of(
     ctx: &AppContext,
     user: UserId,
     confirmed: bool,
-) -> Result<Option<Vec<u8>>, AppError> {
+) -> Result<Option<(Vec<u8>, Vec<u8>)>, AppError> {
     let Some(sealed) = db::sealed_secret(&ctx.pool, user, confirmed).await? else {
         return Ok(None);
     };
     let secret = ctx.vault.open(&sealed, &bound_to(user)).map_err(internal)?;
-    Ok(Some(secret))
+    Ok(Some((secret, sealed.nonce)))
 }
 
 /// Finishes enrolling with a code from the new authenticator: two-factor sign-in is on,
@@ -218,7 +219,7 @@ pub async fn confirm(
     user: UserId,
     code: &str,
 ) -> Result<Option<Vec<String>>, AppError> {
-    let Some(secret) = secret_of(ctx, user, false).await? else {
+    let Some((secret, nonce)) = secret_of(ctx, user, false).await? else {
         return Ok(None);
     };
     let Entered::Totp(digits) = entered(code) else {
@@ -229,7 +230,8 @@ pub async fn confirm(
     };
     let codes = new_recovery_codes();
     let mut tx = ctx.pool.begin().await?;
-    if !db::confirm(&mut *tx, user, step).await? {
+    // The secret the code was checked against, not one a set-up started meanwhile put there.
+    if !db::confirm(&mut *tx, user, step, &nonce).await? {
         return Ok(None);
     }
     db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
@@ -246,7 +248,7 @@ fn hashes(codes: &[String]) -> Vec<String> {
 pub async fn check(ctx: &AppContext, user: UserId, code: &str) -> Result<bool, AppError> {
     match entered(code) {
         Entered::Totp(digits) => {
-            let Some(secret) = secret_of(ctx, user, true).await? else {
+            let Some((secret, _)) = secret_of(ctx, user, true).await? else {
                 return Ok(false);
             };
             match matching_step(&secret, &digits, now_secs()) {
@@ -258,15 +260,16 @@ pub async fn check(ctx: &AppContext, user: UserId, code: &str) -> Result<bool, A
     }
 }
 
-/// Runs `check`, a code check for `user` from `ip`, under the throttle (sign-in's
-/// allowance, under keys of its own): `None` from it is an incorrect code.
+/// Runs `check`, a code check for `user` from `ip`, under the throttle (keys of its own,
+/// with the tight [`throttle::SECOND_FACTOR`] allowance): `None` from it is an incorrect
+/// code.
 pub async fn throttled<T>(
     ctx: &AppContext,
     ip: IpAddr,
     user: UserId,
     check: impl Future<Output = Result<Option<T>, AppError>>,
 ) -> Result<T, AppError> {
-    let counted = (THROTTLE_SCOPE, throttle::SIGN_IN);
+    let counted = (THROTTLE_SCOPE, throttle::SECOND_FACTOR);
     let key = user.to_string();
     throttle::reserve(&ctx.pool, counted, ip, &key).await?;
     let Some(done) = check.await? else {
