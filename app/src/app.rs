@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::{
     access_keys::AccessKeysPage,
     accounts::{AccountPage, QuotaPage},
+    audit::ActivityPage,
     auth::{
         AuthState, ConfirmSignUpPage, ForgotPasswordPage, OperatorSignInPage, ResetPasswordPage,
         SignInPage, SignUpPage, TwoFactorSignInPage,
@@ -22,7 +23,7 @@ use crate::{
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
     notifications::{ConfigurationSetsPage, DestinationPage},
-    operator::OperatorConsolePage,
+    operator::{AccountActivityPage, OperatorConsolePage},
     overview::OverviewPage,
     partners::PartnerInvitationPage,
     policies::SharedWithMePage,
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitation/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/access-keys") view=AccessKeysPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/security") view=SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activity") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities") view=IdentitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/identities/:id") view=IdentityPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
@@ -103,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mailbox/:id") view=MailboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator/sign-in") view=OperatorSignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/operator/accounts/:account/activity") view=AccountActivityPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -7,9 +7,12 @@
 pub mod access_keys;
 pub mod accounts;
 mod app;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod csv;
 pub mod delegates;
 pub mod delivery;
 pub mod email;

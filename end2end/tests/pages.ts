@@ -8,6 +8,7 @@ export const PAGES: [string, string][] = [
   ["/account/users", "Users"],
   ["/account/access-keys", "Access keys"],
   ["/account/security", "Security"],
+  ["/activity", "Activity"],
   ["/identities", "Identities"],
   ["/shared", "Shared with me"],
   ["/send", "Send test email"],

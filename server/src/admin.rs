@@ -225,7 +225,9 @@ async fn execute(
                     AdminError::NotFound(format!("account {account} has no user {email}"))
                 })?;
             let vault = app::server::vault::SecretVault::new(&master_key::load(settings)?);
-            let key = access_keys::issue_access_key(pool, &vault, &account, user, &region).await?;
+            let actor = app::audit::Actor::sesame("admin command");
+            let key = access_keys::issue_access_key(pool, &vault, &account, user, &region, &actor)
+                .await?;
             println!("ACCESS_KEY_ID={}", key.access_key_id);
             println!("SECRET_ACCESS_KEY={}", key.secret_access_key);
             println!("SMTP_PASSWORD={}", key.smtp_password);

@@ -50,6 +50,24 @@ pub struct Settings {
     pub reputation: crate::workers::reputation::ReputationSettings,
     /// The price list billing statements use.
     pub billing: app::billing::prices::PriceList,
+    pub audit: AuditSettings,
+}
+
+/// The audit log.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AuditSettings {
+    /// Entries older than this many days are deleted (a year and a month by default:
+    /// long enough for a yearly review).
+    pub retention_days: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            retention_days: 400,
+        }
+    }
 }
 
 /// The HTTP server in front of everything.
@@ -201,6 +219,7 @@ struct Defaults {
     feedback: crate::feedback::FeedbackSettings,
     reputation: crate::workers::reputation::ReputationSettings,
     billing: app::billing::prices::PriceList,
+    audit: AuditSettings,
 }
 
 impl Default for Defaults {
@@ -221,6 +240,7 @@ impl Default for Defaults {
             feedback: crate::feedback::FeedbackSettings::default(),
             reputation: crate::workers::reputation::ReputationSettings::default(),
             billing: app::billing::prices::PriceList::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -274,6 +294,9 @@ impl Settings {
             .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
         if settings.regions.is_empty() {
             anyhow::bail!("invalid configuration: `regions` must name at least one region");
+        }
+        if settings.audit.retention_days == 0 {
+            anyhow::bail!("invalid configuration: `audit.retention_days` must be at least 1");
         }
         Ok(settings)
     }

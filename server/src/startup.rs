@@ -123,7 +123,12 @@ impl Application {
             context.letterhead(),
             &settings.reputation,
         );
-        workers::sweeper::spawn(workers, context.pool.clone(), context.settings.sessions);
+        workers::sweeper::spawn(
+            workers,
+            context.pool.clone(),
+            context.settings.sessions,
+            settings.audit.retention_days,
+        );
         let deliverer = delivery::deliverer(
             &settings.delivery,
             context.pool.clone(),

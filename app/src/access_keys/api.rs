@@ -9,6 +9,7 @@ use crate::error::AppError;
 use {
     super::{db, issue_access_key, LIMIT_MESSAGE, MAX_ACTIVE_KEYS},
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{session::require_account, Permission},
         server::app_context,
     },
@@ -37,6 +38,7 @@ pub async fn create_access_key(region: String) -> Result<NewAccessKey, AppError>
         caller.account_id(),
         caller.user_id(),
         &region,
+        &caller.actor(),
     )
     .await
 }
@@ -68,6 +70,12 @@ pub async fn set_access_key_active(access_key_id: String, active: bool) -> Resul
         active,
     )
     .await?;
+    let kind = match active {
+        true => AuditKind::AccessKeyActivated,
+        false => AuditKind::AccessKeyDeactivated,
+    };
+    let change = Change::new(kind, &access_key_id);
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
     tx.commit().await?;
     app_context()?.keys.clear();
     Ok(())
@@ -77,15 +85,14 @@ pub async fn set_access_key_active(access_key_id: String, active: bool) -> Resul
 pub async fn delete_access_key(access_key_id: String) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageOwnAccessKeys).await?;
     let ctx = app_context()?;
-    let found = db::delete_access_key(
-        &ctx.pool,
-        caller.account_id(),
-        caller.user_id(),
-        &access_key_id,
-    )
-    .await?;
+    let mut tx = ctx.pool.begin().await?;
+    let account = caller.account_id();
+    if !db::delete_access_key(&mut *tx, account, caller.user_id(), &access_key_id).await? {
+        return Err(AppError::not_found("Access key"));
+    }
+    let change = Change::new(AuditKind::AccessKeyDeleted, &access_key_id);
+    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    tx.commit().await?;
     ctx.keys.clear();
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Access key"))
+    Ok(())
 }

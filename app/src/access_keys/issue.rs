@@ -4,6 +4,7 @@ use sqlx::PgPool;
 
 use super::{credentials, db, NewAccessKey, LIMIT_MESSAGE, MAX_ACTIVE_KEYS};
 use crate::{
+    audit::{self, Actor, AuditKind, Change},
     error::AppError,
     ids::{AccountId, UserId},
     server::vault::SecretVault,
@@ -17,6 +18,7 @@ pub async fn issue_access_key(
     account: &AccountId,
     user: UserId,
     region: &str,
+    actor: &Actor,
 ) -> Result<NewAccessKey, AppError> {
     let mut tx = pool.begin().await?;
     let active = db::lock_user_and_count_active(&mut tx, account, user)
@@ -31,6 +33,8 @@ pub async fn issue_access_key(
     let secret = credentials::generate_secret();
     let sealed = vault.seal(secret.as_bytes(), &access_key_id);
     db::insert_access_key(&mut *tx, account, user, &access_key_id, &sealed).await?;
+    let change = Change::new(AuditKind::AccessKeyCreated, &access_key_id);
+    audit::record(&mut *tx, Some(account), actor, change).await?;
     tx.commit().await?;
     Ok(NewAccessKey {
         smtp_password: credentials::smtp_password(&secret, region),

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use {
     super::db,
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{session::require_account, Permission},
         server::app_context,
     },
@@ -68,10 +69,17 @@ pub async fn request_production_access(
         max_24_hour_send,
         max_send_rate,
     };
-    let requested =
-        db::request_production_access(&app_context()?.pool, caller.account_id(), &region, &request)
-            .await?;
-    requested.then_some(()).ok_or_else(|| AppError::Conflict {
-        message: format!("Your account is not in the sandbox in {region}."),
-    })
+    let account = caller.account_id();
+    let mut tx = app_context()?.pool.begin().await?;
+    if !db::request_production_access(&mut *tx, account, &region, &request).await? {
+        return Err(AppError::Conflict {
+            message: format!("Your account is not in the sandbox in {region}."),
+        });
+    }
+    let asked =
+        format!("{region}: {max_24_hour_send} recipients per 24 hours, {max_send_rate} per second");
+    let change = Change::new(AuditKind::ProductionAccessRequested, &asked);
+    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    tx.commit().await?;
+    Ok(())
 }

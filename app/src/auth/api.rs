@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{db, password_reset, registration, session, session::Claimant, throttle, two_factor},
-    crate::{accounts, email::EmailAddress, server::app_context},
+    crate::{accounts, audit::AuditKind, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
 
@@ -87,12 +87,17 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
     let ctx = app_context()?;
     let pending = pending_sign_in().await?;
     let ip = session::client_ip().await?;
-    two_factor::throttled(&ctx, ip, pending.user, async {
+    let checked = two_factor::throttled(&ctx, ip, pending.user, async {
         Ok(two_factor::check(&ctx, pending.user, &code)
             .await?
             .then_some(()))
     })
-    .await?;
+    .await;
+    if let Err(AppError::FieldInvalid { .. }) = checked {
+        let why = "incorrect two-factor code";
+        session::record_sign_in(pending.user, AuditKind::SignInFailed, why).await?;
+    }
+    checked?;
     session::establish(Claimant::User(pending.user), pending.password_checked_at).await?;
     leptos_axum::redirect(&pending.next);
     Ok(())
@@ -138,8 +143,12 @@ pub async fn finish_required_two_factor(code: String) -> Result<SetUpDone, AppEr
     let pending = pending_sign_in().await?;
     let ip = session::client_ip().await?;
     let user = pending.user;
+    let (account, actor) = session::user_actor(user, false)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let by = (&account, &actor);
     let recovery_codes =
-        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await?;
+        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code, by)).await?;
     session::establish(Claimant::User(user), pending.password_checked_at).await?;
     Ok(SetUpDone {
         recovery_codes,
@@ -248,6 +257,16 @@ pub(crate) async fn authenticate(
             throttle::release(&ctx.pool, counted, ip, email.as_str()).await?;
             Ok(claimant)
         }
-        _ => Err(AppError::field("password", "Incorrect email or password.")),
+        found => {
+            if let Some((Claimant::User(user), ..)) = found {
+                // A right password here means the user or account is disabled.
+                let why = match matches {
+                    true => "user or account disabled",
+                    false => "incorrect password",
+                };
+                session::record_sign_in(user, AuditKind::SignInFailed, why).await?;
+            }
+            Err(AppError::field("password", "Incorrect email or password."))
+        }
     }
 }

@@ -35,9 +35,30 @@ pub async fn find_sign_in_user(
     .await
 }
 
+/// Whose a user is, and their name (for the audit log: their ARN).
+pub struct UserOfAccount {
+    pub account_id: AccountId,
+    pub name: String,
+}
+
+pub async fn find_user_of_account(
+    db: impl PgExecutor<'_>,
+    user: UserId,
+) -> Result<Option<UserOfAccount>, sqlx::Error> {
+    sqlx::query_as!(
+        UserOfAccount,
+        // language=PostgreSQL
+        r#"select account_id as "account_id: AccountId", name from account_user where user_id = $1"#,
+        user as UserId
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// An enabled user of an enabled account.
 pub struct ActiveUser {
     pub account_id: AccountId,
+    pub name: String,
     pub role: String,
 }
 
@@ -50,7 +71,7 @@ pub async fn find_active_user(
     sqlx::query_as!(
         ActiveUser,
         // language=PostgreSQL
-        r#"select u.account_id as "account_id: AccountId", u.role
+        r#"select u.account_id as "account_id: AccountId", u.name, u.role
            from user_session s join account_user u using (user_id) join account a using (account_id)
            where s.handle = $2 and s.user_id = $1
              and u.disabled_at is null and a.disabled_at is null"#,

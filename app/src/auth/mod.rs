@@ -88,6 +88,8 @@ pub enum Permission {
     ManageIdentities,
     /// Sending mail through the API or SMTP.
     Send,
+    /// Reading the audit log (who changed what, from where).
+    ViewAuditLog,
 }
 
 impl Role {
@@ -96,7 +98,9 @@ impl Role {
     pub fn allows(self, permission: Permission) -> bool {
         match permission {
             Permission::ViewAccount => true,
-            Permission::ManageUsers | Permission::ManageIdentities => self == Role::Admin,
+            Permission::ManageUsers | Permission::ManageIdentities | Permission::ViewAuditLog => {
+                self == Role::Admin
+            }
             Permission::ManageOwnAccessKeys | Permission::Send => {
                 matches!(self, Role::Admin | Role::Sender)
             }

@@ -15,6 +15,7 @@ use super::{
     throttle::{self, Allowance},
 };
 use crate::{
+    audit::{self, AuditKind, Change},
     email::EmailAddress,
     error::AppError,
     identities::email::new_token,
@@ -92,9 +93,16 @@ pub async fn confirm(ctx: &AppContext, token: &str, password: String) -> Result<
     super::password::check_rules(&password)?;
     inspect(ctx, token).await?;
     let hash = ctx.passwords.hash(SecretString::from(password)).await?;
-    db::reset_password(&ctx.pool, token, LINK_VALIDITY.as_secs_f64(), &hash)
+    let mut tx = ctx.pool.begin().await?;
+    let user = db::reset_password(&mut *tx, token, LINK_VALIDITY.as_secs_f64(), &hash)
         .await?
         .ok_or_else(expired)?;
+    // Whoever had the link had the user's mail: the entry names the user.
+    if let Some((account, actor)) = super::session::user_actor(user, false).await? {
+        let change = Change::new(AuditKind::PasswordReset, "");
+        audit::record(&mut *tx, Some(&account), &actor, change).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

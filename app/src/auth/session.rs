@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use super::{db, registry, Permission, Role};
 use crate::{
+    audit::{self, Actor, AuditKind, Change},
     error::AppError,
     ids::{AccountId, UserId},
     server::{app_context, errors::internal},
@@ -46,8 +47,11 @@ pub struct Claims {
 pub struct AccountCtx {
     account_id: AccountId,
     user_id: UserId,
+    user_name: String,
     role: Role,
     handle: Uuid,
+    client: IpAddr,
+    user_agent: String,
 }
 
 impl AccountCtx {
@@ -64,17 +68,32 @@ impl AccountCtx {
     pub fn session_handle(&self) -> Uuid {
         self.handle
     }
+    /// Who the audit log says made a change through this request.
+    pub fn actor(&self) -> Actor {
+        Actor::console(
+            super::user_arn(&self.account_id, &self.user_name),
+            self.client,
+            &self.user_agent,
+        )
+    }
 }
 
 /// A signed-in operator of the platform.
 #[derive(Debug, Clone)]
 pub struct OperatorCtx {
     operator_id: Uuid,
+    email: String,
+    client: IpAddr,
+    user_agent: String,
 }
 
 impl OperatorCtx {
     pub fn operator_id(&self) -> Uuid {
         self.operator_id
+    }
+    /// Who the audit log says made a change through this request.
+    pub fn actor(&self) -> Actor {
+        Actor::operator(&self.email, self.client, &self.user_agent)
     }
 }
 
@@ -95,8 +114,8 @@ pub async fn client_ip() -> Result<IpAddr, AppError> {
     Ok(peer.ip())
 }
 
-/// The client's user agent, as the registry keeps it.
-async fn user_agent() -> Result<String, AppError> {
+/// The client's user agent, as the registry (and the audit log) keeps it.
+pub async fn user_agent() -> Result<String, AppError> {
     let headers = leptos_axum::extract::<axum::http::HeaderMap>()
         .await
         .map_err(internal)?;
@@ -108,7 +127,8 @@ async fn user_agent() -> Result<String, AppError> {
 }
 
 /// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation); a
-/// user's is registered, with the client's address and user agent — unless the password
+/// user's is registered, with the client's address and user agent, and recorded in their
+/// account's audit log — unless the password
 /// checked as of `password_checked_at` has changed since (a reset landed meanwhile): then
 /// nobody is signed in (`registry::register`).
 pub async fn establish(
@@ -121,7 +141,9 @@ pub async fn establish(
             let (client, agent) = (client_ip().await?, user_agent().await?);
             let registered =
                 registry::register(&pool, user, client, &agent, password_checked_at).await?;
-            Some(registered.ok_or(AppError::Unauthorized)?)
+            let handle = registered.ok_or(AppError::Unauthorized)?;
+            record_sign_in(user, AuditKind::SignedIn, "").await?;
+            Some(handle)
         }
         Claimant::Operator(_) => None,
     };
@@ -135,6 +157,38 @@ pub async fn establish(
         handle,
     };
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
+}
+
+/// Who the audit log says is acting as `user` in this request, in which account: the user
+/// (`claimed` false: proven, signing in or setting up) or someone claiming to be them (a
+/// sign-in that failed). None for a user deleted meanwhile.
+pub async fn user_actor(
+    user: UserId,
+    claimed: bool,
+) -> Result<Option<(AccountId, Actor)>, AppError> {
+    let pool = app_context()?.pool;
+    let Some(found) = db::find_user_of_account(&pool, user).await? else {
+        return Ok(None);
+    };
+    let arn = super::user_arn(&found.account_id, &found.name);
+    let (client, agent) = (client_ip().await?, user_agent().await?);
+    let actor = match claimed {
+        true => Actor::claiming(arn, client, &agent),
+        false => Actor::console(arn, client, &agent),
+    };
+    Ok(Some((found.account_id, actor)))
+}
+
+/// Records a sign-in of `user` (or, with `AuditKind::SignInFailed`, a failed one) in
+/// their account's log; `how` says what was checked.
+pub async fn record_sign_in(user: UserId, kind: AuditKind, how: &str) -> Result<(), AppError> {
+    let claimed = kind != AuditKind::SignedIn;
+    let Some((account, actor)) = user_actor(user, claimed).await? else {
+        return Ok(());
+    };
+    let pool = app_context()?.pool;
+    audit::record(&pool, Some(&account), &actor, Change::new(kind, how)).await?;
+    Ok(())
 }
 
 /// A sign-in whose password was right, waiting for the user's second factor. It grants
@@ -249,7 +303,8 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
         end().await?;
         return Err(AppError::Unauthorized);
     };
-    registry::touch(&pool, user_id, handle, client_ip().await?).await?;
+    let client = client_ip().await?;
+    registry::touch(&pool, user_id, handle, client).await?;
     let role: Role = user.role.parse().map_err(internal)?;
     if !role.allows(permission) {
         return Err(AppError::Forbidden);
@@ -257,8 +312,11 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
     Ok(AccountCtx {
         account_id: user.account_id,
         user_id,
+        user_name: user.name,
         role,
         handle,
+        client,
+        user_agent: user_agent().await?,
     })
 }
 
@@ -272,9 +330,14 @@ pub async fn require_operator() -> Result<OperatorCtx, AppError> {
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;
-    if db::find_operator_email(&pool, operator_id).await?.is_none() {
+    let Some(email) = db::find_operator_email(&pool, operator_id).await? else {
         end().await?;
         return Err(AppError::Unauthorized);
-    }
-    Ok(OperatorCtx { operator_id })
+    };
+    Ok(OperatorCtx {
+        operator_id,
+        email,
+        client: client_ip().await?,
+        user_agent: user_agent().await?,
+    })
 }

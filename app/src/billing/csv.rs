@@ -1,6 +1,7 @@
 //! A statement as CSV: one row per identity, then the total (RFC 4180 quoting).
 
 use super::Statement;
+use crate::csv::push_row;
 
 pub fn statement_csv(statement: &Statement) -> String {
     let mut out = format!(
@@ -32,30 +33,4 @@ pub fn statement_csv(statement: &Statement) -> String {
     ];
     push_row(&mut out, &total);
     out
-}
-
-fn push_row(out: &mut String, fields: &[&str]) {
-    let quoted: Vec<String> = fields.iter().map(|f| quote(f)).collect();
-    out.push_str(&quoted.join(","));
-    out.push_str("\r\n");
-}
-
-fn quote(field: &str) -> String {
-    if field.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_with_commas_or_quotes_are_quoted() {
-        assert_eq!(quote("plain"), "plain");
-        assert_eq!(quote("a,b"), "\"a,b\"");
-        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
 }

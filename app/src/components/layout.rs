@@ -113,6 +113,7 @@ fn AccountLinks(user: CurrentUser) -> impl IntoView {
             // Exact: the other Account pages are under /account/ too.
             <li><A href="/account" exact=true>"Settings"</A></li>
             {(user.role == Role::Admin).then(|| view! { <li><A href="/account/users">"Users"</A></li> })}
+            {(user.role == Role::Admin).then(|| view! { <li><A href="/activity">"Activity"</A></li> })}
             {sends.then(|| view! { <li><A href="/account/access-keys">"Access keys"</A></li> })}
             <li><A href="/account/security">"Security"</A></li>
         </NavGroup>

@@ -12,6 +12,7 @@ use crate::{error::AppError, ids::AccountId};
 use {
     super::db,
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{session::require_account, Permission},
         identities::{db as identities, identity_arn},
         policies::{self, parse_policy, service, Policy},
@@ -65,8 +66,9 @@ pub async fn revoke_delegate(
 ) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
     let pool = &app_context()?.pool;
+    let (account, actor) = (caller.account_id(), caller.actor());
     let changed =
-        service::revoke_delegate(pool, caller.account_id(), identity_id, &delegate_account).await?;
+        service::revoke_delegate(pool, account, identity_id, &delegate_account, &actor).await?;
     if changed == 0 {
         return Err(AppError::Conflict {
             message: format!("No policy of this identity allows account {delegate_account}."),
@@ -106,17 +108,17 @@ pub async fn set_grant_cap(
                 })?,
         ),
     };
-    let pool = &app_context()?.pool;
-    if !db::set_cap(
-        pool,
-        caller.account_id(),
-        identity_id,
-        &delegate_account,
-        cap,
-    )
-    .await?
-    {
-        return Err(AppError::not_found("Identity"));
-    }
+    let account = caller.account_id();
+    let mut tx = app_context()?.pool.begin().await?;
+    let identity = db::set_cap(&mut *tx, account, identity_id, &delegate_account, cap)
+        .await?
+        .ok_or_else(|| AppError::not_found("Identity"))?;
+    let subject = match cap {
+        Some(cap) => format!("{delegate_account}: {cap} recipients per 24 hours"),
+        None => format!("{delegate_account}: no cap"),
+    };
+    let change = Change::new(AuditKind::GrantCapChanged, &subject).on(&identity);
+    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    tx.commit().await?;
     Ok(())
 }

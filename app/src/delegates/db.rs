@@ -78,17 +78,17 @@ pub async fn activity(
 }
 
 /// Sets (Some) or removes (None) the owner's daily cap on `delegate` for the identity;
-/// false if the owner has no such identity.
+/// returns the identity's name, None if the owner has no such identity.
 pub async fn set_cap(
     db: impl PgExecutor<'_>,
     owner: &AccountId,
     identity: Uuid,
     delegate: &AccountId,
     max_24_hour_send: Option<i64>,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query_scalar!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"with target as (select identity_id from identity where account_id = $1 and identity_id = $2),
+        r#"with target as (select identity_id, name from identity where account_id = $1 and identity_id = $2),
            removed as (
                delete from grant_cap c using target t
                where $4::bigint is null and c.account_id = $1 and c.identity_id = t.identity_id
@@ -98,15 +98,14 @@ pub async fn set_cap(
                select $1, t.identity_id, $3, $4 from target t where $4::bigint is not null
                on conflict (account_id, identity_id, delegate_account_id)
                do update set max_24_hour_send = excluded.max_24_hour_send, updated_at = now())
-           select count(*) as "found!" from target"#,
+           select (select name from target) as name"#,
         owner.as_str(),
         identity,
         delegate.as_str(),
         max_24_hour_send
     )
     .fetch_one(db)
-    .await?;
-    Ok(done == 1)
+    .await
 }
 
 /// Per identity of `owner` that has policies: how many other accounts they name.

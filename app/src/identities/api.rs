@@ -9,10 +9,11 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{check, db, dev_zone, email, identity_arn, service, IdentityKind},
+    super::{check, db, dev_zone, email, identity_arn, service, IdentityKind, VerificationStatus},
     crate::{
+        audit::{self, Actor, AuditKind, Change},
         auth::{
-            session::{require_account, AccountCtx},
+            session::{self, require_account, AccountCtx},
             Permission,
         },
         server::{app_context, errors::internal},
@@ -49,6 +50,7 @@ pub async fn create_domain_identity(
         &region,
         &domain,
         dkim_algorithm,
+        &caller.actor(),
     )
     .await
 }
@@ -60,7 +62,15 @@ pub async fn create_email_identity(
     email: String,
 ) -> Result<IdentitySummary, AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    service::create_email(&app_context()?, caller.account_id(), &region, &email).await
+    let actor = caller.actor();
+    service::create_email(
+        &app_context()?,
+        caller.account_id(),
+        &region,
+        &email,
+        &actor,
+    )
+    .await
 }
 
 /// Sends a new verification link (the old one stops working).
@@ -100,13 +110,26 @@ pub async fn inspect_email_link(token: String) -> Result<EmailConfirmation, AppE
 #[server(prefix = "/api", endpoint = "identities/confirm-email")]
 pub async fn confirm_email_identity(token: String) -> Result<EmailConfirmation, AppError> {
     let ctx = app_context()?;
-    let (address, status) =
-        db::confirm_email_token(&ctx.pool, token.trim(), email::LINK_VALIDITY.as_secs_f64())
+    let mut tx = ctx.pool.begin().await?;
+    let confirmed =
+        db::confirm_email_token(&mut *tx, token.trim(), email::LINK_VALIDITY.as_secs_f64())
             .await?
             .ok_or_else(|| AppError::not_found("Verification link"))?;
+    let status: VerificationStatus = confirmed.verification_status.parse().map_err(internal)?;
+    if status == VerificationStatus::Success && confirmed.was != confirmed.verification_status {
+        // Whoever followed the link had the address's mail: the entry names the address.
+        let actor = Actor::claiming(
+            confirmed.name.clone(),
+            session::client_ip().await?,
+            &session::user_agent().await?,
+        );
+        let change = Change::new(AuditKind::IdentityVerified, "").on(&confirmed.name);
+        audit::record(&mut *tx, Some(&confirmed.account_id), &actor, change).await?;
+    }
+    tx.commit().await?;
     Ok(EmailConfirmation {
-        address,
-        status: status.parse().map_err(internal)?,
+        address: confirmed.name,
+        status,
     })
 }
 
@@ -133,9 +156,11 @@ pub async fn check_identity_now(identity_id: Uuid) -> Result<IdentityDetail, App
 #[server(prefix = "/api", endpoint = "identities/restart-verification")]
 pub async fn restart_verification(identity_id: Uuid) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let found =
-        db::restart_verification(&app_context()?.pool, caller.account_id(), identity_id).await?;
+    let pool = &app_context()?.pool;
+    let actor = caller.actor();
+    let found = service::restart_verification(pool, caller.account_id(), identity_id, &actor);
     found
+        .await?
         .then_some(())
         .ok_or_else(|| AppError::not_found("Identity"))
 }
@@ -143,8 +168,11 @@ pub async fn restart_verification(identity_id: Uuid) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "identities/delete")]
 pub async fn delete_identity(identity_id: Uuid) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
-    let found = db::delete_identity(&app_context()?.pool, caller.account_id(), identity_id).await?;
+    let pool = &app_context()?.pool;
+    let actor = caller.actor();
+    let found = service::delete_identity(pool, caller.account_id(), identity_id, &actor);
     found
+        .await?
         .then_some(())
         .ok_or_else(|| AppError::not_found("Identity"))
 }
@@ -158,7 +186,10 @@ pub const FORWARDING_NEEDS_DESTINATIONS: &str = "Feedback forwarding can be turn
 pub async fn set_feedback_forwarding(identity_id: Uuid, enabled: bool) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageIdentities).await?;
     let pool = &app_context()?.pool;
-    match service::set_feedback_forwarding(pool, caller.account_id(), identity_id, enabled).await? {
+    let actor = caller.actor();
+    let change =
+        service::set_feedback_forwarding(pool, caller.account_id(), identity_id, enabled, &actor);
+    match change.await? {
         service::ForwardingChange::Done => Ok(()),
         service::ForwardingChange::NotFound => Err(AppError::not_found("Identity")),
         service::ForwardingChange::NeedsDestinations => Err(AppError::Conflict {

@@ -13,7 +13,10 @@ use super::{
     verification::{next_state, VerificationPolicy},
     VerificationStatus,
 };
-use crate::error::AppError;
+use crate::{
+    audit::{self, Actor, AuditKind, Change},
+    error::AppError,
+};
 
 /// Checks one identity and records the outcome. A lookup that got no answer (timeout,
 /// SERVFAIL) changes nothing but is retried: it is not evidence that records are gone.
@@ -93,8 +96,9 @@ pub async fn check_domain(
     let problem_since = transition
         .problem_since
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok());
+    let mut tx = pool.begin().await?;
     db::record_check(
-        pool,
+        &mut *tx,
         target.identity_id,
         transition.status.as_str(),
         problem_since,
@@ -104,6 +108,17 @@ pub async fn check_domain(
     .await?;
     if transition.status != status {
         tracing::info!(identity = %target.identity_id, domain = %target.name, from = status.as_str(), to = transition.status.as_str(), "verification status changed");
+        let kind = match transition.status {
+            VerificationStatus::Success => Some(AuditKind::IdentityVerified),
+            VerificationStatus::Failed => Some(AuditKind::IdentityVerificationFailed),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            let change = Change::new(kind, "").on(&target.name);
+            let actor = Actor::sesame("verification");
+            audit::record(&mut *tx, Some(&target.account_id), &actor, change).await?;
+        }
     }
+    tx.commit().await?;
     Ok(transition.status)
 }

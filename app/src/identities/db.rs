@@ -142,22 +142,36 @@ pub async fn confirm_email_token(
     db: impl PgExecutor<'_>,
     token: &str,
     validity_secs: f64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query!(
+) -> Result<Option<ConfirmedEmail>, sqlx::Error> {
+    sqlx::query_as!(
+        ConfirmedEmail,
         // language=PostgreSQL
-        r#"update identity
+        r#"with before as (
+               select identity_id, verification_status from identity
+               where verification_token = $1 and kind = 'email_address'
+           )
+           update identity i
            set verification_status = case
-                   when verification_status = 'Success' then 'Success'
-                   when verification_started_at > now() - make_interval(secs => $2) then 'Success'
+                   when i.verification_status = 'Success' then 'Success'
+                   when i.verification_started_at > now() - make_interval(secs => $2) then 'Success'
                    else 'Failed' end
-           where verification_token = $1 and kind = 'email_address'
-           returning name, verification_status"#,
+           from before b
+           where i.identity_id = b.identity_id
+           returning i.account_id as "account_id: AccountId", i.name, i.verification_status,
+                     b.verification_status as was"#,
         token,
         validity_secs
     )
     .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| (r.name, r.verification_status)))
+    .await
+}
+
+/// An address identity whose link was followed: its status now, and before.
+pub struct ConfirmedEmail {
+    pub account_id: AccountId,
+    pub name: String,
+    pub verification_status: String,
+    pub was: String,
 }
 
 /// Marks pending email identities whose link has expired as Failed.
@@ -285,58 +299,60 @@ pub async fn find_identity_id(
     .await
 }
 
-/// Deletes an identity (its dev-zone records go with it); false if there is no such identity.
+/// Deletes an identity (its dev-zone records go with it); returns its name, None if there
+/// is no such identity.
 pub async fn delete_identity(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     identity: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let deleted = sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"delete from identity where account_id = $1 and identity_id = $2"#,
+        r#"delete from identity where account_id = $1 and identity_id = $2 returning name"#,
         account.as_str(),
         identity
     )
-    .execute(db)
-    .await?;
-    Ok(deleted.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
+/// Returns the identity's name, None if there is no such identity.
 pub async fn set_feedback_forwarding(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     identity: Uuid,
     enabled: bool,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"update identity set feedback_forwarding = $3 where account_id = $1 and identity_id = $2"#,
+        r#"update identity set feedback_forwarding = $3 where account_id = $1 and identity_id = $2
+           returning name"#,
         account.as_str(),
         identity,
         enabled
     )
-    .execute(db)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
 /// Starts a new verification attempt (after Failed): Pending, with a fresh window.
+/// Returns the identity's name, None if there is no such identity.
 pub async fn restart_verification(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     identity: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
         r#"update identity set verification_status = 'Pending', verification_started_at = now(),
                                problem_since = null, next_check_at = now()
-           where account_id = $1 and identity_id = $2"#,
+           where account_id = $1 and identity_id = $2
+           returning name"#,
         account.as_str(),
         identity
     )
-    .execute(db)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
 /// Marks whether the identity's records live in the development zone (and checks it soon).
@@ -414,6 +430,7 @@ pub async fn dev_zone_has_name(db: impl PgExecutor<'_>, name: &str) -> Result<bo
 /// What a verification check needs about a domain identity.
 pub struct CheckTarget {
     pub identity_id: Uuid,
+    pub account_id: AccountId,
     pub name: String,
     pub verification_status: String,
     pub verification_token: String,
@@ -441,8 +458,9 @@ pub async fn claim_due_checks(
                order by next_check_at
                for update skip locked
                limit $1)
-           returning identity_id, name, verification_status, verification_token, verification_started_at,
-                     problem_since, dev_zone, dkim_selector, dkim_public_key"#,
+           returning identity_id, account_id as "account_id: AccountId", name, verification_status,
+                     verification_token, verification_started_at, problem_since, dev_zone,
+                     dkim_selector, dkim_public_key"#,
         limit
     )
     .fetch_all(db)
@@ -458,8 +476,9 @@ pub async fn find_check_target(
     sqlx::query_as!(
         CheckTarget,
         // language=PostgreSQL
-        r#"select identity_id, name, verification_status, verification_token, verification_started_at,
-                  problem_since, dev_zone, dkim_selector, dkim_public_key
+        r#"select identity_id, account_id as "account_id: AccountId", name, verification_status,
+                  verification_token, verification_started_at, problem_since, dev_zone,
+                  dkim_selector, dkim_public_key
            from identity where account_id = $1 and identity_id = $2 and kind = 'domain'"#,
         account.as_str(),
         identity

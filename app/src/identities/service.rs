@@ -13,6 +13,7 @@ use super::{
     MAX_IDENTITIES,
 };
 use crate::{
+    audit::{self, Actor, AuditKind, Change},
     error::AppError,
     ids::AccountId,
     server::{errors::internal, errors::ConstraintExt, AppContext},
@@ -25,6 +26,7 @@ pub async fn create_domain(
     region: &str,
     domain: &str,
     algorithm: DkimAlgorithm,
+    actor: &Actor,
 ) -> Result<IdentitySummary, AppError> {
     let domain = DomainName::parse(domain).map_err(|m| AppError::field("domain", m))?;
     refuse_system_sender(ctx, domain.as_str(), "domain")?;
@@ -71,6 +73,8 @@ pub async fn create_domain(
         .on_constraint("identity_name_key", || {
             AppError::field("domain", "You already have this identity in this region.")
         })?;
+    let created = Change::new(AuditKind::IdentityCreated, region).on(domain.as_str());
+    audit::record(&mut *tx, Some(account), actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
         arn: identity_arn(region, account, domain.as_str()),
@@ -112,6 +116,7 @@ pub async fn create_email(
     account: &AccountId,
     region: &str,
     email: &str,
+    actor: &Actor,
 ) -> Result<IdentitySummary, AppError> {
     let address = address_identity_name(email).map_err(|m| AppError::field("email", m))?;
     let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
@@ -133,6 +138,8 @@ pub async fn create_email(
         token: &token,
     };
     email::send_verification(&mut tx, &ctx.letterhead(), &verification).await?;
+    let created = Change::new(AuditKind::IdentityCreated, region).on(&address);
+    audit::record(&mut *tx, Some(account), actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
         arn: identity_arn(region, account, &address),
@@ -188,6 +195,7 @@ pub async fn set_feedback_forwarding(
     account: &AccountId,
     identity_id: Uuid,
     enabled: bool,
+    actor: &Actor,
 ) -> Result<ForwardingChange, AppError> {
     if !enabled
         && !crate::notifications::db::identity_covers_feedback(pool, account, identity_id).await?
@@ -203,12 +211,51 @@ pub async fn set_feedback_forwarding(
             },
         );
     }
-    Ok(
-        match db::set_feedback_forwarding(pool, account, identity_id, enabled).await? {
-            true => ForwardingChange::Done,
-            false => ForwardingChange::NotFound,
-        },
-    )
+    let mut tx = pool.begin().await?;
+    let Some(name) = db::set_feedback_forwarding(&mut *tx, account, identity_id, enabled).await?
+    else {
+        return Ok(ForwardingChange::NotFound);
+    };
+    let subject = if enabled { "on" } else { "off" };
+    let change = Change::new(AuditKind::FeedbackForwardingChanged, subject).on(&name);
+    audit::record(&mut *tx, Some(account), actor, change).await?;
+    tx.commit().await?;
+    Ok(ForwardingChange::Done)
+}
+
+/// Deletes an identity, recording it for `actor`; false if the account has no such one.
+pub async fn delete_identity(
+    pool: &sqlx::PgPool,
+    account: &AccountId,
+    identity_id: Uuid,
+    actor: &Actor,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let Some(name) = db::delete_identity(&mut *tx, account, identity_id).await? else {
+        return Ok(false);
+    };
+    let change = Change::new(AuditKind::IdentityDeleted, "").on(&name);
+    audit::record(&mut *tx, Some(account), actor, change).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Starts verification again after it failed, recording it for `actor`; false if the
+/// account has no such identity.
+pub async fn restart_verification(
+    pool: &sqlx::PgPool,
+    account: &AccountId,
+    identity_id: Uuid,
+    actor: &Actor,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let Some(name) = db::restart_verification(&mut *tx, account, identity_id).await? else {
+        return Ok(false);
+    };
+    let change = Change::new(AuditKind::VerificationRestarted, "").on(&name);
+    audit::record(&mut *tx, Some(account), actor, change).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Checks the region and the per-region limit, holding the account's region row locked

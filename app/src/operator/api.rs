@@ -6,7 +6,12 @@ use crate::{error::AppError, ids::AccountId};
 #[cfg(feature = "ssr")]
 use {
     super::db,
-    crate::{accounts::db as accounts, auth::session::require_operator, server::app_context},
+    crate::{
+        accounts::db as accounts,
+        audit::{self, AuditKind, Change},
+        auth::session::require_operator,
+        server::app_context,
+    },
 };
 
 /// How this Sesame delivers mail, and what waits in the queue.
@@ -34,12 +39,25 @@ pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
 pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Result<(), AppError> {
     let operator = require_operator().await?;
     let ctx = app_context()?;
-    let found = db::set_account_disabled(&ctx.pool, &account_id, disabled).await?;
+    let mut tx = ctx.pool.begin().await?;
+    if !db::set_account_disabled(&mut *tx, &account_id, disabled).await? {
+        return Err(AppError::not_found("Account"));
+    }
+    let kind = match disabled {
+        true => AuditKind::AccountDisabled,
+        false => AuditKind::AccountEnabled,
+    };
+    audit::record(
+        &mut *tx,
+        Some(&account_id),
+        &operator.actor(),
+        Change::new(kind, ""),
+    )
+    .await?;
+    tx.commit().await?;
     ctx.keys.clear();
     tracing::info!(operator = %operator.operator_id(), account = %account_id, disabled, "operator changed an account");
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Account"))
+    Ok(())
 }
 
 /// Pending production-access requests with their use cases.
@@ -72,18 +90,20 @@ pub async fn grant_production_access(
             "Give at least 1 recipient a second.",
         ));
     }
-    let found = accounts::grant_production_access(
-        &app_context()?.pool,
-        &account_id,
-        &region,
-        max_24_hour_send,
-        max_send_rate,
-    )
-    .await?;
+    let mut tx = app_context()?.pool.begin().await?;
+    let quotas = (max_24_hour_send, max_send_rate);
+    if !accounts::grant_production_access(&mut *tx, &account_id, &region, quotas.0, quotas.1)
+        .await?
+    {
+        return Err(AppError::not_found("Account region"));
+    }
+    let granted =
+        format!("{region}: {max_24_hour_send} recipients per 24 hours, {max_send_rate} per second");
+    let change = Change::new(AuditKind::ProductionAccessGranted, &granted);
+    audit::record(&mut *tx, Some(&account_id), &operator.actor(), change).await?;
+    tx.commit().await?;
     tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, max_24_hour_send, max_send_rate, "operator granted production access");
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Account region"))
+    Ok(())
 }
 
 /// Turns a production-access request down (the account stays in the sandbox and may ask
@@ -94,10 +114,13 @@ pub async fn decline_production_access(
     region: String,
 ) -> Result<(), AppError> {
     let operator = require_operator().await?;
-    let found =
-        accounts::decline_production_access(&app_context()?.pool, &account_id, &region).await?;
+    let mut tx = app_context()?.pool.begin().await?;
+    if !accounts::decline_production_access(&mut *tx, &account_id, &region).await? {
+        return Err(AppError::not_found("Production access request"));
+    }
+    let change = Change::new(AuditKind::ProductionAccessDeclined, &region);
+    audit::record(&mut *tx, Some(&account_id), &operator.actor(), change).await?;
+    tx.commit().await?;
     tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, "operator declined production access");
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Production access request"))
+    Ok(())
 }

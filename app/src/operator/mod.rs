@@ -1,14 +1,16 @@
 //! The operator console: every account on the platform, disabling an account, production
 //! access requests (granted with new quotas, or declined), accounts under review or paused
-//! (reputation), and how mail is delivered.
+//! (reputation), how mail is delivered, and any account's audit log.
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
+mod activity;
 mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 mod page;
 mod requests;
 
+pub use activity::AccountActivityPage;
 pub use api::*;
 pub use page::OperatorConsolePage;
 

@@ -83,7 +83,7 @@ fn AccountRow(
     };
     view! {
         <tr>
-            <td><code>{account.account_id.to_string()}</code></td>
+            <td><a href=format!("/operator/accounts/{}/activity", account.account_id)><code>{account.account_id.to_string()}</code></a></td>
             <td>{account.name}</td>
             <td>{account.users}</td>
             <td>{account.created}</td>

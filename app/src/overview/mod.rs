@@ -94,6 +94,7 @@ mod tests {
                     owner_name: "Partner".into(),
                     status: VerificationStatus::Success,
                     grants: vec![],
+                    grants_changed: String::new(),
                 })
                 .collect(),
             regions: vec![],

@@ -24,7 +24,7 @@ use {
         auth::{session::require_account, Permission},
         identities::identity_arn,
         ids::AccountId,
-        server::{app_context, errors::internal},
+        server::{app_context, errors::internal, shown},
     },
 };
 
@@ -73,6 +73,7 @@ pub async fn put_policy(
         &name,
         &document,
         mode,
+        &caller.actor(),
     )
     .await
 }
@@ -82,8 +83,10 @@ pub async fn delete_policy(identity_id: Uuid, name: String) -> Result<(), AppErr
     let caller = require_account(Permission::ManageIdentities).await?;
     let pool = &app_context()?.pool;
     let name = name.trim();
-    let deleted = db::delete_policy(pool, caller.account_id(), identity_id, name).await?;
+    let actor = caller.actor();
+    let deleted = service::delete_policy(pool, caller.account_id(), identity_id, name, &actor);
     deleted
+        .await?
         .then_some(())
         .ok_or_else(|| AppError::not_found(&format!("Policy {name}")))
 }
@@ -184,9 +187,14 @@ pub async fn list_shared_identities() -> Result<Vec<SharedIdentity>, AppError> {
             }
         };
         let grants = policy.grants_to(&row.policy_name, me.as_str());
+        let changed = shown(row.updated_at);
         // Rows come ordered by identity, so one identity's policies are adjacent.
         match shared.last_mut() {
-            Some(last) if last.arn == arn => last.grants.extend(grants),
+            Some(last) if last.arn == arn => {
+                last.grants.extend(grants);
+                // The moments read alike (`shown`), so the later is the greater string.
+                last.grants_changed = last.grants_changed.clone().max(changed);
+            }
             _ => shared.push(SharedIdentity {
                 arn,
                 name: row.identity_name,
@@ -196,6 +204,7 @@ pub async fn list_shared_identities() -> Result<Vec<SharedIdentity>, AppError> {
                 owner_name: row.owner_name,
                 status: row.verification_status.parse().map_err(internal)?,
                 grants,
+                grants_changed: changed,
             }),
         }
     }

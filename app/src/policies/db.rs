@@ -82,7 +82,8 @@ pub async fn find_target(
     .await
 }
 
-/// Creates or replaces a policy (the caller holds the identity's lock).
+/// Creates or replaces a policy (the caller holds the identity's lock); returns the
+/// document it replaced, if any (for the audit log's diff).
 pub async fn upsert_policy(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -90,41 +91,45 @@ pub async fn upsert_policy(
     name: &str,
     document: &str,
     grantee_accounts: &[String],
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"insert into identity_policy (account_id, identity_id, name, document, grantee_accounts)
+        r#"with replaced as (
+               select document from identity_policy
+               where account_id = $1 and identity_id = $2 and name = $3
+           )
+           insert into identity_policy (account_id, identity_id, name, document, grantee_accounts)
            values ($1, $2, $3, $4, $5)
            on conflict (identity_id, name)
-           do update set document = excluded.document, grantee_accounts = excluded.grantee_accounts"#,
+           do update set document = excluded.document, grantee_accounts = excluded.grantee_accounts
+           returning (select document from replaced)"#,
         account.as_str(),
         identity,
         name,
         document,
         grantee_accounts
     )
-    .execute(db)
-    .await?;
-    Ok(())
+    .fetch_one(db)
+    .await
 }
 
-/// Deletes a policy of the owner's identity; false if there was none.
+/// Deletes a policy of the owner's identity; returns its document, None if there was none.
 pub async fn delete_policy(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     identity: Uuid,
     name: &str,
-) -> Result<bool, sqlx::Error> {
-    let deleted = sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"delete from identity_policy where account_id = $1 and identity_id = $2 and name = $3"#,
+        r#"delete from identity_policy where account_id = $1 and identity_id = $2 and name = $3
+           returning document"#,
         account.as_str(),
         identity,
         name
     )
-    .execute(db)
-    .await?;
-    Ok(deleted.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
 pub struct PolicyRow {
@@ -192,6 +197,7 @@ pub struct SharedRow {
     pub verification_status: String,
     pub policy_name: String,
     pub document: String,
+    pub updated_at: OffsetDateTime,
 }
 
 /// Every policy of other accounts' identities that names `grantee` (or its users), with
@@ -204,7 +210,8 @@ pub async fn shared_with(
         SharedRow,
         // language=PostgreSQL
         r#"select i.account_id as owner_account, o.name as owner_name, i.region, i.kind,
-                  i.name as identity_name, i.verification_status, p.name as policy_name, p.document
+                  i.name as identity_name, i.verification_status, p.name as policy_name, p.document,
+                  p.updated_at
            from identity_policy p join identity i using (account_id, identity_id)
            join account o on o.account_id = i.account_id
            where p.grantee_accounts @> array[$1::text] and i.account_id <> $1

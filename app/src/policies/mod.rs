@@ -40,6 +40,8 @@ pub struct SharedIdentity {
     pub owner_name: String,
     pub status: crate::identities::VerificationStatus,
     pub grants: Vec<Grant>,
+    /// When the owner last changed a policy that grants to the caller.
+    pub grants_changed: String,
 }
 
 /// The simulator's answer.

@@ -6,7 +6,12 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{check_policy_name, db, parse_policy, MAX_POLICIES_PER_IDENTITY};
-use crate::{error::AppError, identities::identity_arn, ids::AccountId};
+use crate::{
+    audit::{self, Actor, AuditKind, Change},
+    error::AppError,
+    identities::identity_arn,
+    ids::AccountId,
+};
 use sesame_policy::{revoke_account, Revoked};
 
 /// How a put treats an existing policy of the same name.
@@ -20,7 +25,8 @@ pub enum PutMode {
     Upsert,
 }
 
-/// Validates and stores `document` as policy `name` of the account's identity.
+/// Validates and stores `document` as policy `name` of the account's identity, recording
+/// the change (with the document it replaced) for `actor`.
 pub async fn put_policy(
     pool: &PgPool,
     account: &AccountId,
@@ -28,6 +34,7 @@ pub async fn put_policy(
     name: &str,
     document: &str,
     mode: PutMode,
+    actor: &Actor,
 ) -> Result<(), AppError> {
     let name = name.trim();
     check_policy_name(name).map_err(|m| AppError::field("name", m))?;
@@ -57,29 +64,57 @@ pub async fn put_policy(
     let arn = identity_arn(&target.region, account, &target.name);
     let policy = parse_policy(document, &arn)
         .map_err(|e| AppError::field("document", format!("Invalid policy: {e}")))?;
-    db::upsert_policy(
-        &mut *tx,
-        account,
-        identity_id,
-        name,
-        document,
-        &policy.grantee_accounts(),
-    )
-    .await?;
+    let grantees = policy.grantee_accounts();
+    let replaced =
+        db::upsert_policy(&mut *tx, account, identity_id, name, document, &grantees).await?;
+    let kind = match replaced {
+        Some(_) => AuditKind::PolicyUpdated,
+        None => AuditKind::PolicyCreated,
+    };
+    let change = Change::new(kind, name)
+        .on(&target.name)
+        .document(replaced.as_deref(), Some(document));
+    audit::record(&mut *tx, Some(account), actor, change).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Deletes policy `name` of the account's identity, recording it (and the document) for
+/// `actor`; false if there was no such policy (nothing is recorded).
+pub async fn delete_policy(
+    pool: &PgPool,
+    account: &AccountId,
+    identity_id: Uuid,
+    name: &str,
+    actor: &Actor,
+) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    let Some((target, _)) = db::lock_identity(&mut tx, account, identity_id).await? else {
+        return Ok(false);
+    };
+    let Some(document) = db::delete_policy(&mut *tx, account, identity_id, name).await? else {
+        return Ok(false);
+    };
+    let change = Change::new(AuditKind::PolicyDeleted, name)
+        .on(&target.name)
+        .document(Some(&document), None);
+    audit::record(&mut *tx, Some(account), actor, change).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Revokes `delegate` on the owner's identity: every policy that allows it is rewritten
 /// without it (or deleted when nothing is left), in one transaction under the identity's
 /// lock. On a domain, the owner's address identities under it are revoked too: their own
-/// policies would still decide for their addresses under the domain's ARN. Returns how many
-/// policies changed; the delegate's next send is denied.
+/// policies would still decide for their addresses under the domain's ARN. Each policy
+/// changed is recorded for `actor`, with its diff. Returns how many policies changed; the
+/// delegate's next send is denied.
 pub async fn revoke_delegate(
     pool: &PgPool,
     account: &AccountId,
     identity_id: Uuid,
     delegate: &AccountId,
+    actor: &Actor,
 ) -> Result<usize, AppError> {
     let mut tx = pool.begin().await?;
     let (target, _) = db::lock_identity(&mut tx, account, identity_id)
@@ -98,10 +133,11 @@ pub async fn revoke_delegate(
     for (id, target) in &identities {
         let arn = identity_arn(&target.region, account, &target.name);
         for policy in db::list_policies(&mut *tx, account, *id).await? {
-            match revoke_account(&policy.document, delegate.as_str(), &arn) {
+            let rewritten = match revoke_account(&policy.document, delegate.as_str(), &arn) {
                 Revoked::Unchanged => continue,
                 Revoked::Emptied => {
                     db::delete_policy(&mut *tx, account, *id, &policy.name).await?;
+                    None
                 }
                 Revoked::Rewritten(document) => {
                     let parsed = parse_policy(&document, &arn).map_err(|e| AppError::Conflict {
@@ -113,8 +149,14 @@ pub async fn revoke_delegate(
                     let grantees = parsed.grantee_accounts();
                     db::upsert_policy(&mut *tx, account, *id, &policy.name, &document, &grantees)
                         .await?;
+                    Some(document)
                 }
-            }
+            };
+            let subject = format!("{delegate} from {}", policy.name);
+            let change = Change::new(AuditKind::DelegateRevoked, &subject)
+                .on(&target.name)
+                .document(Some(&policy.document), rewritten.as_deref());
+            audit::record(&mut *tx, Some(account), actor, change).await?;
             changed += 1;
         }
     }

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use {
     super::{db, email_change},
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{
             authenticate,
             password::check_rules,
@@ -84,6 +85,8 @@ pub async fn change_password(current_password: String, password: String) -> Resu
         return Err(AppError::Unauthorized);
     }
     registry::end_all_but(&mut *tx, user, handle).await?;
+    let change = Change::new(AuditKind::PasswordChanged, "");
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -92,6 +92,7 @@ pub async fn email_change_to(
 /// A confirmed change of address.
 pub struct ChangedEmail {
     pub account_id: AccountId,
+    pub user_name: String,
     pub old_email: String,
     pub new_email: String,
 }
@@ -115,8 +116,8 @@ pub async fn take_email_change(
            update account_user u set email = t.new_email
            from taken t join old using (user_id)
            where u.user_id = t.user_id
-           returning u.account_id as "account_id: AccountId", old.email as old_email,
-                     u.email as new_email"#,
+           returning u.account_id as "account_id: AccountId", u.name as user_name,
+                     old.email as old_email, u.email as new_email"#,
         token,
         validity_secs
     )

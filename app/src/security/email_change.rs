@@ -11,7 +11,13 @@ use std::time::Duration;
 
 use super::db;
 use crate::{
-    auth::{db as auth_db, registration::MAX_LINKS_PER_ADDRESS_PER_HOUR, session::AccountCtx},
+    audit::{self, Actor, AuditKind, Change},
+    auth::{
+        db as auth_db,
+        registration::MAX_LINKS_PER_ADDRESS_PER_HOUR,
+        session::{self, AccountCtx},
+        user_arn,
+    },
     email::EmailAddress,
     error::AppError,
     identities::email::new_token,
@@ -109,6 +115,15 @@ pub async fn confirm(ctx: &AppContext, token: &str) -> Result<String, AppError> 
         body: &body,
     };
     system_mail::post(&mut *tx, &ctx.letterhead(), &letter).await?;
+    // Whoever had the link had the new address's mail, on the user's behalf.
+    let actor = Actor::console(
+        user_arn(&changed.account_id, &changed.user_name),
+        session::client_ip().await?,
+        &session::user_agent().await?,
+    );
+    let subject = format!("{} → {}", changed.old_email, changed.new_email);
+    let change = Change::new(AuditKind::EmailChanged, &subject);
+    audit::record(&mut *tx, Some(&changed.account_id), &actor, change).await?;
     tx.commit().await?;
     Ok(changed.new_email)
 }

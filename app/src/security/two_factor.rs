@@ -11,6 +11,7 @@ use crate::{auth::Enrolment, error::AppError};
 use {
     super::api::confirm_password,
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{
             registry,
             session::{client_ip, require_account},
@@ -61,8 +62,10 @@ pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     let ctx = app_context()?;
     let user = caller.user_id();
     let ip = client_ip().await?;
+    let actor = caller.actor();
+    let by = (caller.account_id(), &actor);
     let codes =
-        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code)).await?;
+        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code, by)).await?;
     registry::end_all_but(&ctx.pool, user, caller.session_handle()).await?;
     Ok(codes)
 }
@@ -75,11 +78,15 @@ pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError>
     let ctx = app_context()?;
     let user = caller.user_id();
     let ip = client_ip().await?;
+    let actor = caller.actor();
     two_factor::throttled(&ctx, ip, user, async {
         if !two_factor::check(&ctx, user, &code).await? {
             return Ok(None);
         }
-        two_factor::renew_recovery_codes(&ctx, user).await.map(Some)
+        let by = (caller.account_id(), &actor);
+        two_factor::renew_recovery_codes(&ctx, user, by)
+            .await
+            .map(Some)
     })
     .await
 }
@@ -100,6 +107,10 @@ pub async fn disable_two_factor(confirm_with: String) -> Result<(), AppError> {
         });
     }
     confirm_password(&caller, "confirm_with", confirm_with).await?;
-    two_factor::db::remove(&pool, caller.user_id()).await?;
+    let mut tx = pool.begin().await?;
+    two_factor::db::remove(&mut *tx, caller.user_id()).await?;
+    let change = Change::new(AuditKind::TwoFactorDisabled, "");
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    tx.commit().await?;
     Ok(())
 }

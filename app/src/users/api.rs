@@ -11,6 +11,7 @@ use crate::{auth::Role, error::AppError, ids::UserId};
 use {
     super::{check_user_name, db, invitations},
     crate::{
+        audit::{self, AuditKind, Change},
         auth::{
             registry,
             session::{self, require_account},
@@ -38,6 +39,7 @@ pub async fn invite_user(name: String, email: String, role: Role) -> Result<(), 
     let inviter = invitations::Inviter {
         account: caller.account_id(),
         user: caller.user_id(),
+        actor: &caller.actor(),
     };
     invitations::invite(&app_context()?, &inviter, &name, &email, role).await
 }
@@ -58,10 +60,15 @@ pub async fn list_invitations() -> Result<Vec<Invitation>, AppError> {
 #[server(prefix = "/api", endpoint = "users/cancel-invitation")]
 pub async fn cancel_invitation(invitation_id: Uuid) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
-    db::delete_invitation(&app_context()?.pool, caller.account_id(), invitation_id)
+    let account = caller.account_id();
+    let mut tx = app_context()?.pool.begin().await?;
+    let email = db::delete_invitation(&mut *tx, account, invitation_id)
         .await?
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Invitation"))
+        .ok_or_else(|| AppError::not_found("Invitation"))?;
+    let change = Change::new(AuditKind::InvitationCancelled, &email);
+    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// What an invitation's link offers, without accepting it (mail scanners fetch links).
@@ -89,11 +96,23 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
         });
     }
     let ctx = app_context()?;
-    let found = db::set_user_disabled(&ctx.pool, caller.account_id(), user_id, disabled).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let name = user_named(&mut tx, caller.account_id(), user_id).await?;
+    db::set_user_disabled(&mut *tx, caller.account_id(), user_id, disabled).await?;
+    let kind = match disabled {
+        true => AuditKind::UserDisabled,
+        false => AuditKind::UserEnabled,
+    };
+    audit::record(
+        &mut *tx,
+        Some(caller.account_id()),
+        &caller.actor(),
+        Change::new(kind, &name),
+    )
+    .await?;
+    tx.commit().await?;
     ctx.keys.clear();
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("User"))
+    Ok(())
 }
 
 /// Ends every session of a user of the account (they must sign in again); the caller's
@@ -101,9 +120,12 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
 #[server(prefix = "/api", endpoint = "users/end-sessions")]
 pub async fn end_user_sessions(user_id: UserId) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
-    if !registry::end_all_of_user(&app_context()?.pool, caller.account_id(), user_id).await? {
-        return Err(AppError::not_found("User"));
-    }
+    let mut tx = app_context()?.pool.begin().await?;
+    let name = user_named(&mut tx, caller.account_id(), user_id).await?;
+    registry::end_all_of_user(&mut *tx, caller.account_id(), user_id).await?;
+    let change = Change::new(AuditKind::UserSessionsEnded, &name);
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    tx.commit().await?;
     if user_id == caller.user_id() {
         session::end().await?;
         leptos_axum::redirect("/sign-in");
@@ -121,11 +143,14 @@ pub async fn delete_user(user_id: UserId) -> Result<(), AppError> {
         });
     }
     let ctx = app_context()?;
-    let found = db::delete_user(&ctx.pool, caller.account_id(), user_id).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let name = user_named(&mut tx, caller.account_id(), user_id).await?;
+    db::delete_user(&mut *tx, caller.account_id(), user_id).await?;
+    let change = Change::new(AuditKind::UserDeleted, &name);
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    tx.commit().await?;
     ctx.keys.clear();
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("User"))
+    Ok(())
 }
 
 /// Whether the account requires two-factor sign-in of every user.
@@ -152,7 +177,12 @@ pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
                 .to_owned(),
         });
     }
-    db::set_two_factor_required(&ctx.pool, caller.account_id(), required).await?;
+    let mut tx = ctx.pool.begin().await?;
+    db::set_two_factor_required(&mut *tx, caller.account_id(), required).await?;
+    let subject = if required { "required" } else { "not required" };
+    let change = Change::new(AuditKind::TwoFactorRequirementChanged, subject);
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -168,8 +198,24 @@ pub async fn reset_two_factor(user_id: UserId) -> Result<(), AppError> {
             message: "Turn your own two-factor authentication off on the Security page.".to_owned(),
         });
     }
-    db::reset_two_factor(&app_context()?.pool, caller.account_id(), user_id)
+    let mut tx = app_context()?.pool.begin().await?;
+    let name = user_named(&mut tx, caller.account_id(), user_id).await?;
+    db::reset_two_factor(&mut *tx, caller.account_id(), user_id).await?;
+    let change = Change::new(AuditKind::UserTwoFactorReset, &name);
+    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The name of a user of the account, locked until the transaction ends (so it is the one
+/// changed and recorded); not found if the account has no such user.
+#[cfg(feature = "ssr")]
+async fn user_named(
+    tx: &mut sqlx::PgTransaction<'_>,
+    account: &crate::ids::AccountId,
+    user: UserId,
+) -> Result<String, AppError> {
+    db::lock_user_name(&mut **tx, account, user)
         .await?
-        .then_some(())
         .ok_or_else(|| AppError::not_found("User"))
 }

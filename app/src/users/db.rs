@@ -164,6 +164,23 @@ pub async fn find_user_name(
     .await
 }
 
+/// A user's name, the row locked until the transaction ends (a change to the user and its
+/// audit entry then agree on who it was).
+pub async fn lock_user_name(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    user: UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select name from account_user where account_id = $1 and user_id = $2 for update"#,
+        account.as_str(),
+        user as UserId
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// What inviting `name` at `email` meets in the account: its name, whether one of its users
 /// signs in with `email`, and whether a user or open invitation is named `name`.
 pub struct InvitationCheck {
@@ -269,21 +286,21 @@ pub async fn list_invitations(
         .collect()
 }
 
-/// Withdraws an invitation of the account; false if there is no such invitation.
+/// Withdraws an invitation of the account; returns its address, None if there is none.
 pub async fn delete_invitation(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     invitation: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let deleted = sqlx::query!(
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"delete from user_invitation where account_id = $1 and invitation_id = $2"#,
+        r#"delete from user_invitation where account_id = $1 and invitation_id = $2
+           returning email"#,
         account.as_str(),
         invitation
     )
-    .execute(db)
-    .await?;
-    Ok(deleted.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
 /// An invitation as its link stands for it.

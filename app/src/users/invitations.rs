@@ -13,7 +13,10 @@ use secrecy::SecretString;
 
 use super::{db, name_taken, InvitationOffer};
 use crate::{
-    auth::{db::account_of_email, registration::MAX_LINKS_PER_ADDRESS_PER_HOUR, Role},
+    audit::{self, Actor, AuditKind, Change},
+    auth::{
+        db::account_of_email, registration::MAX_LINKS_PER_ADDRESS_PER_HOUR, session, user_arn, Role,
+    },
     email::EmailAddress,
     error::AppError,
     identities::email::new_token,
@@ -33,6 +36,7 @@ pub const MAX_PER_ACCOUNT_PER_HOUR: i64 = 20;
 pub struct Inviter<'a> {
     pub account: &'a AccountId,
     pub user: UserId,
+    pub actor: &'a Actor,
 }
 
 /// Records the invitation and mails the address (see the module docs).
@@ -115,6 +119,9 @@ pub async fn invite(
         };
         system_mail::post(&mut *tx, &letterhead, &letter).await?;
     }
+    let invited = format!("{name} <{email}> as {}", role.as_str());
+    let change = Change::new(AuditKind::UserInvited, &invited);
+    audit::record(&mut *tx, Some(inviter.account), inviter.actor, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -162,6 +169,14 @@ pub async fn accept(ctx: &AppContext, token: &str, password: String) -> Result<U
         ("account_user_email_key", signs_in_elsewhere),
         ("account_user_name_key", name_taken_since),
     ])?;
+    // The new user joins by following the link: they are the actor.
+    let actor = Actor::console(
+        user_arn(&found.account_id, &found.name),
+        session::client_ip().await?,
+        &session::user_agent().await?,
+    );
+    let change = Change::new(AuditKind::UserJoined, &found.name);
+    audit::record(&mut *tx, Some(&found.account_id), &actor, change).await?;
     tx.commit().await?;
     Ok(user)
 }

@@ -105,7 +105,8 @@ async fn make_tenants(
         .bind(account.as_str())
         .execute(pool)
         .await?;
-        let key = issue_access_key(pool, vault, &account, created.admin, "us-east-1")
+        let actor = app::audit::Actor::sesame("bench setup");
+        let key = issue_access_key(pool, vault, &account, created.admin, "us-east-1", &actor)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         keys.push((key.access_key_id, key.secret_access_key));

@@ -2,7 +2,7 @@
 //! (`app::access_keys::principal`), with its user's role and the region the request was
 //! signed for.
 
-use std::{ops::Deref, sync::Arc};
+use std::{net::SocketAddr, ops::Deref, sync::Arc};
 
 use app::{
     access_keys::{
@@ -10,10 +10,14 @@ use app::{
         db as keys,
         principal::{signed_by, KeyPrincipal, SignatureRefusal},
     },
+    audit::Actor,
     auth::Permission,
     server::{errors::internal, AppContext},
 };
-use axum::http::{request::Parts, StatusCode};
+use axum::{
+    extract::ConnectInfo,
+    http::{request::Parts, StatusCode},
+};
 use sesame_wire::sigv4::{self, Authorization, SignatureError, SignedRequest};
 
 use super::error::SesError;
@@ -41,6 +45,19 @@ impl ApiCaller {
                 self.user_arn()
             )))
         }
+    }
+
+    /// Who the audit log says made a change through SES action `action` of this request.
+    pub fn actor(&self, parts: &Parts, action: &str) -> Actor {
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        Actor::api(self, action, client, user_agent)
     }
 }
 

@@ -1,8 +1,8 @@
 //! Housekeeping every ten minutes: expired sessions (the store ignores them already) and
 //! registry rows past their lifetime or idle timeout (the Security page lists only live
 //! ones), spent sign-in throttle keys (a guesser trying ever new names adds a row per try),
-//! sign-ups whose link expired, and invitations a month past expiry are deleted, so no
-//! such table grows without end. Deleting twice is harmless, so every process may run it.
+//! sign-ups whose link expired, invitations a month past expiry and audit entries past
+//! their retention are deleted, so no such table grows without end. Deleting twice is harmless, so every process may run it.
 
 use std::time::Duration;
 
@@ -16,15 +16,25 @@ const EVERY: Duration = Duration::from_secs(600);
 const EXPIRED_INVITATIONS_SHOWN: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Runs until the process stops.
-pub fn spawn(workers: &super::Workers, pool: PgPool, limits: SessionLimits) {
+pub fn spawn(
+    workers: &super::Workers,
+    pool: PgPool,
+    limits: SessionLimits,
+    audit_retention_days: u32,
+) {
     let sessions = PostgresStore::new(pool.clone());
     workers.every("sweeper", EVERY, move || {
         let (pool, sessions) = (pool.clone(), sessions.clone());
-        async move { sweep(&pool, &sessions, limits).await }
+        async move { sweep(&pool, &sessions, limits, audit_retention_days).await }
     });
 }
 
-async fn sweep(pool: &PgPool, sessions: &PostgresStore, limits: SessionLimits) {
+async fn sweep(
+    pool: &PgPool,
+    sessions: &PostgresStore,
+    limits: SessionLimits,
+    audit_retention_days: u32,
+) {
     if let Err(e) = sessions.delete_expired().await {
         tracing::warn!(error = %e, "could not delete expired sessions");
     }
@@ -46,5 +56,8 @@ async fn sweep(pool: &PgPool, sessions: &PostgresStore, limits: SessionLimits) {
     let shown = EXPIRED_INVITATIONS_SHOWN.as_secs_f64();
     if let Err(e) = app::users::db::forget_old_invitations(pool, invitations, shown).await {
         tracing::warn!(error = %e, "could not delete old invitations");
+    }
+    if let Err(e) = app::audit::db::forget_older_than(pool, audit_retention_days).await {
+        tracing::warn!(error = %e, "could not delete audit entries past their retention");
     }
 }

@@ -9,6 +9,7 @@ mod access_keys;
 mod accounts;
 mod admin_cli;
 mod assets;
+mod audit;
 mod billing;
 mod csrf;
 mod database;

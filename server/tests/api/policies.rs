@@ -406,6 +406,12 @@ async fn delegates_see_what_is_shared_with_them_and_nothing_else(pool: sqlx::PgP
     // Sharing introduces the owner: its display name comes with the identity.
     assert_eq!(seen[0]["owner_name"], "Owner");
     assert_eq!(seen[0]["status"], "Pending");
+    // When the grant last changed, as the console writes a moment.
+    let changed = seen[0]["grants_changed"].as_str().unwrap();
+    assert!(
+        changed.ends_with(" UTC") && changed.len() == 23,
+        "{changed}"
+    );
     let grant = &seen[0]["grants"][0];
     assert_eq!(grant["effect"], "Allow");
     assert_eq!(grant["principal"], user.as_str());

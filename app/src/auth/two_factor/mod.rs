@@ -18,9 +18,10 @@ use totp_rs::{Algorithm, TOTP};
 
 use super::{session, throttle};
 use crate::{
+    audit::{self, Actor, AuditKind, Change},
     auth::Enrolment,
     error::AppError,
-    ids::UserId,
+    ids::{AccountId, UserId},
     server::{context::AppContext, errors::internal},
 };
 
@@ -218,6 +219,7 @@ pub async fn confirm(
     ctx: &AppContext,
     user: UserId,
     code: &str,
+    (account, actor): (&AccountId, &Actor),
 ) -> Result<Option<Vec<String>>, AppError> {
     let Some((secret, nonce)) = secret_of(ctx, user, false).await? else {
         return Ok(None);
@@ -235,6 +237,8 @@ pub async fn confirm(
         return Ok(None);
     }
     db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
+    let change = Change::new(AuditKind::TwoFactorEnabled, "");
+    audit::record(&mut *tx, Some(account), actor, change).await?;
     tx.commit().await?;
     Ok(Some(codes))
 }
@@ -280,9 +284,17 @@ pub async fn throttled<T>(
 }
 
 /// Replaces the user's recovery codes with a fresh set (returned, to be shown once).
-pub async fn renew_recovery_codes(ctx: &AppContext, user: UserId) -> Result<Vec<String>, AppError> {
+pub async fn renew_recovery_codes(
+    ctx: &AppContext,
+    user: UserId,
+    (account, actor): (&AccountId, &Actor),
+) -> Result<Vec<String>, AppError> {
     let codes = new_recovery_codes();
-    db::put_recovery_codes(&ctx.pool, user, &hashes(&codes)).await?;
+    let mut tx = ctx.pool.begin().await?;
+    db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
+    let change = Change::new(AuditKind::RecoveryCodesRenewed, "");
+    audit::record(&mut *tx, Some(account), actor, change).await?;
+    tx.commit().await?;
     Ok(codes)
 }
 

@@ -8,6 +8,7 @@ use leptos_router::{
 use uuid::Uuid;
 
 use crate::{
+    audit::IdentityHistory,
     components::{reload_on_change, ConfirmSubmit, CopyValue, FormError, LoadError},
     delegates::DelegateActivityTab,
     identities::{
@@ -26,14 +27,16 @@ enum Tab {
     Authorization,
     Notifications,
     DelegateActivity,
+    History,
 }
 
-const TABS: [(Tab, &str); 5] = [
+const TABS: [(Tab, &str); 6] = [
     (Tab::Verification, "Verification"),
     (Tab::Dkim, "DKIM"),
     (Tab::Authorization, "Authorization"),
     (Tab::Notifications, "Notifications"),
     (Tab::DelegateActivity, "Delegate activity"),
+    (Tab::History, "History"),
 ];
 
 /// The actions of the identity page; any of them completing reloads the identity.
@@ -127,6 +130,7 @@ pub fn IdentityPage() -> impl IntoView {
                             Tab::Authorization => view! { <AuthorizationTab identity_id=detail.summary.identity_id arn=detail.summary.arn.clone()/> }.into_any(),
                             Tab::Notifications => view! { <NotificationsTab detail=detail.clone() actions/> }.into_any(),
                             Tab::DelegateActivity => view! { <DelegateActivityTab identity_id=detail.summary.identity_id/> }.into_any(),
+                            Tab::History => view! { <IdentityHistory identity_id=detail.summary.identity_id/> }.into_any(),
                         }}
                         <section class="card danger-zone">
                             <ActionForm action=actions.delete>

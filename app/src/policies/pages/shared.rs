@@ -26,6 +26,7 @@ pub fn SharedWithMePage() -> impl IntoView {
                         <dt>"Region"</dt><dd>{identity.region}</dd>
                         <dt>"Type"</dt><dd>{identity.kind.label()}</dd>
                         <dt>"Status"</dt><dd><StatusBadge status=identity.status/></dd>
+                        <dt>"Grant last changed"</dt><dd data-testid="grants-changed">{identity.grants_changed}</dd>
                     </dl>
                     <CopyValue label="ARN" value=identity.arn/>
                     <ul class="grants">

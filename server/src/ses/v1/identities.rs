@@ -61,6 +61,7 @@ async fn ensure_domain(call: &Call<'_>, action: &str) -> Result<db::IdentityRow,
                 caller.region(),
                 &name,
                 DkimAlgorithm::Rsa2048,
+                &caller.actor(&call.parts, action),
             )
             .await?
             .identity_id
@@ -92,7 +93,8 @@ pub async fn verify_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
             }
         }
         None => {
-            service::create_email(ctx, caller.account(), caller.region(), &name).await?;
+            let actor = caller.actor(&call.parts, "VerifyEmailIdentity");
+            service::create_email(ctx, caller.account(), caller.region(), &name, &actor).await?;
         }
     }
     Ok(XmlWriter::default())
@@ -238,7 +240,11 @@ pub async fn set_feedback_forwarding(call: &Call<'_>) -> Result<XmlWriter, SesEr
     let enabled = call.params.boolean("ForwardingEnabled")?;
     let id = find_existing(call, &name).await?;
     let pool = &call.api.context.pool;
-    let change = service::set_feedback_forwarding(pool, call.caller.account(), id, enabled).await?;
+    let actor = call
+        .caller
+        .actor(&call.parts, "SetIdentityFeedbackForwardingEnabled");
+    let change =
+        service::set_feedback_forwarding(pool, call.caller.account(), id, enabled, &actor).await?;
     SesError::unless_forwarding_changed(change)?;
     Ok(XmlWriter::default())
 }
@@ -249,7 +255,8 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::ManageIdentities, "DeleteIdentity")?;
     let name = identity_name(&call.caller, call.params.required("Identity")?)?;
     if let Some(id) = find(call, &name).await? {
-        db::delete_identity(&call.api.context.pool, call.caller.account(), id).await?;
+        let actor = call.caller.actor(&call.parts, "DeleteIdentity");
+        service::delete_identity(&call.api.context.pool, call.caller.account(), id, &actor).await?;
     }
     Ok(XmlWriter::default())
 }

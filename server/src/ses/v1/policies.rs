@@ -6,7 +6,7 @@ use app::{
     error::AppError,
     policies::{
         db, minified,
-        service::{put_policy, PutMode},
+        service::{delete_policy, put_policy, PutMode},
         MAX_POLICIES_PER_IDENTITY,
     },
 };
@@ -29,6 +29,7 @@ pub async fn put(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         policy_name,
         document,
         PutMode::Upsert,
+        &call.caller.actor(&call.parts, "PutIdentityPolicy"),
     )
     .await;
     stored.map_err(policy_error)?;
@@ -97,11 +98,12 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let name = identity_name(&call.caller, call.params.required("Identity")?)?;
     let policy_name = call.params.required("PolicyName")?;
     let id = find_existing(call, &name).await?;
-    db::delete_policy(
+    delete_policy(
         &call.api.context.pool,
         call.caller.account(),
         id,
         policy_name,
+        &call.caller.actor(&call.parts, "DeleteIdentityPolicy"),
     )
     .await?;
     Ok(XmlWriter::default())

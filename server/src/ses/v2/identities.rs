@@ -9,7 +9,7 @@ use app::{
     identities::{coverage::is_verified, db, dev_zone, service, DkimAlgorithm, IdentityKind},
     policies::{
         db as policies, minified,
-        service::{put_policy, PutMode},
+        service::{delete_policy, put_policy, PutMode},
     },
 };
 use axum::http::{Method, StatusCode};
@@ -94,8 +94,9 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
         ));
     }
     let (ctx, caller) = (&call.api.context, &call.caller);
+    let actor = caller.actor(&call.parts, "CreateEmailIdentity");
     let created = if name.contains('@') {
-        service::create_email(ctx, caller.account(), caller.region(), &name).await?
+        service::create_email(ctx, caller.account(), caller.region(), &name, &actor).await?
     } else {
         service::create_domain(
             ctx,
@@ -103,6 +104,7 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
             caller.region(),
             &name,
             DkimAlgorithm::Rsa2048,
+            &actor,
         )
         .await?
     };
@@ -156,7 +158,8 @@ pub async fn delete(call: &Call<'_>, identity: &str) -> Result<Value, SesError> 
     call.caller
         .require(Permission::ManageIdentities, "DeleteEmailIdentity")?;
     let (_, id) = existing(call, identity).await?;
-    db::delete_identity(&call.api.context.pool, call.caller.account(), id).await?;
+    let actor = call.caller.actor(&call.parts, "DeleteEmailIdentity");
+    service::delete_identity(&call.api.context.pool, call.caller.account(), id, &actor).await?;
     Ok(json!({}))
 }
 
@@ -172,7 +175,11 @@ pub async fn put_feedback(call: &Call<'_>, identity: &str) -> Result<Value, SesE
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let pool = &call.api.context.pool;
-    let change = service::set_feedback_forwarding(pool, call.caller.account(), id, enabled).await?;
+    let actor = call
+        .caller
+        .actor(&call.parts, "PutEmailIdentityFeedbackAttributes");
+    let change =
+        service::set_feedback_forwarding(pool, call.caller.account(), id, enabled, &actor).await?;
     SesError::unless_forwarding_changed(change)?;
     Ok(json!({}))
 }
@@ -206,20 +213,32 @@ pub async fn change_policy(call: &Call<'_>, identity: &str, name: &str) -> Resul
             format!("Policy {name} does not exist"),
         )
     };
-    let mode = match call.parts.method {
-        Method::POST => PutMode::Create,
-        Method::PUT => PutMode::Replace,
+    let (mode, action) = match call.parts.method {
+        Method::POST => (PutMode::Create, "CreateEmailIdentityPolicy"),
+        Method::PUT => (PutMode::Replace, "UpdateEmailIdentityPolicy"),
         _ => {
-            let deleted = policies::delete_policy(pool, call.caller.account(), id, name).await?;
+            let actor = call.caller.actor(&call.parts, "DeleteEmailIdentityPolicy");
+            let deleted = delete_policy(pool, call.caller.account(), id, name, &actor).await?;
             return deleted.then(|| json!({})).ok_or_else(missing);
         }
     };
+    let actor = call.caller.actor(&call.parts, action);
     let document = call
         .body
         .get("Policy")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    match put_policy(pool, call.caller.account(), id, name, document, mode).await {
+    match put_policy(
+        pool,
+        call.caller.account(),
+        id,
+        name,
+        document,
+        mode,
+        &actor,
+    )
+    .await
+    {
         Ok(()) => Ok(json!({})),
         Err(AppError::NotFound { .. }) => Err(missing()),
         Err(AppError::FieldInvalid { field, message })
