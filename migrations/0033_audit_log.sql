@@ -5,8 +5,7 @@
 -- deletion of its account) removes one.
 create table audit_entry (
     id             bigserial primary key,
-    -- None for instance-wide entries (an operator signing in).
-    account_id     text references account on delete cascade,
+    account_id     text not null references account on delete cascade,
     at             timestamptz not null default now(),
     -- 'user' (the console), 'access_key' (the API or SMTP), 'operator', 'sesame' (its
     -- workers and the admin command), 'anonymous' (a sign-in that failed, a link followed:
@@ -16,7 +15,7 @@ create table audit_entry (
     actor          text not null,
     -- The access key, for actor_kind 'access_key'.
     access_key_id  text,
-    -- 'console', 'api:<Action>', 'smtp', 'operator console', 'admin command', or a worker.
+    -- 'console', 'api:<Action>', 'operator console', 'admin command', or a worker.
     source         text not null,
     client_address text,
     user_agent     text,
@@ -32,6 +31,8 @@ create table audit_entry (
 );
 
 create index audit_entry_account on audit_entry (account_id, id desc);
+-- The failed sign-ins cap counts an actor's recent entries of a kind.
+create index audit_entry_actor on audit_entry (account_id, actor, kind, at);
 create index audit_entry_identity on audit_entry (account_id, identity, id desc)
     where identity is not null;
 create index audit_entry_at on audit_entry (at);

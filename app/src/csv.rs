@@ -14,7 +14,8 @@ fn quote(field: &str) -> String {
         true => format!("'{field}"),
         false => field.to_owned(),
     };
-    if field.contains([',', '"', '\r', '\n']) {
+    // `;` too: spreadsheets set to it as the list separator would split the field there.
+    if field.contains([',', ';', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
         field
@@ -38,5 +39,6 @@ mod tests {
         assert_eq!(quote("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(quote("-1+2"), "'-1+2");
         assert_eq!(quote("1.50"), "1.50");
+        assert_eq!(quote("Mozilla;=cmd"), "\"Mozilla;=cmd\"");
     }
 }

@@ -42,7 +42,7 @@ test("the sidebar groups the links by what the account does there", async ({ pag
     ["Identities", ["Identities", "Mailbox"]],
     ["Sending", ["Shared with me", "Send test email", "SMTP settings", "Messages", "Configuration sets", "Suppression list"]],
     ["Insights", ["Statistics", "Reputation", "Billing", "Quota"]],
-    ["Account", ["Settings", "Users", "Access keys", "Security"]],
+    ["Account", ["Settings", "Users", "Activity", "Access keys", "Security"]],
   ];
   for (const [group, links] of groups) {
     const list = nav.getByRole("list", { name: group });

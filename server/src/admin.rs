@@ -226,7 +226,8 @@ async fn execute(
                 })?;
             let vault = app::server::vault::SecretVault::new(&master_key::load(settings)?);
             let actor = app::audit::Actor::sesame("admin command");
-            let key = access_keys::issue_access_key(pool, &vault, &account, user, &region, &actor)
+            let request = access_keys::KeyRequest::unlimited(&region);
+            let key = access_keys::issue_access_key(pool, &vault, &account, user, &request, &actor)
                 .await?;
             println!("ACCESS_KEY_ID={}", key.access_key_id);
             println!("SECRET_ACCESS_KEY={}", key.secret_access_key);

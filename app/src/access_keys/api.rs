@@ -7,7 +7,11 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, issue_access_key, LIMIT_MESSAGE, MAX_ACTIVE_KEYS},
+    super::{
+        db, issue_access_key,
+        scope::{parse_expiry_days, parse_scope},
+        KeyRequest, LIMIT_MESSAGE, MAX_ACTIVE_KEYS,
+    },
     crate::{
         audit::{self, AuditKind, Change},
         auth::{session::require_account, Permission},
@@ -21,9 +25,17 @@ pub async fn list_access_keys() -> Result<Vec<AccessKey>, AppError> {
     Ok(db::list_access_keys(&app_context()?.pool, caller.account_id(), caller.user_id()).await?)
 }
 
-/// Creates a key; the answer holds the secret and the SMTP password for `region`, once.
+/// Creates a key, limited (when they are given) to source addresses, actions and
+/// identities and to a number of days (`scope`); the answer holds the secret and the SMTP
+/// password for `region`, once.
 #[server(prefix = "/api", endpoint = "access-keys/create")]
-pub async fn create_access_key(region: String) -> Result<NewAccessKey, AppError> {
+pub async fn create_access_key(
+    region: String,
+    sources: Option<String>,
+    actions: Option<String>,
+    identities: Option<String>,
+    expires_in_days: Option<String>,
+) -> Result<NewAccessKey, AppError> {
     let caller = require_account(Permission::ManageOwnAccessKeys).await?;
     let ctx = app_context()?;
     if !ctx.settings.regions.contains(&region) {
@@ -32,12 +44,18 @@ pub async fn create_access_key(region: String) -> Result<NewAccessKey, AppError>
             format!("Sesame does not serve region `{region}`."),
         ));
     }
+    let typed = |field: &Option<String>| field.clone().unwrap_or_default();
+    let request = KeyRequest {
+        region: &region,
+        scope: parse_scope(&typed(&sources), &typed(&actions), &typed(&identities))?,
+        expires_in_days: parse_expiry_days(&typed(&expires_in_days))?,
+    };
     issue_access_key(
         &ctx.pool,
         &ctx.vault,
         caller.account_id(),
         caller.user_id(),
-        &region,
+        &request,
         &caller.actor(),
     )
     .await
@@ -75,7 +93,7 @@ pub async fn set_access_key_active(access_key_id: String, active: bool) -> Resul
         false => AuditKind::AccessKeyDeactivated,
     };
     let change = Change::new(kind, &access_key_id);
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     app_context()?.keys.clear();
     Ok(())
@@ -91,7 +109,7 @@ pub async fn delete_access_key(access_key_id: String) -> Result<(), AppError> {
         return Err(AppError::not_found("Access key"));
     }
     let change = Change::new(AuditKind::AccessKeyDeleted, &access_key_id);
-    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    audit::record(&mut *tx, account, &caller.actor(), change).await?;
     tx.commit().await?;
     ctx.keys.clear();
     Ok(())

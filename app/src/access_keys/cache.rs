@@ -86,6 +86,8 @@ mod tests {
                 active: true,
                 user_disabled: false,
                 account_disabled: false,
+                expired: false,
+                limits: Default::default(),
                 used_recently: true,
                 secret: Sealed {
                     nonce: vec![],

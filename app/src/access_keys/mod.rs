@@ -1,6 +1,6 @@
 //! Access keys: an `AKIA…` id and a 40-character secret per key, at most two active per
 //! user. The secret signs API requests (SigV4) and yields the SES SMTP password; it is shown
-//! once, at creation, and stored only encrypted.
+//! once, at creation, and stored only encrypted. A key may be limited further (`scope`).
 
 mod api;
 #[cfg(feature = "ssr")]
@@ -15,10 +15,12 @@ mod issue;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod principal;
+pub mod scope;
+mod scope_fields;
 
 pub use api::*;
 #[cfg(feature = "ssr")]
-pub use issue::issue_access_key;
+pub use issue::{issue_access_key, KeyRequest};
 pub use page::AccessKeysPage;
 
 use serde::{Deserialize, Serialize};
@@ -34,6 +36,12 @@ pub struct AccessKey {
     pub active: bool,
     pub created: String,
     pub last_used: Option<String>,
+    pub last_used_region: Option<String>,
+    /// The SES action (`SendRawEmail` for SMTP).
+    pub last_used_action: Option<String>,
+    pub scope: scope::KeyScope,
+    pub expires: Option<String>,
+    pub expired: bool,
 }
 
 /// A key just created: the only time its secret and SMTP password are ever shown.

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 
 use super::{
     examples::{aws_cli, boto3, ApiExample},
-    list_access_keys, AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey,
-    SetAccessKeyActive,
+    list_access_keys,
+    scope_fields::{ScopeFields, ScopeSummary},
+    AccessKey, CreateAccessKey, DeleteAccessKey, NewAccessKey, SetAccessKeyActive,
 };
 use crate::{
     accounts::{account_regions, RegionOptions, RegionSubmit},
@@ -44,7 +45,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                     Ok(keys) => view! {
                         <div class="table-wrap">
                             <table>
-                                <thead><tr><th>"Access key id"</th><th>"Status"</th><th>"Created"</th><th>"Last used"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                                <thead><tr><th>"Access key id"</th><th>"Status"</th><th>"Limits"</th><th>"Created"</th><th>"Last used"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {keys.into_iter().map(|k| view! { <KeyRow key=k set_active delete/> }).collect_view()}
                                 </tbody>
@@ -62,6 +63,7 @@ pub fn AccessKeysPage() -> impl IntoView {
                     <select id="field-region" name="region"><RegionOptions regions/></select>
                     <p class="field-error">{move || field_error(create, "region").get()}</p>
                 </div>
+                <ScopeFields create/>
                 <FormError action=create/>
                 <RegionSubmit regions pending=create.pending() label="Create access key"/>
             </ActionForm>
@@ -147,14 +149,26 @@ fn KeyRow(
     } else {
         ("Activate", "true")
     };
-    let id = key.access_key_id;
+    let id = key.access_key_id.clone();
     let (id_for_toggle, id_for_delete) = (id.clone(), id.clone());
+    let status = match (key.expired, key.active) {
+        (true, _) => "Expired",
+        (false, true) => "Active",
+        (false, false) => "Inactive",
+    };
+    // When, and (for the latest use) in which region and for what.
+    let last_used = match (&key.last_used, &key.last_used_action, &key.last_used_region) {
+        (None, ..) => "Never".to_owned(),
+        (Some(at), Some(action), Some(region)) => format!("{at}, {action} in {region}"),
+        (Some(at), ..) => at.clone(),
+    };
     view! {
-        <tr>
+        <tr data-testid="access-key">
             <td><code>{id}</code></td>
-            <td>{if key.active { "Active" } else { "Inactive" }}</td>
+            <td>{status}</td>
+            <td class="wrap"><ScopeSummary key=key.clone()/></td>
             <td>{key.created}</td>
-            <td>{key.last_used.unwrap_or_else(|| "Never".to_owned())}</td>
+            <td class="wrap" data-testid="key-last-used">{last_used}</td>
             <td class="actions">
                 <ActionForm action=set_active>
                     <input type="hidden" name="access_key_id" value=id_for_toggle/>

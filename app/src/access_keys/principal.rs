@@ -4,11 +4,13 @@
 //! are private, as `AccountCtx`'s are), so holding one is the proof: no other code can
 //! make a caller up.
 
+use std::net::IpAddr;
+
 use sesame_wire::sigv4::{self, Authorization, SignatureError, SignedRequest};
 use subtle::ConstantTimeEq;
 use time::OffsetDateTime;
 
-use super::{cache::CachedKey, credentials::smtp_password, db as keys};
+use super::{cache::CachedKey, credentials::smtp_password, db as keys, scope::KeyLimits};
 use crate::{
     auth::{user_arn, Permission, Role},
     error::AppError,
@@ -24,6 +26,8 @@ pub struct KeyPrincipal {
     role: Role,
     /// Every request (and SMTP session) acts in exactly one region.
     region: String,
+    /// The key's own scope.
+    limits: KeyLimits,
 }
 
 impl KeyPrincipal {
@@ -55,6 +59,17 @@ impl KeyPrincipal {
         self.role.allows(permission)
     }
 
+    /// Why the key's scope refuses `action` from `client` (words to follow "because");
+    /// None when it allows it.
+    pub fn scope_refusal(&self, action: &str, client: Option<IpAddr>) -> Option<String> {
+        self.limits.refusal(action, client)
+    }
+
+    /// Whether the key's scope lets it send as the identity `arn` names.
+    pub fn may_send_as(&self, arn: &str) -> bool {
+        self.limits.allows_identity(arn)
+    }
+
     fn of(access_key_id: &str, key: &keys::SigningKey, region: String) -> Result<Self, AppError> {
         Ok(Self {
             access_key_id: access_key_id.to_owned(),
@@ -62,6 +77,7 @@ impl KeyPrincipal {
             user_name: key.user_name.clone(),
             role: key.role.parse().map_err(internal)?,
             region,
+            limits: key.limits.clone(),
         })
     }
 }
@@ -124,7 +140,7 @@ pub async fn smtp_login(
 ) -> Result<SmtpVerdict, AppError> {
     let Some(key) = keys::find_signing_key(&context.pool, access_key_id)
         .await?
-        .filter(|k| k.active && !k.user_disabled)
+        .filter(keys::SigningKey::usable)
     else {
         return Ok(SmtpVerdict::Invalid);
     };
@@ -148,7 +164,7 @@ pub async fn smtp_login(
         return Ok(SmtpVerdict::AccountDisabled);
     }
     if !key.used_recently {
-        keys::touch_last_used(&context.pool, access_key_id).await?;
+        keys::touch_last_used(&context.pool, access_key_id, &region, "SMTP").await?;
     }
     Ok(SmtpVerdict::Authenticated(KeyPrincipal::of(
         access_key_id,
@@ -168,5 +184,5 @@ pub async fn still_allowed(
         return Ok(!cached.key.account_disabled);
     }
     let key = keys::find_signing_key(&context.pool, &principal.access_key_id).await?;
-    Ok(key.is_some_and(|k| k.active && !k.user_disabled && !k.account_disabled))
+    Ok(key.is_some_and(|k| k.usable() && !k.account_disabled))
 }

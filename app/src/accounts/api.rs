@@ -79,7 +79,7 @@ pub async fn request_production_access(
     let asked =
         format!("{region}: {max_24_hour_send} recipients per 24 hours, {max_send_rate} per second");
     let change = Change::new(AuditKind::ProductionAccessRequested, &asked);
-    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    audit::record(&mut *tx, account, &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

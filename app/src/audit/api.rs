@@ -56,7 +56,7 @@ pub async fn activity_csv_link(
         identity,
         before: None,
     };
-    let entries = entries(caller.account_id(), &filter, CSV_LIMIT).await?;
+    let entries = entries(caller.account_id(), &filter, CSV_LIMIT, false).await?;
     Ok(format!(
         "data:text/csv;base64,{}",
         STANDARD.encode(activity_csv(&entries))
@@ -75,7 +75,7 @@ pub async fn identity_history(identity_id: Uuid) -> Result<Vec<ActivityEntry>, A
         identity: identity.name,
         ..ActivityFilter::default()
     };
-    entries(caller.account_id(), &filter, PAGE_SIZE).await
+    entries(caller.account_id(), &filter, PAGE_SIZE, true).await
 }
 
 /// A page of any account's log, for an operator.
@@ -103,14 +103,15 @@ async fn page_of(
     filter: &ActivityFilter,
 ) -> Result<ActivityPageData, AppError> {
     // One more than a page tells whether there is an older one.
-    let mut entries = entries(account, filter, PAGE_SIZE + 1).await?;
-    let older = match entries.len() as i64 > PAGE_SIZE {
+    let mut rows = rows(account, filter, PAGE_SIZE + 1, true).await?;
+    let older = match rows.len() as i64 > PAGE_SIZE {
         true => {
-            entries.truncate(PAGE_SIZE as usize);
-            entries.last().map(|e| e.id)
+            rows.truncate(PAGE_SIZE as usize);
+            rows.last().map(|r| r.id)
         }
         false => None,
     };
+    let entries = rows.into_iter().filter_map(db::EntryRow::shown).collect();
     Ok(ActivityPageData { entries, older })
 }
 
@@ -119,7 +120,20 @@ async fn entries(
     account: &AccountId,
     filter: &ActivityFilter,
     limit: i64,
+    documents: bool,
 ) -> Result<Vec<ActivityEntry>, AppError> {
+    let rows = rows(account, filter, limit, documents).await?;
+    Ok(rows.into_iter().filter_map(db::EntryRow::shown).collect())
+}
+
+/// The stored entries `filter` matches, newest first; a kind that is not one refused.
+#[cfg(feature = "ssr")]
+async fn rows(
+    account: &AccountId,
+    filter: &ActivityFilter,
+    limit: i64,
+    documents: bool,
+) -> Result<Vec<db::EntryRow>, AppError> {
     let kind = filter.kind.trim();
     let known = AuditKind::ALL
         .iter()
@@ -136,7 +150,7 @@ async fn entries(
         identity: filter.identity.trim(),
         before: filter.before,
         limit,
+        documents,
     };
-    let rows = db::list(&app_context()?.pool, account, &query).await?;
-    Ok(rows.into_iter().filter_map(db::EntryRow::shown).collect())
+    Ok(db::list(&app_context()?.pool, account, &query).await?)
 }

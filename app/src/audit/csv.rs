@@ -5,7 +5,7 @@ use crate::csv::push_row;
 
 pub fn activity_csv(entries: &[ActivityEntry]) -> String {
     let mut out = String::from(
-        "id,time,kind,actor,access_key_id,source,client_address,user_agent,identity,subject\r\n",
+        "id,time,kind,actor,claimed,access_key_id,source,client_address,user_agent,identity,subject\r\n",
     );
     for e in entries {
         let id = e.id.to_string();
@@ -14,6 +14,7 @@ pub fn activity_csv(entries: &[ActivityEntry]) -> String {
             &e.at,
             e.kind.name(),
             &e.actor,
+            if e.claimed { "yes" } else { "" },
             e.access_key_id.as_deref().unwrap_or(""),
             &e.source,
             &e.client_address,

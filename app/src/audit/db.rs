@@ -11,6 +11,7 @@ pub struct EntryRow {
     pub id: i64,
     pub at: OffsetDateTime,
     pub kind: String,
+    pub actor_kind: String,
     pub actor: String,
     pub access_key_id: Option<String>,
     pub source: String,
@@ -34,6 +35,7 @@ impl EntryRow {
             id: self.id,
             at: shown(self.at),
             kind: AuditKind::from_name(&self.kind)?,
+            claimed: self.actor_kind == "anonymous",
             actor: self.actor,
             access_key_id: self.access_key_id,
             source: self.source,
@@ -47,13 +49,15 @@ impl EntryRow {
 }
 
 /// What to list: `kind` is a kind's name or a family (checked by the caller to be one of
-/// `AuditKind`'s, so it is no pattern), `actor` an actor or access key id; "" for any.
+/// `AuditKind`'s), `actor` an actor or access key id; "" for any. Without `documents`,
+/// policies' texts are left out (the CSV has no use for them).
 pub struct Query<'a> {
     pub kind: &'a str,
     pub actor: &'a str,
     pub identity: &'a str,
     pub before: Option<i64>,
     pub limit: i64,
+    pub documents: bool,
 }
 
 /// An account's entries, newest first.
@@ -65,8 +69,10 @@ pub async fn list(
     sqlx::query_as!(
         EntryRow,
         // language=PostgreSQL
-        r#"select id, at, kind, actor, access_key_id, source, client_address, user_agent,
-                  identity, subject, before_text, after_text
+        r#"select id, at, kind, actor_kind, actor, access_key_id, source, client_address,
+                  user_agent, identity, subject,
+                  case when $7 then before_text end as before_text,
+                  case when $7 then after_text end as after_text
            from audit_entry
            where account_id = $1
              and ($2 = '' or kind = $2 or split_part(kind, '.', 1) = $2)
@@ -81,6 +87,7 @@ pub async fn list(
         q.identity,
         q.before,
         q.limit,
+        q.documents,
     )
     .fetch_all(db)
     .await

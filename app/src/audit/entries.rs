@@ -40,9 +40,11 @@ fn EntryRows(entry: ActivityEntry) -> impl IntoView {
             </tr>
         }
     });
-    let who = match &entry.access_key_id {
-        Some(key) => format!("{} (key {key})", entry.actor),
-        None => entry.actor.clone(),
+    let who = match (&entry.access_key_id, entry.claimed) {
+        (Some(key), _) => format!("{} (key {key})", entry.actor),
+        // Not signed in: someone who claimed to be them, or held a link mailed to them.
+        (None, true) => format!("{} (claimed, not signed in)", entry.actor),
+        (None, false) => entry.actor.clone(),
     };
     view! {
         <tr data-testid="activity-entry" data-kind=entry.kind.name()>

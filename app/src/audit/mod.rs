@@ -31,7 +31,7 @@ pub use page::{ActivityLog, ActivityPage};
 #[cfg(feature = "ssr")]
 pub use {
     actor::Actor,
-    record::{record, Change},
+    record::{record, record_failed_sign_in, Change, FAILED_SIGN_INS_PER_HOUR},
 };
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,9 @@ pub struct ActivityEntry {
     pub kind: AuditKind,
     /// The user's ARN, the operator's email, or "Sesame".
     pub actor: String,
+    /// The actor is only who the client claimed to be, or held a link mailed to (a failed
+    /// sign-in, a password reset).
+    pub claimed: bool,
     pub access_key_id: Option<String>,
     pub source: String,
     pub client_address: String,
@@ -90,5 +93,6 @@ pub struct ActivityPageData {
 
 /// Entries on one page of the Activity list.
 pub const PAGE_SIZE: i64 = 50;
-/// Entries at most in one CSV download (the newest that match).
-pub const CSV_LIMIT: i64 = 10_000;
+/// Entries at most in one CSV download (the newest that match): the download is a `data:`
+/// link, which browsers cap at a few megabytes.
+pub const CSV_LIMIT: i64 = 5_000;

@@ -42,20 +42,53 @@ impl<'a> Change<'a> {
     }
 }
 
-/// Appends `change`, made by `actor`, to the log of `account` (none: instance-wide).
+/// Appends `change`, made by `actor`, to the log of `account`.
 pub async fn record(
     db: impl PgExecutor<'_>,
-    account: Option<&AccountId>,
+    account: &AccountId,
     actor: &Actor,
     change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    insert(db, account, actor, &change, None).await
+}
+
+/// Failed sign-ins recorded per user an hour at most: anyone who knows an address can
+/// fail to sign in as it, and the log must not be theirs to fill (the throttle counts
+/// every attempt; `SignInFailed` entries past this many are not written).
+pub const FAILED_SIGN_INS_PER_HOUR: i64 = 20;
+
+/// Appends a failed sign-in as `record` does, unless `FAILED_SIGN_INS_PER_HOUR` of the
+/// same claimed user were recorded in the past hour.
+pub async fn record_failed_sign_in(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    actor: &Actor,
+    why: &str,
+) -> Result<(), sqlx::Error> {
+    let change = Change::new(AuditKind::SignInFailed, why);
+    insert(db, account, actor, &change, Some(FAILED_SIGN_INS_PER_HOUR)).await
+}
+
+/// The one insert: with `cap`, only while fewer than that many entries of the same kind
+/// and actor were written in the past hour.
+async fn insert(
+    db: impl PgExecutor<'_>,
+    account: &AccountId,
+    actor: &Actor,
+    change: &Change<'_>,
+    cap: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         // language=PostgreSQL
         r#"insert into audit_entry
              (account_id, actor_kind, actor, access_key_id, source, client_address, user_agent,
               kind, identity, subject, before_text, after_text)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"#,
-        account.map(AccountId::as_str),
+           select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+           where $13::bigint is null
+              or (select count(*) from audit_entry
+                  where account_id = $1 and kind = $8 and actor = $3
+                    and at > now() - interval '1 hour') < $13"#,
+        account.as_str(),
         actor.kind,
         actor.name,
         actor.access_key_id,
@@ -67,6 +100,7 @@ pub async fn record(
         change.subject,
         change.before,
         change.after,
+        cap,
     )
     .execute(db)
     .await?;

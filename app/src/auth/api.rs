@@ -8,7 +8,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{db, password_reset, registration, session, session::Claimant, throttle, two_factor},
-    crate::{accounts, audit::AuditKind, email::EmailAddress, server::app_context},
+    crate::{accounts, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
 
@@ -95,7 +95,7 @@ pub async fn second_factor(code: String) -> Result<(), AppError> {
     .await;
     if let Err(AppError::FieldInvalid { .. }) = checked {
         let why = "incorrect two-factor code";
-        session::record_sign_in(pending.user, AuditKind::SignInFailed, why).await?;
+        session::record_failed_sign_in(pending.user, why).await?;
     }
     checked?;
     session::establish(Claimant::User(pending.user), pending.password_checked_at).await?;
@@ -143,7 +143,7 @@ pub async fn finish_required_two_factor(code: String) -> Result<SetUpDone, AppEr
     let pending = pending_sign_in().await?;
     let ip = session::client_ip().await?;
     let user = pending.user;
-    let (account, actor) = session::user_actor(user, false)
+    let (account, actor) = session::user_actor(user, session::Acting::AsUser)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let by = (&account, &actor);
@@ -264,7 +264,7 @@ pub(crate) async fn authenticate(
                     true => "user or account disabled",
                     false => "incorrect password",
                 };
-                session::record_sign_in(user, AuditKind::SignInFailed, why).await?;
+                session::record_failed_sign_in(user, why).await?;
             }
             Err(AppError::field("password", "Incorrect email or password."))
         }

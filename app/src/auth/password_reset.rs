@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use super::{
     db,
     registration::{self, MAX_LINKS_PER_ADDRESS_PER_HOUR},
+    session::{user_actor, Acting},
     throttle::{self, Allowance},
 };
 use crate::{
@@ -97,10 +98,10 @@ pub async fn confirm(ctx: &AppContext, token: &str, password: String) -> Result<
     let user = db::reset_password(&mut *tx, token, LINK_VALIDITY.as_secs_f64(), &hash)
         .await?
         .ok_or_else(expired)?;
-    // Whoever had the link had the user's mail: the entry names the user.
-    if let Some((account, actor)) = super::session::user_actor(user, false).await? {
+    // Whoever had the link had the user's mail; the entry names the user they acted for.
+    if let Some((account, actor)) = user_actor(user, Acting::Claiming).await? {
         let change = Change::new(AuditKind::PasswordReset, "");
-        audit::record(&mut *tx, Some(&account), &actor, change).await?;
+        audit::record(&mut *tx, &account, &actor, change).await?;
     }
     tx.commit().await?;
     Ok(())

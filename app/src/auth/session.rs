@@ -142,7 +142,7 @@ pub async fn establish(
             let registered =
                 registry::register(&pool, user, client, &agent, password_checked_at).await?;
             let handle = registered.ok_or(AppError::Unauthorized)?;
-            record_sign_in(user, AuditKind::SignedIn, "").await?;
+            record_sign_in(user).await?;
             Some(handle)
         }
         Claimant::Operator(_) => None,
@@ -159,35 +159,52 @@ pub async fn establish(
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
 }
 
-/// Who the audit log says is acting as `user` in this request, in which account: the user
-/// (`claimed` false: proven, signing in or setting up) or someone claiming to be them (a
-/// sign-in that failed). None for a user deleted meanwhile.
+/// How this request's client stands to the user an audit entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acting {
+    /// Proven to be the user (signing in, setting up, joining).
+    AsUser,
+    /// Only claiming to be, or holding a link mailed to them: a failed sign-in, a
+    /// password reset, a confirmation link followed.
+    Claiming,
+}
+
+/// The audit log's actor for this request's client acting as (or claiming) `arn`.
+pub async fn request_actor(arn: String, acting: Acting) -> Result<Actor, AppError> {
+    let (client, agent) = (client_ip().await?, user_agent().await?);
+    Ok(match acting {
+        Acting::AsUser => Actor::console(arn, client, &agent),
+        Acting::Claiming => Actor::claiming(arn, client, &agent),
+    })
+}
+
+/// `request_actor` for `user`, with their account. None for a user deleted meanwhile.
 pub async fn user_actor(
     user: UserId,
-    claimed: bool,
+    acting: Acting,
 ) -> Result<Option<(AccountId, Actor)>, AppError> {
     let pool = app_context()?.pool;
     let Some(found) = db::find_user_of_account(&pool, user).await? else {
         return Ok(None);
     };
     let arn = super::user_arn(&found.account_id, &found.name);
-    let (client, agent) = (client_ip().await?, user_agent().await?);
-    let actor = match claimed {
-        true => Actor::claiming(arn, client, &agent),
-        false => Actor::console(arn, client, &agent),
-    };
-    Ok(Some((found.account_id, actor)))
+    Ok(Some((found.account_id, request_actor(arn, acting).await?)))
 }
 
-/// Records a sign-in of `user` (or, with `AuditKind::SignInFailed`, a failed one) in
-/// their account's log; `how` says what was checked.
-pub async fn record_sign_in(user: UserId, kind: AuditKind, how: &str) -> Result<(), AppError> {
-    let claimed = kind != AuditKind::SignedIn;
-    let Some((account, actor)) = user_actor(user, claimed).await? else {
-        return Ok(());
-    };
-    let pool = app_context()?.pool;
-    audit::record(&pool, Some(&account), &actor, Change::new(kind, how)).await?;
+/// Records a sign-in of `user` in their account's log.
+pub async fn record_sign_in(user: UserId) -> Result<(), AppError> {
+    if let Some((account, actor)) = user_actor(user, Acting::AsUser).await? {
+        let change = Change::new(AuditKind::SignedIn, "");
+        audit::record(&app_context()?.pool, &account, &actor, change).await?;
+    }
+    Ok(())
+}
+
+/// Records a failed sign-in as `user` (`why`: what was wrong), within the log's cap.
+pub async fn record_failed_sign_in(user: UserId, why: &str) -> Result<(), AppError> {
+    if let Some((account, actor)) = user_actor(user, Acting::Claiming).await? {
+        audit::record_failed_sign_in(&app_context()?.pool, &account, &actor, why).await?;
+    }
     Ok(())
 }
 

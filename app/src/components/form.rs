@@ -32,6 +32,9 @@ pub fn Field(
     /// What the field starts with (empty by default).
     #[prop(optional, into)]
     value: String,
+    /// May be left empty.
+    #[prop(optional)]
+    optional: bool,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -45,7 +48,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 value=value
-                required=true
+                required=!optional
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
             />

@@ -118,7 +118,7 @@ pub async fn set_grant_cap(
         None => format!("{delegate_account}: no cap"),
     };
     let change = Change::new(AuditKind::GrantCapChanged, &subject).on(&identity);
-    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    audit::record(&mut *tx, account, &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use {
     super::{check, db, dev_zone, email, identity_arn, service, IdentityKind, VerificationStatus},
     crate::{
-        audit::{self, Actor, AuditKind, Change},
+        audit::{self, AuditKind, Change},
         auth::{
             session::{self, require_account, AccountCtx},
             Permission,
@@ -118,13 +118,10 @@ pub async fn confirm_email_identity(token: String) -> Result<EmailConfirmation, 
     let status: VerificationStatus = confirmed.verification_status.parse().map_err(internal)?;
     if status == VerificationStatus::Success && confirmed.was != confirmed.verification_status {
         // Whoever followed the link had the address's mail: the entry names the address.
-        let actor = Actor::claiming(
-            confirmed.name.clone(),
-            session::client_ip().await?,
-            &session::user_agent().await?,
-        );
+        let actor = session::request_actor(confirmed.name.clone(), session::Acting::Claiming);
+        let actor = actor.await?;
         let change = Change::new(AuditKind::IdentityVerified, "").on(&confirmed.name);
-        audit::record(&mut *tx, Some(&confirmed.account_id), &actor, change).await?;
+        audit::record(&mut *tx, &confirmed.account_id, &actor, change).await?;
     }
     tx.commit().await?;
     Ok(EmailConfirmation {

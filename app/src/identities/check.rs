@@ -116,7 +116,7 @@ pub async fn check_domain(
         if let Some(kind) = kind {
             let change = Change::new(kind, "").on(&target.name);
             let actor = Actor::sesame("verification");
-            audit::record(&mut *tx, Some(&target.account_id), &actor, change).await?;
+            audit::record(&mut *tx, &target.account_id, &actor, change).await?;
         }
     }
     tx.commit().await?;

@@ -74,7 +74,7 @@ pub async fn create_domain(
             AppError::field("domain", "You already have this identity in this region.")
         })?;
     let created = Change::new(AuditKind::IdentityCreated, region).on(domain.as_str());
-    audit::record(&mut *tx, Some(account), actor, created).await?;
+    audit::record(&mut *tx, account, actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
         arn: identity_arn(region, account, domain.as_str()),
@@ -139,7 +139,7 @@ pub async fn create_email(
     };
     email::send_verification(&mut tx, &ctx.letterhead(), &verification).await?;
     let created = Change::new(AuditKind::IdentityCreated, region).on(&address);
-    audit::record(&mut *tx, Some(account), actor, created).await?;
+    audit::record(&mut *tx, account, actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
         arn: identity_arn(region, account, &address),
@@ -218,7 +218,7 @@ pub async fn set_feedback_forwarding(
     };
     let subject = if enabled { "on" } else { "off" };
     let change = Change::new(AuditKind::FeedbackForwardingChanged, subject).on(&name);
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(ForwardingChange::Done)
 }
@@ -235,7 +235,7 @@ pub async fn delete_identity(
         return Ok(false);
     };
     let change = Change::new(AuditKind::IdentityDeleted, "").on(&name);
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -253,7 +253,7 @@ pub async fn restart_verification(
         return Ok(false);
     };
     let change = Change::new(AuditKind::VerificationRestarted, "").on(&name);
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -49,7 +49,7 @@ pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Resu
     };
     audit::record(
         &mut *tx,
-        Some(&account_id),
+        &account_id,
         &operator.actor(),
         Change::new(kind, ""),
     )
@@ -100,7 +100,7 @@ pub async fn grant_production_access(
     let granted =
         format!("{region}: {max_24_hour_send} recipients per 24 hours, {max_send_rate} per second");
     let change = Change::new(AuditKind::ProductionAccessGranted, &granted);
-    audit::record(&mut *tx, Some(&account_id), &operator.actor(), change).await?;
+    audit::record(&mut *tx, &account_id, &operator.actor(), change).await?;
     tx.commit().await?;
     tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, max_24_hour_send, max_send_rate, "operator granted production access");
     Ok(())
@@ -119,7 +119,7 @@ pub async fn decline_production_access(
         return Err(AppError::not_found("Production access request"));
     }
     let change = Change::new(AuditKind::ProductionAccessDeclined, &region);
-    audit::record(&mut *tx, Some(&account_id), &operator.actor(), change).await?;
+    audit::record(&mut *tx, &account_id, &operator.actor(), change).await?;
     tx.commit().await?;
     tracing::info!(operator = %operator.operator_id(), account = %account_id, %region, "operator declined production access");
     Ok(())

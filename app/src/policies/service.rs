@@ -74,7 +74,7 @@ pub async fn put_policy(
     let change = Change::new(kind, name)
         .on(&target.name)
         .document(replaced.as_deref(), Some(document));
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -98,7 +98,7 @@ pub async fn delete_policy(
     let change = Change::new(AuditKind::PolicyDeleted, name)
         .on(&target.name)
         .document(Some(&document), None);
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -156,7 +156,7 @@ pub async fn revoke_delegate(
             let change = Change::new(AuditKind::DelegateRevoked, &subject)
                 .on(&target.name)
                 .document(Some(&policy.document), rewritten.as_deref());
-            audit::record(&mut *tx, Some(account), actor, change).await?;
+            audit::record(&mut *tx, account, actor, change).await?;
             changed += 1;
         }
     }

@@ -86,7 +86,7 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     }
     registry::end_all_but(&mut *tx, user, handle).await?;
     let change = Change::new(AuditKind::PasswordChanged, "");
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::db;
 use crate::{
-    audit::{self, Actor, AuditKind, Change},
+    audit::{self, AuditKind, Change},
     auth::{
         db as auth_db,
         registration::MAX_LINKS_PER_ADDRESS_PER_HOUR,
@@ -116,14 +116,11 @@ pub async fn confirm(ctx: &AppContext, token: &str) -> Result<String, AppError> 
     };
     system_mail::post(&mut *tx, &ctx.letterhead(), &letter).await?;
     // Whoever had the link had the new address's mail, on the user's behalf.
-    let actor = Actor::console(
-        user_arn(&changed.account_id, &changed.user_name),
-        session::client_ip().await?,
-        &session::user_agent().await?,
-    );
+    let arn = user_arn(&changed.account_id, &changed.user_name);
+    let actor = session::request_actor(arn, session::Acting::Claiming).await?;
     let subject = format!("{} → {}", changed.old_email, changed.new_email);
     let change = Change::new(AuditKind::EmailChanged, &subject);
-    audit::record(&mut *tx, Some(&changed.account_id), &actor, change).await?;
+    audit::record(&mut *tx, &changed.account_id, &actor, change).await?;
     tx.commit().await?;
     Ok(changed.new_email)
 }

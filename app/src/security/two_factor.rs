@@ -110,7 +110,7 @@ pub async fn disable_two_factor(confirm_with: String) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     two_factor::db::remove(&mut *tx, caller.user_id()).await?;
     let change = Change::new(AuditKind::TwoFactorDisabled, "");
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -138,6 +138,18 @@ pub(super) async fn authorize(
         sender_header.as_ref(),
         Some(&return_path),
     ];
+    // The access key's scope may name the identities it sends as: each one used must be.
+    if let Some(outside) = used
+        .into_iter()
+        .flatten()
+        .find(|g| !sender.may_send_as(&g.arn))
+    {
+        return Err(SendError::AccessDenied {
+            principal: sender.user_arn().to_owned(),
+            action: out.action.as_str().to_owned(),
+            resource: outside.arn.clone(),
+        });
+    }
     judge_sandbox(&mut conn, sender, &own, out, used.into_iter().flatten()).await?;
     Ok(Grants {
         source,

@@ -23,6 +23,9 @@ use crate::{
 pub struct Sender {
     account: AccountId,
     user_arn: String,
+    /// The access key's scope, which may limit the identities it sends as (the console's
+    /// sends have none).
+    key: Option<KeyPrincipal>,
 }
 
 impl Sender {
@@ -34,6 +37,7 @@ impl Sender {
         Ok(Self {
             account: caller.account_id().clone(),
             user_arn: user_arn(caller.account_id(), &name),
+            key: None,
         })
     }
 
@@ -44,6 +48,11 @@ impl Sender {
     pub fn user_arn(&self) -> &str {
         &self.user_arn
     }
+
+    /// Whether the sender's access key (if any) may send as the identity `arn` names.
+    pub fn may_send_as(&self, arn: &str) -> bool {
+        self.key.as_ref().is_none_or(|key| key.may_send_as(arn))
+    }
 }
 
 impl From<&KeyPrincipal> for Sender {
@@ -51,6 +60,7 @@ impl From<&KeyPrincipal> for Sender {
         Self {
             account: principal.account().clone(),
             user_arn: principal.user_arn(),
+            key: Some(principal.clone()),
         }
     }
 }

@@ -66,7 +66,7 @@ pub async fn cancel_invitation(invitation_id: Uuid) -> Result<(), AppError> {
         .await?
         .ok_or_else(|| AppError::not_found("Invitation"))?;
     let change = Change::new(AuditKind::InvitationCancelled, &email);
-    audit::record(&mut *tx, Some(account), &caller.actor(), change).await?;
+    audit::record(&mut *tx, account, &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -105,7 +105,7 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
     };
     audit::record(
         &mut *tx,
-        Some(caller.account_id()),
+        caller.account_id(),
         &caller.actor(),
         Change::new(kind, &name),
     )
@@ -124,7 +124,7 @@ pub async fn end_user_sessions(user_id: UserId) -> Result<(), AppError> {
     let name = user_named(&mut tx, caller.account_id(), user_id).await?;
     registry::end_all_of_user(&mut *tx, caller.account_id(), user_id).await?;
     let change = Change::new(AuditKind::UserSessionsEnded, &name);
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     if user_id == caller.user_id() {
         session::end().await?;
@@ -147,7 +147,7 @@ pub async fn delete_user(user_id: UserId) -> Result<(), AppError> {
     let name = user_named(&mut tx, caller.account_id(), user_id).await?;
     db::delete_user(&mut *tx, caller.account_id(), user_id).await?;
     let change = Change::new(AuditKind::UserDeleted, &name);
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     ctx.keys.clear();
     Ok(())
@@ -181,7 +181,7 @@ pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
     db::set_two_factor_required(&mut *tx, caller.account_id(), required).await?;
     let subject = if required { "required" } else { "not required" };
     let change = Change::new(AuditKind::TwoFactorRequirementChanged, subject);
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -202,7 +202,7 @@ pub async fn reset_two_factor(user_id: UserId) -> Result<(), AppError> {
     let name = user_named(&mut tx, caller.account_id(), user_id).await?;
     db::reset_two_factor(&mut *tx, caller.account_id(), user_id).await?;
     let change = Change::new(AuditKind::UserTwoFactorReset, &name);
-    audit::record(&mut *tx, Some(caller.account_id()), &caller.actor(), change).await?;
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -121,7 +121,7 @@ pub async fn invite(
     }
     let invited = format!("{name} <{email}> as {}", role.as_str());
     let change = Change::new(AuditKind::UserInvited, &invited);
-    audit::record(&mut *tx, Some(inviter.account), inviter.actor, change).await?;
+    audit::record(&mut *tx, inviter.account, inviter.actor, change).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -170,13 +170,10 @@ pub async fn accept(ctx: &AppContext, token: &str, password: String) -> Result<U
         ("account_user_name_key", name_taken_since),
     ])?;
     // The new user joins by following the link: they are the actor.
-    let actor = Actor::console(
-        user_arn(&found.account_id, &found.name),
-        session::client_ip().await?,
-        &session::user_agent().await?,
-    );
+    let arn = user_arn(&found.account_id, &found.name);
+    let actor = session::request_actor(arn, session::Acting::AsUser).await?;
     let change = Change::new(AuditKind::UserJoined, &found.name);
-    audit::record(&mut *tx, Some(&found.account_id), &actor, change).await?;
+    audit::record(&mut *tx, &found.account_id, &actor, change).await?;
     tx.commit().await?;
     Ok(user)
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use app::{
-    access_keys::issue_access_key,
+    access_keys::{issue_access_key, KeyRequest},
     accounts::{create_account, AccountName},
     email::EmailAddress,
     server::vault::SecretVault,
@@ -106,7 +106,8 @@ async fn make_tenants(
         .execute(pool)
         .await?;
         let actor = app::audit::Actor::sesame("bench setup");
-        let key = issue_access_key(pool, vault, &account, created.admin, "us-east-1", &actor)
+        let request = KeyRequest::unlimited("us-east-1");
+        let key = issue_access_key(pool, vault, &account, created.admin, &request, &actor)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         keys.push((key.access_key_id, key.secret_access_key));

@@ -2,7 +2,11 @@
 //! (`app::access_keys::principal`), with its user's role and the region the request was
 //! signed for.
 
-use std::{net::SocketAddr, ops::Deref, sync::Arc};
+use std::{
+    net::{IpAddr, SocketAddr},
+    ops::Deref,
+    sync::{Arc, OnceLock},
+};
 
 use app::{
     access_keys::{
@@ -22,43 +26,76 @@ use sesame_wire::sigv4::{self, Authorization, SignatureError, SignedRequest};
 
 use super::error::SesError;
 
-/// An authenticated API caller: the principal a verified signature proves.
-#[derive(Debug, Clone)]
-pub struct ApiCaller(KeyPrincipal);
+/// An authenticated API caller: the principal a verified signature proves, and where the
+/// request came from.
+#[derive(Debug)]
+pub struct ApiCaller {
+    principal: KeyPrincipal,
+    client: Option<IpAddr>,
+    /// The key's use is not recorded yet this minute (`record_use`).
+    unrecorded: bool,
+    /// The action the request asked for (`require`), for the key's last use.
+    action: OnceLock<String>,
+}
 
 impl Deref for ApiCaller {
     type Target = KeyPrincipal;
 
     fn deref(&self) -> &KeyPrincipal {
-        &self.0
+        &self.principal
     }
 }
 
 impl ApiCaller {
-    /// Refuses an action the user's role does not allow, as IAM words it.
+    /// Refuses an action the user's role does not allow, or the key's scope does not (from
+    /// where the request came), as IAM words it. Every action passes here first.
     pub fn require(&self, permission: Permission, action: &str) -> Result<(), SesError> {
-        if self.may(permission) {
-            Ok(())
-        } else {
-            Err(SesError::access_denied(format!(
-                "User: {} is not authorized to perform: ses:{action}",
+        // The first action asked for is the request's.
+        let _ = self.action.set(action.to_owned());
+        let refused = |because: Option<String>| {
+            let reason = because.map_or(String::new(), |b| format!(" because {b}"));
+            SesError::access_denied(format!(
+                "User: {} is not authorized to perform: ses:{action}{reason}",
                 self.user_arn()
-            )))
+            ))
+        };
+        if !self.may(permission) {
+            return Err(refused(None));
+        }
+        match self.scope_refusal(action, self.client) {
+            Some(because) => Err(refused(Some(because))),
+            None => Ok(()),
+        }
+    }
+
+    /// Records the key's use — when, in which region, for which action — at most once a
+    /// minute; a failure to record is logged, not the request's.
+    pub async fn record_use(&self, context: &AppContext) {
+        let Some(action) = self.action.get().filter(|_| self.unrecorded) else {
+            return;
+        };
+        let (id, region) = (self.access_key_id(), self.region());
+        if let Err(e) = keys::touch_last_used(&context.pool, id, region, action).await {
+            tracing::warn!(error = %e, access_key_id = id, "could not record an access key's use");
         }
     }
 
     /// Who the audit log says made a change through SES action `action` of this request.
     pub fn actor(&self, parts: &Parts, action: &str) -> Actor {
-        let client = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
         let user_agent = parts
             .headers
             .get(axum::http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok());
-        Actor::api(self, action, client, user_agent)
+        Actor::api(self, action, self.client, user_agent)
     }
+}
+
+/// The request's client (behind trusted proxies, the one they name: `client_address`).
+fn client_of(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }
 
 /// A request's credential, resolved from its `Authorization` header before the body is
@@ -66,6 +103,8 @@ impl ApiCaller {
 pub struct Credential {
     auth: Authorization,
     key: Arc<CachedKey>,
+    /// Looked up afresh, and not used in the last minute.
+    unrecorded: bool,
 }
 
 /// Parses the signature header and finds the (active) access key it names.
@@ -96,11 +135,15 @@ pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential,
         ));
     }
     if let Some(key) = context.keys.get(&auth.access_key_id) {
-        return Ok(Credential { auth, key });
+        return Ok(Credential {
+            auth,
+            key,
+            unrecorded: false,
+        });
     }
     let key = keys::find_signing_key(&context.pool, &auth.access_key_id)
         .await?
-        .filter(|k| k.active && !k.user_disabled)
+        .filter(keys::SigningKey::usable)
         .ok_or_else(|| {
             SesError::new(
                 "InvalidClientTokenId",
@@ -113,9 +156,7 @@ pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential,
         .open(&key.secret, &auth.access_key_id)
         .map_err(internal)?;
     let secret = String::from_utf8(secret).map_err(internal)?;
-    if !key.used_recently {
-        keys::touch_last_used(&context.pool, &auth.access_key_id).await?;
-    }
+    let unrecorded = !key.used_recently;
     // Remembered as used: a later request from the memory has nothing to record.
     let key = keys::SigningKey {
         used_recently: true,
@@ -124,7 +165,11 @@ pub async fn identify(context: &AppContext, parts: &Parts) -> Result<Credential,
     let key = context
         .keys
         .put(&auth.access_key_id, CachedKey { key, secret });
-    Ok(Credential { auth, key })
+    Ok(Credential {
+        auth,
+        key,
+        unrecorded,
+    })
 }
 
 impl Credential {
@@ -156,7 +201,12 @@ impl Credential {
             payload_hash: &payload_hash,
         };
         match signed_by(context, &self.key, &self.auth, &request, clock_skew_secs) {
-            Ok(principal) => Ok(ApiCaller(principal)),
+            Ok(principal) => Ok(ApiCaller {
+                principal,
+                client: client_of(parts),
+                unrecorded: self.unrecorded,
+                action: OnceLock::new(),
+            }),
             Err(SignatureRefusal::Signature(e)) => Err(e.into()),
             Err(SignatureRefusal::AccountDisabled) => Err(SesError::access_denied(
                 "This account has been disabled by the operator of this Sesame.",

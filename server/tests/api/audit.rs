@@ -278,6 +278,37 @@ async fn failed_sign_ins_are_recorded_and_the_csv_cannot_carry_a_formula(pool: P
         failed[0]["actor"],
         format!("arn:aws:iam::{account}:user/admin")
     );
+    assert_eq!(failed[0]["claimed"], true);
+    // Anyone may fail to sign in as anyone: past the hourly cap, failures are counted by
+    // the throttle but no longer fill the log.
+    let cap = app::audit::FAILED_SIGN_INS_PER_HOUR - 1;
+    sqlx::query(
+        "insert into audit_entry (account_id, actor_kind, actor, source, kind)
+         select $1, 'anonymous', $2, 'console', 'sign_in.failed' from generate_series(1, $3)",
+    )
+    .bind(&account)
+    .bind(format!("arn:aws:iam::{account}:user/admin"))
+    .bind(cap as i32)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let guess = [
+        ("email", "admin@acme.example.com"),
+        ("password", "guess-2-guess"),
+    ];
+    app.browser()
+        .error("auth/sign-in", &guess, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
+    let count: i64 =
+        sqlx::query_scalar("select count(*) from audit_entry where kind = 'sign_in.failed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(count, app::audit::FAILED_SIGN_INS_PER_HOUR);
+    sqlx::query("delete from audit_entry where source = 'console' and user_agent is null and kind = 'sign_in.failed'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
 
     let link = admin
         .json(
@@ -297,7 +328,7 @@ async fn failed_sign_ins_are_recorded_and_the_csv_cannot_carry_a_formula(pool: P
     let csv = String::from_utf8(csv).unwrap();
     let rows: Vec<&str> = csv.split("\r\n").filter(|r| !r.is_empty()).collect();
     assert_eq!(rows.len(), 3, "{csv}");
-    assert!(rows[0].starts_with("id,time,kind,actor"));
+    assert!(rows[0].starts_with("id,time,kind,actor,claimed"));
     assert!(rows[1].contains("sign_in.failed"));
     assert!(
         rows[1].contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),

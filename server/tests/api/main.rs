@@ -22,6 +22,7 @@ mod feedback;
 mod helpers;
 mod identities;
 mod isolation;
+mod key_scope;
 mod migrations;
 mod notifications;
 mod operator;

@@ -238,7 +238,7 @@ pub async fn confirm(
     }
     db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
     let change = Change::new(AuditKind::TwoFactorEnabled, "");
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(Some(codes))
 }
@@ -293,7 +293,7 @@ pub async fn renew_recovery_codes(
     let mut tx = ctx.pool.begin().await?;
     db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
     let change = Change::new(AuditKind::RecoveryCodesRenewed, "");
-    audit::record(&mut *tx, Some(account), actor, change).await?;
+    audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(codes)
 }

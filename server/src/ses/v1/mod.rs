@@ -161,6 +161,7 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         "DeleteIdentityPolicy" => policies::delete(&call).await,
         _ => Err(invalid_action(name)),
     };
+    call.caller.record_use(&api.context).await;
     let xml = result?;
     let headers = std::mem::take(
         &mut *call

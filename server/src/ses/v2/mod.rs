@@ -141,7 +141,9 @@ async fn answer(
     };
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segments == ["outbound-emails"] && method == Method::POST {
-        return send::send_email(&call).await;
+        let sent = send::send_email(&call).await;
+        call.caller.record_use(&api.context).await;
+        return sent;
     }
     let answer = match (&method, segments.as_slice()) {
         (&Method::GET, ["account"]) => account::get_account(&call).await,
@@ -188,5 +190,6 @@ async fn answer(
             ),
         )),
     };
+    call.caller.record_use(&api.context).await;
     answer.map(|body| (body, Vec::new()))
 }

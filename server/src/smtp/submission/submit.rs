@@ -41,11 +41,17 @@ pub async fn submit(
             return Reply::new(454, "Temporary authentication failure");
         }
     }
-    if !user.may(Permission::Send) {
+    let refused = match user.may(Permission::Send) {
+        false => Some(String::new()),
+        true => user
+            .scope_refusal("SendRawEmail", Some(client))
+            .map(|because| format!(" because {because}")),
+    };
+    if let Some(reason) = refused {
         return Reply::new(
             554,
             format!(
-                "Access denied: User: {} is not authorized to perform: ses:SendRawEmail",
+                "Access denied: User: {} is not authorized to perform: ses:SendRawEmail{reason}",
                 user.user_arn()
             ),
         );
