@@ -310,7 +310,9 @@ async fn execute(
             let scope = settings
                 .dev_zone_scope()
                 .map_err(|e| AdminError::Refused(e.to_string()))?;
-            identities::dev_zone::set_publication(pool, &scope, &account, id, !remove).await?;
+            let actor = app::audit::Actor::sesame("admin command");
+            identities::dev_zone::set_publication(pool, &scope, &account, id, !remove, &actor)
+                .await?;
             eprintln!(
                 "{} the records of {domain} {} the development zone",
                 if remove { "removed" } else { "published" },

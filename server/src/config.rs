@@ -50,23 +50,21 @@ pub struct Settings {
     pub reputation: crate::workers::reputation::ReputationSettings,
     /// The price list billing statements use.
     pub billing: app::billing::prices::PriceList,
-    pub audit: AuditSettings,
+    pub retention: RetentionSettings,
 }
 
-/// The audit log.
+/// How long records are kept.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize)]
 #[serde(default)]
-pub struct AuditSettings {
-    /// Entries older than this many days are deleted (a year and a month by default:
-    /// long enough for a yearly review).
-    pub retention_days: u32,
+pub struct RetentionSettings {
+    /// Audit entries older than this many days are deleted (a year and a month by
+    /// default: long enough for a yearly review).
+    pub audit_days: u32,
 }
 
-impl Default for AuditSettings {
+impl Default for RetentionSettings {
     fn default() -> Self {
-        Self {
-            retention_days: 400,
-        }
+        Self { audit_days: 400 }
     }
 }
 
@@ -219,7 +217,7 @@ struct Defaults {
     feedback: crate::feedback::FeedbackSettings,
     reputation: crate::workers::reputation::ReputationSettings,
     billing: app::billing::prices::PriceList,
-    audit: AuditSettings,
+    retention: RetentionSettings,
 }
 
 impl Default for Defaults {
@@ -240,7 +238,7 @@ impl Default for Defaults {
             feedback: crate::feedback::FeedbackSettings::default(),
             reputation: crate::workers::reputation::ReputationSettings::default(),
             billing: app::billing::prices::PriceList::default(),
-            audit: AuditSettings::default(),
+            retention: RetentionSettings::default(),
         }
     }
 }
@@ -295,8 +293,8 @@ impl Settings {
         if settings.regions.is_empty() {
             anyhow::bail!("invalid configuration: `regions` must name at least one region");
         }
-        if settings.audit.retention_days == 0 {
-            anyhow::bail!("invalid configuration: `audit.retention_days` must be at least 1");
+        if settings.retention.audit_days == 0 {
+            anyhow::bail!("invalid configuration: `retention.audit_days` must be at least 1");
         }
         Ok(settings)
     }

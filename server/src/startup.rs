@@ -127,7 +127,7 @@ impl Application {
             workers,
             context.pool.clone(),
             context.settings.sessions,
-            settings.audit.retention_days,
+            settings.retention.audit_days,
         );
         let deliverer = delivery::deliverer(
             &settings.delivery,

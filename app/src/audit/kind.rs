@@ -39,6 +39,8 @@ audit_kinds! {
     IdentityVerificationFailed = "identity.verification_failed", "Identity verification failed";
     VerificationRestarted = "identity.verification_restarted", "Verification restarted";
     FeedbackForwardingChanged = "identity.feedback_forwarding", "Feedback forwarding changed";
+    DevZonePublished = "identity.dev_zone_published", "Published in the development zone";
+    DevZoneWithdrawn = "identity.dev_zone_withdrawn", "Withdrawn from the development zone";
     PolicyCreated = "policy.created", "Policy created";
     PolicyUpdated = "policy.updated", "Policy updated";
     PolicyDeleted = "policy.deleted", "Policy deleted";
@@ -48,6 +50,14 @@ audit_kinds! {
     AccessKeyActivated = "access_key.activated", "Access key activated";
     AccessKeyDeactivated = "access_key.deactivated", "Access key deactivated";
     AccessKeyDeleted = "access_key.deleted", "Access key deleted";
+    ConfigurationSetCreated = "configuration_set.created", "Configuration set created";
+    ConfigurationSetDeleted = "configuration_set.deleted", "Configuration set deleted";
+    DestinationAdded = "event_destination.added", "Event destination added";
+    DestinationEnabled = "event_destination.enabled", "Event destination enabled";
+    DestinationDisabled = "event_destination.disabled", "Event destination disabled";
+    DestinationDeleted = "event_destination.deleted", "Event destination deleted";
+    SuppressionAdded = "suppression.added", "Address suppressed";
+    SuppressionRemoved = "suppression.removed", "Address unsuppressed";
     UserInvited = "user.invited", "User invited";
     InvitationCancelled = "user.invitation_cancelled", "Invitation cancelled";
     UserJoined = "user.joined", "User joined";
@@ -62,6 +72,7 @@ audit_kinds! {
     ProductionAccessDeclined = "account.production_access_declined", "Production access declined";
     AccountDisabled = "account.disabled", "Account disabled";
     AccountEnabled = "account.enabled", "Account enabled";
+    EnforcementChanged = "account.enforcement_changed", "Sending status changed";
     PasswordChanged = "security.password_changed", "Password changed";
     PasswordReset = "security.password_reset", "Password reset";
     EmailChanged = "security.email_changed", "Sign-in address changed";

@@ -57,11 +57,13 @@ pub async fn add_suppressed(email_address: String, reason: String) -> Result<(),
         .map_err(|e| AppError::field("email_address", e))?;
     let reason = suppression::parse_reason(&reason)
         .ok_or_else(|| AppError::field("reason", "Use BOUNCE or COMPLAINT."))?;
+    let pool = &app_context()?.pool;
     suppression::put(
-        &app_context()?.pool,
+        pool,
         caller.account_id(),
         address.as_str(),
         reason,
+        &caller.actor(),
     )
     .await?;
     Ok(())
@@ -70,8 +72,9 @@ pub async fn add_suppressed(email_address: String, reason: String) -> Result<(),
 #[server(prefix = "/api", endpoint = "suppression/remove")]
 pub async fn remove_suppressed(email_address: String) -> Result<(), AppError> {
     let caller = require_account(Permission::Send).await?;
-    let removed =
-        suppression::delete(&app_context()?.pool, caller.account_id(), &email_address).await?;
+    let pool = &app_context()?.pool;
+    let actor = caller.actor();
+    let removed = suppression::delete(pool, caller.account_id(), &email_address, &actor).await?;
     removed
         .then_some(())
         .ok_or_else(|| AppError::not_found("Suppressed address"))

@@ -3,11 +3,15 @@
 
 use std::collections::HashSet;
 
-use sqlx::PgExecutor;
+use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
 use super::SuppressedDestination;
-use crate::{ids::AccountId, server::shown::shown};
+use crate::{
+    audit::{self, Actor, AuditKind, Change},
+    ids::AccountId,
+    server::shown::shown,
+};
 
 /// A row of the list.
 pub struct Entry {
@@ -83,13 +87,15 @@ pub async fn get(
     .await
 }
 
-/// Adds (or updates) an address by hand.
+/// Adds (or updates) an address by hand, recorded for `actor`.
 pub async fn put(
-    db: impl PgExecutor<'_>,
+    pool: &PgPool,
     account: &AccountId,
     address: &str,
     reason: &str,
+    actor: &Actor,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
     sqlx::query!(
         // language=PostgreSQL
         r#"select from suppress_destination($1, $2, $3, null)"#,
@@ -97,26 +103,38 @@ pub async fn put(
         address,
         reason
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    let subject = format!("{} ({reason})", address.to_lowercase());
+    let change = Change::new(AuditKind::SuppressionAdded, &subject);
+    audit::record(&mut *tx, account, actor, change).await?;
+    tx.commit().await
 }
 
-/// Removes an address; false if it was not on the list.
+/// Removes an address by hand, recorded for `actor`; false if it was not on the list.
 pub async fn delete(
-    db: impl PgExecutor<'_>,
+    pool: &PgPool,
     account: &AccountId,
     address: &str,
+    actor: &Actor,
 ) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
     let deleted = sqlx::query!(
         // language=PostgreSQL
         r#"delete from suppressed_destination where account_id = $1 and email_address = lower($2)"#,
         account.as_str(),
         address
     )
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(deleted.rows_affected() == 1)
+    if deleted.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let subject = address.to_lowercase();
+    let change = Change::new(AuditKind::SuppressionRemoved, &subject);
+    audit::record(&mut *tx, account, actor, change).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Which of the (account, address) pairs are suppressed, as (account, lower-cased address).

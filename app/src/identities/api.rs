@@ -204,7 +204,8 @@ pub async fn set_dev_zone_publication(identity_id: Uuid, publish: bool) -> Resul
     let scope = ctx.dns.dev_zone().ok_or_else(|| AppError::Conflict {
         message: "The development DNS zone is not enabled on this server.".to_owned(),
     })?;
-    dev_zone::set_publication(&ctx.pool, scope, caller.account_id(), identity_id, publish).await
+    let (account, actor) = (caller.account_id(), caller.actor());
+    dev_zone::set_publication(&ctx.pool, scope, account, identity_id, publish, &actor).await
 }
 
 #[cfg(feature = "ssr")]

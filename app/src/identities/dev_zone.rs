@@ -16,7 +16,12 @@ use super::{
     domain::DomainName,
     records, DnsRecord, IdentityKind,
 };
-use crate::{error::AppError, ids::AccountId, server::errors::internal};
+use crate::{
+    audit::{self, Actor, AuditKind, Change},
+    error::AppError,
+    ids::AccountId,
+    server::errors::internal,
+};
 
 /// The names reserved for testing and documentation, which no one owns in the real DNS.
 const RESERVED: [&str; 7] = [
@@ -112,6 +117,7 @@ pub async fn set_publication(
     account: &AccountId,
     identity: Uuid,
     publish: bool,
+    actor: &Actor,
 ) -> Result<(), AppError> {
     let row = db::find_identity(pool, account, identity)
         .await?
@@ -135,6 +141,17 @@ pub async fn set_publication(
     let mut tx = pool.begin().await?;
     db::replace_dev_zone_records(&mut tx, identity, &published).await?;
     db::set_dev_zone(&mut *tx, account, identity, publish).await?;
+    let kind = match publish {
+        true => AuditKind::DevZonePublished,
+        false => AuditKind::DevZoneWithdrawn,
+    };
+    audit::record(
+        &mut *tx,
+        account,
+        actor,
+        Change::new(kind, "").on(&row.name),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -9,9 +9,13 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, deliveries, guard, payload, valid_name, webhook, EVENT_TYPES},
+    super::{db, deliveries, guard, payload, sets, valid_name, webhook, EVENT_TYPES},
     crate::{
-        auth::{session::require_account, Permission},
+        audit::{self, AuditKind, Change},
+        auth::{
+            session::{require_account, AccountCtx},
+            Permission,
+        },
         server::{app_context, errors::internal, AppContext},
     },
     uuid::Uuid,
@@ -43,7 +47,8 @@ pub async fn create_configuration_set(region: String, name: String) -> Result<()
             "Use 1 to 64 letters, digits, underscores and hyphens.",
         ));
     }
-    if !db::create_set(&ctx.pool, caller.account_id(), &region, &name).await? {
+    let set = (region.as_str(), name.as_str());
+    if !sets::create(&ctx.pool, caller.account_id(), set, &caller.actor()).await? {
         return Err(AppError::field(
             "name",
             format!("Configuration set <{name}> already exists."),
@@ -55,7 +60,9 @@ pub async fn create_configuration_set(region: String, name: String) -> Result<()
 #[server(prefix = "/api", endpoint = "configuration-sets/delete")]
 pub async fn delete_configuration_set(region: String, name: String) -> Result<(), AppError> {
     let caller = require_account(Permission::Send).await?;
-    let deleted = db::delete_set(&app_context()?.pool, caller.account_id(), &region, &name).await?;
+    let set = (region.as_str(), name.as_str());
+    let pool = &app_context()?.pool;
+    let deleted = sets::delete(pool, caller.account_id(), set, &caller.actor()).await?;
     deleted
         .then_some(())
         .ok_or_else(|| AppError::not_found("Configuration set"))
@@ -74,13 +81,8 @@ pub async fn add_destination(
         region: &region,
         name: &configuration_set,
     };
-    add(
-        caller.account_id(),
-        scope,
-        &destination,
-        destination.checked(),
-    )
-    .await
+    let checked = destination.checked();
+    add(&caller, scope, &destination, checked).await
 }
 
 /// Adds a destination to one of the owner's identities: bounces, complaints and
@@ -95,7 +97,7 @@ pub async fn add_identity_destination(
     let [_, _, delivery, bounce, complaint, _] = destination.checked();
     let checked = [false, false, delivery, bounce, complaint, false];
     let scope = db::Scope::Identity(identity_id);
-    add(caller.account_id(), scope, &destination, checked).await
+    add(&caller, scope, &destination, checked).await
 }
 
 #[server(prefix = "/api", endpoint = "identities/destinations")]
@@ -110,12 +112,13 @@ pub async fn list_identity_destinations(
 /// through the SSRF guard, or an email address), and a fresh signing key.
 #[cfg(feature = "ssr")]
 async fn add(
-    account: &crate::ids::AccountId,
+    caller: &AccountCtx,
     scope: db::Scope<'_>,
     destination: &DestinationForm,
     checked: [bool; 6],
 ) -> Result<NewDestination, AppError> {
     let ctx = app_context()?;
+    let account = caller.account_id();
     let name = destination.name.as_str();
     if !valid_name(name) {
         return Err(AppError::field(
@@ -184,7 +187,14 @@ async fn add(
         event_types: &event_types,
         secret: &secret,
     };
-    match db::insert_destination(&ctx.pool, account, &row).await {
+    let mut tx = ctx.pool.begin().await?;
+    let inserted = db::insert_destination(&mut *tx, account, &row).await;
+    if let Ok(true) = inserted {
+        let change = Change::new(AuditKind::DestinationAdded, name);
+        audit::record(&mut *tx, account, &caller.actor(), change).await?;
+        tx.commit().await?;
+    }
+    match inserted {
         Ok(true) => Ok(NewDestination {
             destination_id: destination_id.to_string(),
             // Only a webhook signs; an email destination has no key to show.
@@ -208,12 +218,10 @@ fn destination_id(id: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id).map_err(|_| AppError::not_found("Event destination"))
 }
 
-/// A destination the caller may change: a configuration set's needs `Send`, an
-/// identity's (the owner's notifications) `ManageIdentities`.
+/// A destination the caller may change, and its name: a configuration set's needs
+/// `Send`, an identity's (the owner's notifications) `ManageIdentities`.
 #[cfg(feature = "ssr")]
-async fn changeable(
-    destination_id: &str,
-) -> Result<(crate::auth::session::AccountCtx, Uuid), AppError> {
+async fn changeable(destination_id: &str) -> Result<(AccountCtx, Uuid, String), AppError> {
     let caller = require_account(Permission::Send).await?;
     let id = self::destination_id(destination_id)?;
     let found = db::find_destination(&app_context()?.pool, caller.account_id(), id)
@@ -222,7 +230,7 @@ async fn changeable(
     if found.configuration_set.is_none() && !caller.role().allows(Permission::ManageIdentities) {
         return Err(AppError::Forbidden);
     }
-    Ok((caller, id))
+    Ok((caller, id, found.destination.name))
 }
 
 #[server(prefix = "/api", endpoint = "event-destinations/get")]
@@ -245,20 +253,37 @@ pub async fn set_destination_enabled(
     destination_id: String,
     enabled: bool,
 ) -> Result<(), AppError> {
-    let (caller, id) = changeable(&destination_id).await?;
-    let found = db::set_enabled(&app_context()?.pool, caller.account_id(), id, enabled).await?;
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Event destination"))
+    let (caller, id, name) = changeable(&destination_id).await?;
+    let mut tx = app_context()?.pool.begin().await?;
+    if !db::set_enabled(&mut *tx, caller.account_id(), id, enabled).await? {
+        return Err(AppError::not_found("Event destination"));
+    }
+    let kind = match enabled {
+        true => AuditKind::DestinationEnabled,
+        false => AuditKind::DestinationDisabled,
+    };
+    audit::record(
+        &mut *tx,
+        caller.account_id(),
+        &caller.actor(),
+        Change::new(kind, &name),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "event-destinations/delete")]
 pub async fn delete_destination(destination_id: String) -> Result<(), AppError> {
-    let (caller, id) = changeable(&destination_id).await?;
-    let found = db::delete_destination(&app_context()?.pool, caller.account_id(), id).await?;
-    found
-        .then_some(())
-        .ok_or_else(|| AppError::not_found("Event destination"))
+    let (caller, id, name) = changeable(&destination_id).await?;
+    let mut tx = app_context()?.pool.begin().await?;
+    if !db::delete_destination(&mut *tx, caller.account_id(), id).await? {
+        return Err(AppError::not_found("Event destination"));
+    }
+    let change = Change::new(AuditKind::DestinationDeleted, &name);
+    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Queues one delivery again, now.

@@ -20,6 +20,8 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod payload;
 #[cfg(feature = "ssr")]
+pub mod sets;
+#[cfg(feature = "ssr")]
 pub mod webhook;
 
 pub use api::*;

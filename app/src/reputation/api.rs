@@ -152,7 +152,8 @@ pub async fn set_enforcement_status(
         rates: None,
         restart_window: true,
     };
-    if !service::change_status(&ctx.pool, &ctx.letterhead(), &change).await? {
+    let actor = operator.actor();
+    if !service::change_status(&ctx.pool, &ctx.letterhead(), &change, &actor).await? {
         return Err(AppError::Conflict {
             message: "The status changed meanwhile; look again.".to_owned(),
         });

@@ -365,3 +365,84 @@ async fn entries_cannot_be_rewritten_and_only_old_ones_are_swept(pool: PgPool) {
         ["identity.created", "sign_in.succeeded"]
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn zone_sets_destinations_and_the_suppression_list_are_recorded(pool: PgPool) {
+    let app = TestApp::spawn_with_dns(pool, crate::notifications::loopback_webhooks).await;
+    let (admin, _) = app.new_account("Acme").await;
+    crate::sending::verified_domain(&admin, "acme.example").await;
+    let (destination, _) =
+        crate::notifications::webhook(&admin, "orders", "http://127.0.0.1:9/hook", &["bounce"])
+            .await;
+    let toggle = [
+        ("destination_id", destination.as_str()),
+        ("enabled", "false"),
+    ];
+    admin.json("event-destinations/set-enabled", &toggle).await;
+    admin
+        .json(
+            "event-destinations/delete",
+            &[("destination_id", destination.as_str())],
+        )
+        .await;
+    let suppressed = [
+        ("email_address", "Gone@Customer.example"),
+        ("reason", "BOUNCE"),
+    ];
+    admin.json("suppression/add", &suppressed).await;
+    admin
+        .json(
+            "suppression/remove",
+            &[("email_address", "gone@customer.example")],
+        )
+        .await;
+    // Removing what is not there changes nothing, and records nothing.
+    admin
+        .error(
+            "suppression/remove",
+            &[("email_address", "gone@customer.example")],
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    let key = ses_key(&admin).await;
+    let body = ses_form(&[
+        ("Action", "DeleteConfigurationSet"),
+        ("ConfigurationSetName", "orders"),
+    ]);
+    let (status, _, text) = ses_call_with(&app, &key, &body, OffsetDateTime::now_utc(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+
+    let entries = activity(&admin, "", "", "").await;
+    let changes: Vec<&str> = kinds(&entries)
+        .into_iter()
+        .filter(|k| !k.starts_with("sign_in.") && !k.starts_with("access_key."))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "configuration_set.deleted",
+            "suppression.removed",
+            "suppression.added",
+            "event_destination.deleted",
+            "event_destination.disabled",
+            "event_destination.added",
+            "configuration_set.created",
+            "identity.verified",
+            "identity.dev_zone_published",
+            "identity.created",
+        ]
+    );
+    assert_eq!(entries[0]["source"], "api:DeleteConfigurationSet");
+    assert_eq!(entries[0]["subject"], "orders (us-east-1)");
+    let verified = entries
+        .iter()
+        .find(|e| e["kind"] == "identity.verified")
+        .unwrap();
+    assert_eq!(verified["actor"], "Sesame");
+    assert_eq!(verified["source"], "verification");
+    let added = entries
+        .iter()
+        .find(|e| e["kind"] == "suppression.added")
+        .unwrap();
+    assert_eq!(added["subject"], "gone@customer.example (BOUNCE)");
+}

@@ -3,7 +3,7 @@
 
 use app::{
     auth::Permission,
-    notifications::{check_set_name, db},
+    notifications::{check_set_name, db, sets},
 };
 
 use super::{Call, SesError, XmlWriter};
@@ -14,7 +14,8 @@ pub async fn create(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     let name = check_set_name(call.params.required("ConfigurationSet.Name")?)
         .map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::create_set(pool, caller.account(), caller.region(), name).await? {
+    let actor = caller.actor(&call.parts, "CreateConfigurationSet");
+    if !sets::create(pool, caller.account(), (caller.region(), name), &actor).await? {
         return Err(SesError::sender(
             "ConfigurationSetAlreadyExists",
             format!("Configuration set <{name}> already exists."),
@@ -28,7 +29,8 @@ pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
         .require(Permission::Send, "DeleteConfigurationSet")?;
     let name = call.params.required("ConfigurationSetName")?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::delete_set(pool, caller.account(), caller.region(), name).await? {
+    let actor = caller.actor(&call.parts, "DeleteConfigurationSet");
+    if !sets::delete(pool, caller.account(), (caller.region(), name), &actor).await? {
         return Err(SesError::sender(
             "ConfigurationSetDoesNotExist",
             format!("Configuration set <{name}> does not exist."),

@@ -3,7 +3,7 @@
 
 use app::{
     auth::Permission,
-    notifications::{check_set_name, db},
+    notifications::{check_set_name, db, sets},
 };
 use axum::http::StatusCode;
 use serde_json::{json, Value};
@@ -27,7 +27,8 @@ pub async fn create(call: &Call<'_>) -> Result<Value, SesError> {
         .ok_or_else(|| SesError::missing("ConfigurationSetName"))?;
     let name = check_set_name(name).map_err(SesError::invalid_parameter)?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if !db::create_set(pool, caller.account(), caller.region(), name).await? {
+    let actor = caller.actor(&call.parts, "CreateConfigurationSet");
+    if !sets::create(pool, caller.account(), (caller.region(), name), &actor).await? {
         return Err(error(
             "AlreadyExistsException",
             StatusCode::BAD_REQUEST,
@@ -68,7 +69,8 @@ pub async fn delete(call: &Call<'_>, name: &str) -> Result<Value, SesError> {
     call.caller
         .require(Permission::Send, "DeleteConfigurationSet")?;
     let (pool, caller) = (&call.api.context.pool, &call.caller);
-    if db::delete_set(pool, caller.account(), caller.region(), name).await? {
+    let actor = caller.actor(&call.parts, "DeleteConfigurationSet");
+    if sets::delete(pool, caller.account(), (caller.region(), name), &actor).await? {
         Ok(json!({}))
     } else {
         Err(not_found(name))

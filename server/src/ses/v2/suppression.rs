@@ -39,11 +39,14 @@ pub async fn put(call: &Call<'_>) -> Result<Value, SesError> {
         .ok_or_else(|| SesError::invalid_parameter("EmailAddress is required."))?;
     let address = EmailAddress::parse(address).map_err(SesError::invalid_parameter)?;
     let reason = reason(call.body["Reason"].as_str())?;
+    let actor = call.caller.actor(&call.parts, "PutSuppressedDestination");
+    let pool = &call.api.context.pool;
     suppression::put(
-        &call.api.context.pool,
+        pool,
         call.caller.account(),
         address.as_str(),
         reason,
+        &actor,
     )
     .await?;
     Ok(json!({}))
@@ -72,7 +75,11 @@ pub async fn get(call: &Call<'_>, address: &str) -> Result<Value, SesError> {
 pub async fn delete(call: &Call<'_>, address: &str) -> Result<Value, SesError> {
     call.caller
         .require(Permission::Send, "DeleteSuppressedDestination")?;
-    if suppression::delete(&call.api.context.pool, call.caller.account(), address).await? {
+    let actor = call
+        .caller
+        .actor(&call.parts, "DeleteSuppressedDestination");
+    let pool = &call.api.context.pool;
+    if suppression::delete(pool, call.caller.account(), address, &actor).await? {
         Ok(json!({}))
     } else {
         Err(not_found(address))
