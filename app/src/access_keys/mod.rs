@@ -37,7 +37,7 @@ pub struct AccessKey {
     pub created: String,
     pub last_used: Option<String>,
     pub last_used_region: Option<String>,
-    /// The SES action (`SendRawEmail` for SMTP).
+    /// The SES action, or `SMTP` for an SMTP login.
     pub last_used_action: Option<String>,
     pub scope: scope::KeyScope,
     pub expires: Option<String>,

@@ -67,7 +67,7 @@ impl KeyPrincipal {
 
     /// Whether the key's scope lets it send as the identity `arn` names.
     pub fn may_send_as(&self, arn: &str) -> bool {
-        self.limits.allows_identity(arn)
+        self.limits.allows_identity(self.account.as_str(), arn)
     }
 
     fn of(access_key_id: &str, key: &keys::SigningKey, region: String) -> Result<Self, AppError> {
@@ -163,8 +163,11 @@ pub async fn smtp_login(
     if key.account_disabled {
         return Ok(SmtpVerdict::AccountDisabled);
     }
+    // Recording the use is bookkeeping: a failure to is logged, not the login's.
     if !key.used_recently {
-        keys::touch_last_used(&context.pool, access_key_id, &region, "SMTP").await?;
+        if let Err(e) = keys::touch_last_used(&context.pool, access_key_id, &region, "SMTP").await {
+            tracing::warn!(error = %e, access_key_id, "could not record an access key's use");
+        }
     }
     Ok(SmtpVerdict::Authenticated(KeyPrincipal::of(
         access_key_id,

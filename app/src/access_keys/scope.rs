@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub struct KeyScope {
     /// Addresses and CIDR blocks (`203.0.113.0/24`).
     pub sources: Vec<String>,
-    /// SES action names, `*` matching any run of letters (`Send*`).
+    /// SES action names, `*` matching any run of characters (`Send*`).
     pub actions: Vec<String>,
     /// Identity names (`example.com`, `news@example.com`) or ARNs.
     pub identities: Vec<String>,
@@ -46,6 +46,8 @@ mod limits {
     /// A scope checked: what requests are held to.
     #[derive(Debug, Clone, Default)]
     pub struct KeyLimits {
+        /// Limited to sources at all (even when none of them parses any more).
+        source_limited: bool,
         sources: Vec<IpNet>,
         actions: Vec<String>,
         identities: Vec<String>,
@@ -53,9 +55,10 @@ mod limits {
 
     impl KeyLimits {
         /// From the stored lists (checked when the key was created; an entry that no
-        /// longer parses allows nothing).
+        /// longer parses allows nothing, and never widens the key).
         pub fn stored(sources: &[String], actions: Vec<String>, identities: Vec<String>) -> Self {
             Self {
+                source_limited: !sources.is_empty(),
                 sources: sources
                     .iter()
                     .filter_map(|s| parse_source(s).ok())
@@ -66,39 +69,40 @@ mod limits {
         }
 
         /// Why the key may not call `action` from `client`, in words to follow "because";
-        /// None when it may.
+        /// None when it may. Like IAM, the answer does not tell the key's limits (a stolen
+        /// key tried elsewhere learns nothing from it).
         pub fn refusal(&self, action: &str, client: Option<IpAddr>) -> Option<String> {
             if !self.actions.is_empty() && !self.actions.iter().any(|a| glob(a, action)) {
-                return Some(format!(
-                    "the access key may call only {}",
-                    self.actions.join(", ")
-                ));
+                return Some(format!("the access key does not allow ses:{action}"));
             }
+            // An IPv4 client on an IPv6 socket arrives as ::ffff:a.b.c.d.
+            let client = client.map(|c| c.to_canonical());
             let inside = |c: IpAddr| self.sources.iter().any(|net| net.contains(&c));
-            if !self.sources.is_empty() && !client.is_some_and(inside) {
+            if self.source_limited && !client.is_some_and(inside) {
                 let from = client.map_or("an unknown address".to_owned(), |c| c.to_string());
-                return Some(format!(
-                    "the access key may be used only from {} (this request came from {from})",
-                    self.sources
-                        .iter()
-                        .map(IpNet::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                return Some(format!("the access key may not be used from {from}"));
             }
             None
         }
 
-        /// Whether the key may send as the identity `arn` names.
-        pub fn allows_identity(&self, arn: &str) -> bool {
-            let name = arn.rsplit_once(":identity/").map_or(arn, |(_, n)| n);
+        /// Whether the key of a user of `account` may send as the identity `arn` names: a
+        /// listed ARN matches it exactly (case aside), a listed name only the account's
+        /// own identity of that name.
+        pub fn allows_identity(&self, account: &str, arn: &str) -> bool {
+            let own_name = arn
+                .split_once(":identity/")
+                .filter(|(head, _)| head.rsplit(':').next() == Some(account))
+                .map(|(_, name)| name);
             self.identities.is_empty()
-                || self
-                    .identities
-                    .iter()
-                    .any(|i| i == arn || i.eq_ignore_ascii_case(name))
+                || self.identities.iter().any(|i| {
+                    i.eq_ignore_ascii_case(arn)
+                        || own_name.is_some_and(|n| i.eq_ignore_ascii_case(n))
+                })
         }
     }
+
+    /// Longest text accepted for one of a scope's lists.
+    const MAX_TYPED: usize = 8 * 1024;
 
     /// A scope as typed on the Access keys page (lists separated by commas, spaces or
     /// lines), checked; errors name the field.
@@ -161,20 +165,21 @@ mod limits {
     }
 
     fn entries(field: &str, typed: &str) -> Result<Vec<String>, AppError> {
+        let too_many = || AppError::field(field, format!("Give at most {MAX_ENTRIES}."));
+        if typed.len() > MAX_TYPED {
+            return Err(too_many());
+        }
         let mut list: Vec<String> = Vec::new();
         for entry in typed
             .split([',', ' ', '\n', '\r', '\t'])
             .filter(|e| !e.is_empty())
         {
             if !list.iter().any(|e| e == entry) {
+                if list.len() == MAX_ENTRIES {
+                    return Err(too_many());
+                }
                 list.push(entry.to_owned());
             }
-        }
-        if list.len() > MAX_ENTRIES {
-            return Err(AppError::field(
-                field,
-                format!("Give at most {MAX_ENTRIES}."),
-            ));
         }
         Ok(list)
     }
@@ -226,44 +231,47 @@ mod limits {
 
         #[test]
         fn sources_are_addresses_or_blocks_and_hold_a_request_to_them() {
-            let scope = parse_scope("203.0.113.7, 198.51.100.0/24\n2001:db8::/32", "", "").unwrap();
+            let typed = "203.0.113.7, 198.51.100.0/24\n2001:db8::/32";
+            let scope = parse_scope(typed, "", "").unwrap();
             assert_eq!(
                 scope.sources,
                 ["203.0.113.7/32", "198.51.100.0/24", "2001:db8::/32"]
             );
             let limits = KeyLimits::stored(&scope.sources, vec![], vec![]);
-            assert!(limits
-                .refusal("SendEmail", "198.51.100.9".parse().ok())
-                .is_none());
-            assert!(limits
-                .refusal("SendEmail", "2001:db8::1".parse().ok())
-                .is_none());
-            let refused = limits
-                .refusal("SendEmail", "192.0.2.1".parse().ok())
-                .unwrap();
-            assert!(
-                refused.contains("(this request came from 192.0.2.1)"),
-                "{refused}"
-            );
+            let at = |a: &str| a.parse().ok();
+            assert!(limits.refusal("SendEmail", at("198.51.100.9")).is_none());
+            assert!(limits.refusal("SendEmail", at("2001:db8::1")).is_none());
+            let refused = limits.refusal("SendEmail", at("192.0.2.1")).unwrap();
+            assert_eq!(refused, "the access key may not be used from 192.0.2.1");
             assert!(limits.refusal("SendEmail", None).is_some());
+            // An IPv4 client seen on an IPv6 socket is that IPv4 client.
+            assert!(limits
+                .refusal("SendEmail", at("::ffff:198.51.100.9"))
+                .is_none());
+            // A stored entry that no longer parses narrows the key, never widens it.
+            let broken = KeyLimits::stored(&["garbage".into()], vec![], vec![]);
+            assert!(broken.refusal("SendEmail", at("198.51.100.9")).is_some());
             assert!(parse_scope("not-an-address", "", "").is_err());
             assert!(parse_scope("10.0.0.0/33", "", "").is_err());
         }
 
         #[test]
         fn identities_match_by_name_or_arn() {
-            let limits = KeyLimits::stored(&[], vec![], vec!["news@acme.example".into()]);
-            assert!(limits
-                .allows_identity("arn:aws:ses:us-east-1:111122223333:identity/news@acme.example"));
-            assert!(
-                !limits.allows_identity("arn:aws:ses:us-east-1:111122223333:identity/acme.example")
-            );
-            let arn = "arn:aws:ses:us-east-1:444455556666:identity/partner.example";
-            let limits = KeyLimits::stored(&[], vec![], vec![arn.into()]);
-            assert!(limits.allows_identity(arn));
-            assert!(!limits
-                .allows_identity("arn:aws:ses:us-east-1:111122223333:identity/partner.example"));
-            assert!(KeyLimits::default().allows_identity(arn));
+            let me = "111122223333";
+            let arn = |account: &str, name: &str| {
+                format!("arn:aws:ses:us-east-1:{account}:identity/{name}")
+            };
+            let limits = KeyLimits::stored(&[], vec![], vec!["News@acme.example".into()]);
+            assert!(limits.allows_identity(me, &arn(me, "news@acme.example")));
+            assert!(!limits.allows_identity(me, &arn(me, "acme.example")));
+            // A name is the account's own identity, not another's of the same name.
+            let theirs = arn("444455556666", "news@acme.example");
+            assert!(!limits.allows_identity(me, &theirs));
+            let shared = arn("444455556666", "partner.example");
+            let limits = KeyLimits::stored(&[], vec![], vec![shared.clone()]);
+            assert!(limits.allows_identity(me, &shared));
+            assert!(!limits.allows_identity(me, &arn(me, "partner.example")));
+            assert!(KeyLimits::default().allows_identity(me, &shared));
         }
 
         #[test]
@@ -275,6 +283,7 @@ mod limits {
                 .collect::<Vec<_>>()
                 .join(",");
             assert!(parse_scope(&many, "", "").is_err());
+            assert!(parse_scope(&"x,".repeat(5000), "", "").is_err());
             assert_eq!(parse_expiry_days("").unwrap(), None);
             assert_eq!(parse_expiry_days("30").unwrap(), Some(30));
             assert!(parse_expiry_days("0").is_err());

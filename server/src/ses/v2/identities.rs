@@ -202,8 +202,12 @@ pub async fn policies(call: &Call<'_>, identity: &str) -> Result<Value, SesError
 /// `CreateEmailIdentityPolicy` (POST), `UpdateEmailIdentityPolicy` (PUT) and
 /// `DeleteEmailIdentityPolicy` (DELETE).
 pub async fn change_policy(call: &Call<'_>, identity: &str, name: &str) -> Result<Value, SesError> {
-    call.caller
-        .require(Permission::ManageIdentities, "CreateEmailIdentityPolicy")?;
+    let action = match call.parts.method {
+        Method::POST => "CreateEmailIdentityPolicy",
+        Method::PUT => "UpdateEmailIdentityPolicy",
+        _ => "DeleteEmailIdentityPolicy",
+    };
+    call.caller.require(Permission::ManageIdentities, action)?;
     let (_, id) = existing(call, identity).await?;
     let pool = &call.api.context.pool;
     let missing = || {
@@ -213,16 +217,15 @@ pub async fn change_policy(call: &Call<'_>, identity: &str, name: &str) -> Resul
             format!("Policy {name} does not exist"),
         )
     };
-    let (mode, action) = match call.parts.method {
-        Method::POST => (PutMode::Create, "CreateEmailIdentityPolicy"),
-        Method::PUT => (PutMode::Replace, "UpdateEmailIdentityPolicy"),
+    let actor = call.caller.actor(&call.parts, action);
+    let mode = match call.parts.method {
+        Method::POST => PutMode::Create,
+        Method::PUT => PutMode::Replace,
         _ => {
-            let actor = call.caller.actor(&call.parts, "DeleteEmailIdentityPolicy");
             let deleted = delete_policy(pool, call.caller.account(), id, name, &actor).await?;
             return deleted.then(|| json!({})).ok_or_else(missing);
         }
     };
-    let actor = call.caller.actor(&call.parts, action);
     let document = call
         .body
         .get("Policy")
