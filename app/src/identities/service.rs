@@ -230,14 +230,8 @@ pub async fn delete_identity(
     identity_id: Uuid,
     actor: &Actor,
 ) -> Result<bool, AppError> {
-    let mut tx = pool.begin().await?;
-    let Some(name) = db::delete_identity(&mut *tx, account, identity_id).await? else {
-        return Ok(false);
-    };
-    let change = Change::new(AuditKind::IdentityDeleted, "").on(&name);
-    audit::record(&mut *tx, account, actor, change).await?;
-    tx.commit().await?;
-    Ok(true)
+    let by = (account, actor);
+    change_identity(pool, by, identity_id, AuditKind::IdentityDeleted).await
 }
 
 /// Starts verification again after it failed, recording it for `actor`; false if the
@@ -248,12 +242,27 @@ pub async fn restart_verification(
     identity_id: Uuid,
     actor: &Actor,
 ) -> Result<bool, AppError> {
+    let by = (account, actor);
+    change_identity(pool, by, identity_id, AuditKind::VerificationRestarted).await
+}
+
+/// The change `kind` names (deleting, restarting verification) and its entry, in one
+/// transaction; false if the account has no such identity.
+async fn change_identity(
+    pool: &sqlx::PgPool,
+    (account, actor): (&AccountId, &Actor),
+    identity_id: Uuid,
+    kind: AuditKind,
+) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    let Some(name) = db::restart_verification(&mut *tx, account, identity_id).await? else {
+    let changed = match kind {
+        AuditKind::IdentityDeleted => db::delete_identity(&mut *tx, account, identity_id).await?,
+        _ => db::restart_verification(&mut *tx, account, identity_id).await?,
+    };
+    let Some(name) = changed else {
         return Ok(false);
     };
-    let change = Change::new(AuditKind::VerificationRestarted, "").on(&name);
-    audit::record(&mut *tx, account, actor, change).await?;
+    audit::record(&mut *tx, account, actor, Change::new(kind, "").on(&name)).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -14,34 +14,53 @@ use crate::{
 pub async fn create(
     pool: &PgPool,
     account: &AccountId,
-    (region, name): (&str, &str),
+    set: (&str, &str),
     actor: &Actor,
 ) -> Result<bool, AppError> {
-    let mut tx = pool.begin().await?;
-    if !db::create_set(&mut *tx, account, region, name).await? {
-        return Ok(false);
-    }
-    let subject = format!("{name} ({region})");
-    let change = Change::new(AuditKind::ConfigurationSetCreated, &subject);
-    audit::record(&mut *tx, account, actor, change).await?;
-    tx.commit().await?;
-    Ok(true)
+    change(
+        pool,
+        (account, actor),
+        set,
+        AuditKind::ConfigurationSetCreated,
+    )
+    .await
 }
 
 /// Deletes set `name` in `region` (its destinations go with it); false if there is none.
 pub async fn delete(
     pool: &PgPool,
     account: &AccountId,
-    (region, name): (&str, &str),
+    set: (&str, &str),
     actor: &Actor,
 ) -> Result<bool, AppError> {
+    change(
+        pool,
+        (account, actor),
+        set,
+        AuditKind::ConfigurationSetDeleted,
+    )
+    .await
+}
+
+/// The change `kind` names and its entry, in one transaction; false if it changed nothing.
+async fn change(
+    pool: &PgPool,
+    (account, actor): (&AccountId, &Actor),
+    (region, name): (&str, &str),
+    kind: AuditKind,
+) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    if !db::delete_set(&mut *tx, account, region, name).await? {
+    let changed = match kind {
+        AuditKind::ConfigurationSetCreated => {
+            db::create_set(&mut *tx, account, region, name).await?
+        }
+        _ => db::delete_set(&mut *tx, account, region, name).await?,
+    };
+    if !changed {
         return Ok(false);
     }
     let subject = format!("{name} ({region})");
-    let change = Change::new(AuditKind::ConfigurationSetDeleted, &subject);
-    audit::record(&mut *tx, account, actor, change).await?;
+    audit::record(&mut *tx, account, actor, Change::new(kind, &subject)).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -148,17 +148,15 @@ async fn smtp_holds_a_key_to_its_sources_and_identities(pool: PgPool) {
     // A second key of the delegate: only from the office network.
     let (user, secret) = scoped_key(&d.delegate_browser, &[("sources", "203.0.113.0/24")]).await;
     let password = app::access_keys::credentials::smtp_password(&secret, "us-east-1");
+    // Refused at AUTH, before any message is sent.
     let mut client = Client::starttls(d.app.smtp.starttls[0], d.app.data_dir()).await;
-    assert_eq!(client.auth_plain(&user, &password).await.0, 235);
-    let message = d.message(SIMULATOR, "From elsewhere");
-    let (code, text) = client
-        .send("news@owner.example", &[SIMULATOR], &message)
-        .await;
-    assert_eq!(code, 554, "{text}");
+    let (code, text) = client.auth_plain(&user, &password).await;
+    assert_eq!(code, 535, "{text}");
     assert!(
         text.contains("is not authorized to perform: ses:SendRawEmail because the access key may not be used from 127.0.0.1"),
         "{text}"
     );
+    let message = d.message(SIMULATOR, "From elsewhere");
     // The delegate's unlimited key still sends as the owner's identity.
     let (code, text) = d
         .session()

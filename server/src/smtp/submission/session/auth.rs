@@ -144,6 +144,16 @@ impl Session {
                 if let Err(e) = throttle::release(pool, counted, client, user).await {
                     tracing::warn!(error = %e, "SMTP AUTH success could not be counted");
                 }
+                // A key held to other sources is refused here, before any message is sent
+                // (submission checks again, for sessions that outlive a change).
+                if let Some(because) = found.scope_refusal("SendRawEmail", Some(client)) {
+                    tracing::warn!(client = %io.client, user, "SMTP AUTH refused by the key's scope");
+                    let text = format!(
+                        "5.7.8 Access denied: User: {} is not authorized to perform: ses:SendRawEmail because {because}",
+                        found.user_arn()
+                    );
+                    return io.reply(535, &text).await;
+                }
                 self.user = Some(found);
                 io.progressed();
                 io.reply(235, "Authentication successful").await
