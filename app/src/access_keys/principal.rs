@@ -65,9 +65,9 @@ impl KeyPrincipal {
         self.limits.refusal(action, client)
     }
 
-    /// Whether the key's scope lets it send as the identity `arn` names.
-    pub fn may_send_as(&self, arn: &str) -> bool {
-        self.limits.allows_identity(self.account.as_str(), arn)
+    /// The key's own scope (the send path checks its identities).
+    pub fn limits(&self) -> &KeyLimits {
+        &self.limits
     }
 
     fn of(access_key_id: &str, key: &keys::SigningKey, region: String) -> Result<Self, AppError> {

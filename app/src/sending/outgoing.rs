@@ -11,7 +11,7 @@ use sqlx::PgPool;
 
 use super::tags;
 use crate::{
-    access_keys::principal::KeyPrincipal,
+    access_keys::{principal::KeyPrincipal, scope::KeyLimits},
     auth::{session::AccountCtx, user_arn},
     error::AppError,
     ids::AccountId,
@@ -23,9 +23,9 @@ use crate::{
 pub struct Sender {
     account: AccountId,
     user_arn: String,
-    /// The access key's scope, which may limit the identities it sends as (the console's
+    /// The access key's limits, which may name the identities it sends as (the console's
     /// sends have none).
-    key: Option<KeyPrincipal>,
+    limits: KeyLimits,
 }
 
 impl Sender {
@@ -37,7 +37,7 @@ impl Sender {
         Ok(Self {
             account: caller.account_id().clone(),
             user_arn: user_arn(caller.account_id(), &name),
-            key: None,
+            limits: KeyLimits::default(),
         })
     }
 
@@ -51,7 +51,7 @@ impl Sender {
 
     /// Whether the sender's access key (if any) may send as the identity `arn` names.
     pub fn may_send_as(&self, arn: &str) -> bool {
-        self.key.as_ref().is_none_or(|key| key.may_send_as(arn))
+        self.limits.allows_identity(self.account.as_str(), arn)
     }
 }
 
@@ -60,7 +60,7 @@ impl From<&KeyPrincipal> for Sender {
         Self {
             account: principal.account().clone(),
             user_arn: principal.user_arn(),
-            key: Some(principal.clone()),
+            limits: principal.limits().clone(),
         }
     }
 }

@@ -82,11 +82,12 @@ impl ApiCaller {
 
     /// Who the audit log says made a change through SES action `action` of this request.
     pub fn actor(&self, parts: &Parts, action: &str) -> Actor {
+        // As the console reads it: lossily, so a non-ASCII agent is kept, not dropped.
         let user_agent = parts
             .headers
             .get(axum::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok());
-        Actor::api(self, action, self.client, user_agent)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()));
+        Actor::api(self, action, self.client, user_agent.as_deref())
     }
 }
 
