@@ -23,7 +23,9 @@ use crate::{
     landing::LandingPage,
     mailbox::{MailboxMessagePage, MailboxPage},
     notifications::{ConfigurationSetsPage, DestinationPage},
-    operator::{AccountActivityPage, OperatorConsolePage},
+    operator::{
+        AccountActivityPage, OperatorConsolePage, OperatorSecurityPage, PlatformActivityPage,
+    },
     overview::OverviewPage,
     partners::PartnerInvitationPage,
     policies::SharedWithMePage,
@@ -106,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/operator") view=OperatorConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/operator/sign-in") view=OperatorSignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/operator/accounts/:account/activity") view=AccountActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/operator/activity") view=PlatformActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/operator/security") view=OperatorSecurityPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { Page } from "@playwright/test";
-import { test, expect, hydrated, signUp } from "./fixtures";
-import { PAGES, PUBLIC_PAGES } from "./pages";
+import { test, expect, hydrated, newOperator, signUp } from "./fixtures";
+import { OPERATOR_PAGES, PAGES, PUBLIC_PAGES } from "./pages";
 
 // axe-core checks every page against WCAG 2.1 A and AA; a serious or critical violation
 // (missing labels, unreadable contrast, unnamed buttons…) fails the test, naming where.
@@ -34,6 +34,11 @@ test("an account's pages have no serious accessibility violations, wide and on a
   await checkEach(page, PAGES);
   await page.setViewportSize({ width: 390, height: 844 });
   await checkEach(page, [["/overview", "Overview"], ["/messages", "Messages"]]);
+});
+
+test("the operator console's pages have no serious accessibility violations", async ({ page }) => {
+  await newOperator(page);
+  await checkEach(page, OPERATOR_PAGES);
 });
 
 test("an identity's tabs have no serious accessibility violations", async ({ page }) => {

@@ -110,6 +110,14 @@ test("an owner sees a delegate's sends, revokes it, and the delegate's next API 
   expect(denied.ok).toBe(false);
   expect(denied.output).toContain("AccessDenied");
   expect(denied.output).toContain(`on resource \`${arn}'`);
+  // The delegate is told, on its Shared with me page loaded directly.
+  await delegatePage.goto("/shared");
+  await hydrated(delegatePage);
+  const withdrawn = delegatePage.getByTestId("withdrawn-grants").locator("tbody tr");
+  await expect(withdrawn).toHaveCount(1);
+  await expect(withdrawn).toContainText(arn);
+  await expect(withdrawn).toContainText("The policy was deleted.");
+  await expect(delegatePage.getByTestId(`shared-${domain}`)).toHaveCount(0);
   await delegateContext.close();
 });
 

@@ -1,6 +1,6 @@
 import { Page } from "@playwright/test";
-import { test, expect, hydrated, signUp } from "./fixtures";
-import { PAGES, PUBLIC_PAGES } from "./pages";
+import { test, expect, hydrated, newOperator, signUp } from "./fixtures";
+import { OPERATOR_PAGES, PAGES, PUBLIC_PAGES } from "./pages";
 
 // People reach pages from bookmarks, shared links and reloads, not only through the menu:
 // each page is loaded directly here, and again after a reload.
@@ -23,6 +23,11 @@ test("the public pages load directly and again after a reload", async ({ page })
 test("every page of an account loads directly and again after a reload", async ({ page }) => {
   await signUp(page, "Direct Loader");
   await loadEach(page, PAGES);
+});
+
+test("every page of the operator console loads directly and again after a reload", async ({ page }) => {
+  await newOperator(page);
+  await loadEach(page, OPERATOR_PAGES);
 });
 
 test("the forms that choose a region work on a page loaded directly and reloaded", async ({ page }) => {

@@ -37,8 +37,13 @@ export function uniqueEmail(name: string) {
 
 /** Runs `sesame admin <args>` against the tests' Sesame ($SESAME_ADMIN, set by ./dev test). */
 export function admin(...args: string[]): string {
+  return adminWithInput("", ...args);
+}
+
+/** `admin`, with `input` on the command's stdin (where it reads a new password). */
+export function adminWithInput(input: string, ...args: string[]): string {
   const [program, ...prefix] = (process.env.SESAME_ADMIN ?? "sesame admin").split(" ");
-  return execFileSync(program, [...prefix, ...args], { encoding: "utf8", stdio: "pipe" });
+  return execFileSync(program, [...prefix, ...args], { encoding: "utf8", stdio: "pipe", input });
 }
 
 /**
@@ -88,4 +93,23 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/overview$/);
+}
+
+/** Fills in and sends the operator sign-in page (loaded directly) as operator `email`. */
+export async function operatorSignIn(page: Page, email: string) {
+  await page.goto("/operator/sign-in");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** A new operator, made with `sesame admin create-operator`, signed in in `page` and on
+ *  the operator console. Returns their address. */
+export async function newOperator(page: Page) {
+  const email = uniqueEmail("ops");
+  adminWithInput(`${PASSWORD}\n`, "create-operator", "--email", email);
+  await operatorSignIn(page, email);
+  await expect(page).toHaveURL(/\/operator$/);
+  return email;
 }

@@ -23,6 +23,13 @@ export const PAGES: [string, string][] = [
   ["/mailbox", "Mailbox"],
 ];
 
+/** Every page of the operator console, with its heading. */
+export const OPERATOR_PAGES: [string, string][] = [
+  ["/operator", "Operator console"],
+  ["/operator/activity", "Operator activity"],
+  ["/operator/security", "Security"],
+];
+
 /** The pages anyone may open, signed in or not. */
 export const PUBLIC_PAGES: [string, string][] = [
   ["/", "Sesame"],

@@ -1,29 +1,6 @@
-import { createHmac } from "node:crypto";
 import { Page } from "@playwright/test";
 import { test, expect, hydrated, mailedLink, signUp, uniqueEmail, PASSWORD } from "./fixtures";
-
-/** The code an authenticator app set up with `key` (base32, as the page shows it) shows
- *  `steps` 30-second steps from now: RFC 6238 with HMAC-SHA-1 and six digits. */
-function totp(key: string, steps = 0): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const bits = [...key.replace(/[\s=]/g, "").toUpperCase()]
-    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, "0"))
-    .join("");
-  const secret = Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + steps));
-  const mac = createHmac("sha1", secret).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0xf;
-  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
-}
-
-/** `totp(key, steps)`, but near the end of a step it waits for the next first, so the
- *  step cannot change between reading the code and Sesame checking it. */
-async function code(key: string, steps = 0): Promise<string> {
-  const intoStep = Date.now() % 30_000;
-  if (intoStep > 27_000) await new Promise((done) => setTimeout(done, 30_100 - intoStep));
-  return totp(key, steps);
-}
+import { code, scanQrCode, turnOn } from "./totp";
 
 /** Signs in with the password only, landing on the second step. */
 async function passwordStep(page: Page, email: string) {
@@ -34,33 +11,6 @@ async function passwordStep(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in\/two-factor$/);
   await hydrated(page);
-}
-
-/** Sets up two-factor sign-in on the Security page (loaded directly) of the signed-in
- *  `page`; returns the authenticator's key and the recovery codes shown. */
-async function turnOn(page: Page) {
-  await page.goto("/account/security");
-  await hydrated(page);
-  await page.getByLabel("Your password").fill(PASSWORD);
-  const key = await scanQrCode(page, "Set up two-factor authentication");
-  // A code from another step is refused by name.
-  await page.getByLabel("Code from your app").fill(await code(key, 5));
-  await page.getByRole("button", { name: "Turn on", exact: true }).click();
-  await expect(page.getByText("Incorrect code.")).toBeVisible();
-  await page.getByLabel("Code from your app").fill(await code(key, -1));
-  await page.getByRole("button", { name: "Turn on", exact: true }).click();
-  const shown = page.getByTestId("recovery-codes").locator("li");
-  await expect(shown).toHaveCount(10);
-  const codes = await shown.allTextContents();
-  await expect(page.getByTestId("recovery-codes-left")).toHaveText("10 unused recovery codes left.");
-  return { key, codes };
-}
-
-/** Starts setting up an authenticator with `button`; returns the key shown with the QR code. */
-async function scanQrCode(page: Page, button: string) {
-  await page.getByRole("button", { name: button }).click();
-  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
-  return (await page.getByTestId("totp-secret").textContent())!;
 }
 
 // Two-factor sign-in: set up with the QR code's key, then sign in with the app's code and,
@@ -137,7 +87,7 @@ test("an account that requires two-factor sign-in has a new user set it up first
   await expect(dana).toHaveURL(/\/sign-in\/two-factor$/);
   await dana.reload();
   await hydrated(dana);
-  await expect(dana.getByText("Your account requires two-factor authentication.")).toBeVisible();
+  await expect(dana.getByText("Two-factor authentication is required of you.")).toBeVisible();
   const key = await scanQrCode(dana, "Set up two-factor authentication");
   await dana.getByLabel("Code from your app").fill(await code(key));
   await dana.getByRole("button", { name: "Turn on and sign in" }).click();

@@ -12,6 +12,7 @@ use anyhow::Context;
 use app::{
     access_keys, accounts,
     accounts::AccountName,
+    audit::{self, Actor, AuditKind, Change, Log},
     auth::{self, password::PasswordHasher, Role},
     email::EmailAddress,
     error::AppError,
@@ -90,6 +91,12 @@ pub enum AdminCommand {
     },
     /// Create an operator of the platform.
     CreateOperator {
+        #[arg(long)]
+        email: String,
+    },
+    /// Turn off an operator's two-factor sign-in (a lost authenticator and recovery codes);
+    /// where the platform requires it, they set up a new one at their next sign-in.
+    ResetOperatorTwoFactor {
         #[arg(long)]
         email: String,
     },
@@ -203,12 +210,21 @@ async fn execute(
             let email = EmailAddress::parse(&email).map_err(AdminError::Refused)?;
             let hash = new_password_hash().await?;
             require_account(pool, &account).await?;
-            users::db::insert_user(pool, &account, &name, email.as_str(), &hash, role)
+            let mut tx = pool.begin().await?;
+            users::db::insert_user(&mut *tx, &account, &name, email.as_str(), &hash, role)
                 .await
                 .on_constraints(&[
                     ("account_user_email_key", users::email_taken),
                     ("account_user_name_key", users::name_taken),
                 ])?;
+            let created = format!("{name} ({role})");
+            record(
+                &mut *tx,
+                &account,
+                Change::new(AuditKind::UserCreated, &created),
+            )
+            .await?;
+            tx.commit().await?;
             println!("{}", auth::user_arn(&account, &name));
         }
         AdminCommand::CreateAccessKey {
@@ -225,8 +241,8 @@ async fn execute(
                     AdminError::NotFound(format!("account {account} has no user {email}"))
                 })?;
             let vault = app::server::vault::SecretVault::new(&master_key::load(settings)?);
-            let actor = app::audit::Actor::sesame("admin command");
             let request = access_keys::KeyRequest::unlimited(&region);
+            let actor = by_admin_command();
             let key = access_keys::issue_access_key(pool, &vault, &account, user, &request, &actor)
                 .await?;
             println!("ACCESS_KEY_ID={}", key.access_key_id);
@@ -240,11 +256,18 @@ async fn execute(
         } => {
             let account = parse_account(&account)?;
             let region = region_or_default(region)?;
-            if !accounts::db::set_sandbox(pool, &account, &region, revoke).await? {
+            let mut tx = pool.begin().await?;
+            if !accounts::db::set_sandbox(&mut *tx, &account, &region, revoke).await? {
                 return Err(AdminError::NotFound(format!(
                     "no account {account} in {region}"
                 )));
             }
+            let kind = match revoke {
+                true => AuditKind::ProductionAccessRevoked,
+                false => AuditKind::ProductionAccessGranted,
+            };
+            record(&mut *tx, &account, Change::new(kind, &region)).await?;
+            tx.commit().await?;
             eprintln!(
                 "account {account} is {} in {region}",
                 if revoke {
@@ -267,29 +290,67 @@ async fn execute(
                     "quotas must be positive (-1: unlimited daily sends)".into(),
                 ));
             }
-            if !accounts::db::set_quota(pool, &account, &region, max_24_hour_send, max_send_rate)
-                .await?
-            {
+            let mut tx = pool.begin().await?;
+            let quota = (max_24_hour_send, max_send_rate);
+            if !accounts::db::set_quota(&mut *tx, &account, &region, quota.0, quota.1).await? {
                 return Err(AdminError::NotFound(format!(
                     "no account {account} in {region}"
                 )));
             }
+            let set = format!(
+                "{region}: {max_24_hour_send} recipients per 24 hours, {max_send_rate} per second"
+            );
+            record(
+                &mut *tx,
+                &account,
+                Change::new(AuditKind::QuotaChanged, &set),
+            )
+            .await?;
+            tx.commit().await?;
         }
         AdminCommand::DisableAccount { account, enable } => {
             let account = parse_account(&account)?;
-            if !operator::db::set_account_disabled(pool, &account, !enable).await? {
+            let mut tx = pool.begin().await?;
+            if !operator::db::set_account_disabled(&mut *tx, &account, !enable).await? {
                 return Err(AdminError::NotFound(format!("no account {account}")));
             }
+            let kind = match enable {
+                true => AuditKind::AccountEnabled,
+                false => AuditKind::AccountDisabled,
+            };
+            record(&mut *tx, &account, Change::new(kind, "")).await?;
+            tx.commit().await?;
         }
         AdminCommand::CreateOperator { email } => {
             let email = EmailAddress::parse(&email).map_err(AdminError::Refused)?;
             let hash = new_password_hash().await?;
-            auth::db::insert_operator(pool, email.as_str(), &hash)
+            let mut tx = pool.begin().await?;
+            auth::db::insert_operator(&mut *tx, email.as_str(), &hash)
                 .await
                 .on_constraint("operator_email_key", || AppError::Conflict {
                     message: "An operator with this email already exists.".to_owned(),
                 })?;
+            let change = Change::new(AuditKind::OperatorCreated, email.as_str());
+            audit::record_in(&mut *tx, &Log::Platform, &by_admin_command(), change).await?;
+            tx.commit().await?;
             eprintln!("operator {email} created");
+        }
+        AdminCommand::ResetOperatorTwoFactor { email } => {
+            let email = EmailAddress::parse(&email).map_err(AdminError::Refused)?;
+            let operator = auth::db::find_sign_in_operator(pool, email.as_str())
+                .await?
+                .ok_or_else(|| AdminError::NotFound(format!("no operator {email}")))?;
+            let holder = auth::session::Claimant::Operator(operator.operator_id);
+            let mut tx = pool.begin().await?;
+            if !auth::two_factor::db::remove(&mut *tx, holder).await? {
+                return Err(AdminError::Refused(format!(
+                    "operator {email} does not sign in with two-factor authentication"
+                )));
+            }
+            let change = Change::new(AuditKind::OperatorTwoFactorReset, email.as_str());
+            audit::record_in(&mut *tx, &Log::Platform, &by_admin_command(), change).await?;
+            tx.commit().await?;
+            eprintln!("two-factor authentication of operator {email} is off");
         }
         AdminCommand::PublishDevZone {
             account,
@@ -310,7 +371,7 @@ async fn execute(
             let scope = settings
                 .dev_zone_scope()
                 .map_err(|e| AdminError::Refused(e.to_string()))?;
-            let actor = app::audit::Actor::sesame("admin command");
+            let actor = by_admin_command();
             identities::dev_zone::set_publication(pool, &scope, &account, id, !remove, &actor)
                 .await?;
             eprintln!(
@@ -341,6 +402,20 @@ async fn execute(
         }
     }
     Ok(())
+}
+
+/// Who the audit log says made the command's changes.
+fn by_admin_command() -> Actor {
+    Actor::sesame("admin command")
+}
+
+/// Records a change the command made to `account`, in its transaction.
+async fn record(
+    db: impl sqlx::PgExecutor<'_>,
+    account: &AccountId,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    audit::record(db, account, &by_admin_command(), change).await
 }
 
 fn parse_account(value: &str) -> Result<AccountId, AdminError> {

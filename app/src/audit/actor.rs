@@ -73,9 +73,14 @@ impl Actor {
     /// Someone who is not signed in, naming `claimed` (a sign-in that failed, a link
     /// followed): the entry says who they claimed to be, and from where.
     pub fn claiming(claimed: String, client: IpAddr, user_agent: &str) -> Actor {
+        Actor::console(claimed, client, user_agent).claimed()
+    }
+
+    /// This actor as only claimed, not proven (an operator's failed sign-in).
+    pub fn claimed(self) -> Actor {
         Actor {
             kind: "anonymous",
-            ..Actor::console(claimed, client, user_agent)
+            ..self
         }
     }
 }

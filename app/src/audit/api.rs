@@ -1,6 +1,6 @@
 //! Server functions reading the log: an account's administrators read their own account's
-//! (the Activity page, an identity's History), operators any account's. Nothing here
-//! writes: entries are written by the changes themselves (`record`).
+//! (the Activity page, an identity's History), operators any account's and the platform's.
+//! Nothing here writes: entries are written by the changes themselves (`record`).
 
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -10,7 +10,7 @@ use crate::{error::AppError, ids::AccountId};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{csv::activity_csv, db, ActivityFilter, AuditKind, CSV_LIMIT, PAGE_SIZE},
+    super::{csv::activity_csv, db, ActivityFilter, AuditKind, Log, CSV_LIMIT, PAGE_SIZE},
     crate::{
         auth::{
             session::{require_account, require_operator},
@@ -38,7 +38,7 @@ pub async fn list_activity(
         identity,
         before,
     };
-    page_of(caller.account_id(), &filter).await
+    page_of(&Log::Account(caller.account_id().clone()), &filter).await
 }
 
 /// Every entry of the caller's account's log that matches (at most `CSV_LIMIT`, the
@@ -56,7 +56,8 @@ pub async fn activity_csv_link(
         identity,
         before: None,
     };
-    let entries = entries(caller.account_id(), &filter, CSV_LIMIT, false).await?;
+    let log = Log::Account(caller.account_id().clone());
+    let entries = entries(&log, &filter, CSV_LIMIT, false).await?;
     Ok(format!(
         "data:text/csv;base64,{}",
         STANDARD.encode(activity_csv(&entries))
@@ -75,7 +76,13 @@ pub async fn identity_history(identity_id: Uuid) -> Result<Vec<ActivityEntry>, A
         identity: identity.name,
         ..ActivityFilter::default()
     };
-    entries(caller.account_id(), &filter, PAGE_SIZE, true).await
+    entries(
+        &Log::Account(caller.account_id().clone()),
+        &filter,
+        PAGE_SIZE,
+        true,
+    )
+    .await
 }
 
 /// A page of any account's log, for an operator.
@@ -94,16 +101,31 @@ pub async fn account_activity(
         identity,
         before,
     };
-    page_of(&account_id, &filter).await
+    page_of(&Log::Account(account_id), &filter).await
+}
+
+/// A page of the platform's own log (operators' sign-ins and sign-in security), for an
+/// operator.
+#[server(prefix = "/api", endpoint = "operator/platform-activity")]
+pub async fn platform_activity(
+    kind: String,
+    actor: String,
+    before: Option<i64>,
+) -> Result<ActivityPageData, AppError> {
+    require_operator().await?;
+    let filter = ActivityFilter {
+        kind,
+        actor,
+        before,
+        ..ActivityFilter::default()
+    };
+    page_of(&Log::Platform, &filter).await
 }
 
 #[cfg(feature = "ssr")]
-async fn page_of(
-    account: &AccountId,
-    filter: &ActivityFilter,
-) -> Result<ActivityPageData, AppError> {
+async fn page_of(log: &Log, filter: &ActivityFilter) -> Result<ActivityPageData, AppError> {
     // One more than a page tells whether there is an older one.
-    let mut rows = rows(account, filter, PAGE_SIZE + 1, true).await?;
+    let mut rows = rows(log, filter, PAGE_SIZE + 1, true).await?;
     let older = match rows.len() as i64 > PAGE_SIZE {
         true => {
             rows.truncate(PAGE_SIZE as usize);
@@ -117,19 +139,19 @@ async fn page_of(
 
 #[cfg(feature = "ssr")]
 async fn entries(
-    account: &AccountId,
+    log: &Log,
     filter: &ActivityFilter,
     limit: i64,
     documents: bool,
 ) -> Result<Vec<ActivityEntry>, AppError> {
-    let rows = rows(account, filter, limit, documents).await?;
+    let rows = rows(log, filter, limit, documents).await?;
     Ok(rows.into_iter().filter_map(db::EntryRow::shown).collect())
 }
 
 /// The stored entries `filter` matches, newest first; a kind that is not one refused.
 #[cfg(feature = "ssr")]
 async fn rows(
-    account: &AccountId,
+    log: &Log,
     filter: &ActivityFilter,
     limit: i64,
     documents: bool,
@@ -152,5 +174,5 @@ async fn rows(
         limit,
         documents,
     };
-    Ok(db::list(&app_context()?.pool, account, &query).await?)
+    Ok(db::list(&app_context()?.pool, log, &query).await?)
 }

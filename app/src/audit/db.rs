@@ -3,8 +3,8 @@
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
 
-use super::{diff::diff, ActivityEntry, AuditKind};
-use crate::{ids::AccountId, server::shown::shown};
+use super::{diff::diff, ActivityEntry, AuditKind, Log};
+use crate::server::shown::shown;
 
 /// A stored entry.
 pub struct EntryRow {
@@ -60,10 +60,10 @@ pub struct Query<'a> {
     pub documents: bool,
 }
 
-/// An account's entries, newest first.
+/// A log's entries, newest first.
 pub async fn list(
     db: impl PgExecutor<'_>,
-    account: &AccountId,
+    log: &Log,
     q: &Query<'_>,
 ) -> Result<Vec<EntryRow>, sqlx::Error> {
     sqlx::query_as!(
@@ -74,14 +74,14 @@ pub async fn list(
                   case when $7 then before_text end as before_text,
                   case when $7 then after_text end as after_text
            from audit_entry
-           where account_id = $1
+           where (account_id = $1 or ($1 is null and account_id is null))
              and ($2 = '' or kind = $2 or split_part(kind, '.', 1) = $2)
              and ($3 = '' or actor = $3 or access_key_id = $3)
              and ($4 = '' or identity = $4)
              and ($5::bigint is null or id < $5)
            order by id desc
            limit $6"#,
-        account.as_str(),
+        log.account(),
         q.kind,
         q.actor,
         q.identity,

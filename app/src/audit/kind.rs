@@ -59,6 +59,7 @@ audit_kinds! {
     SuppressionAdded = "suppression.added", "Address suppressed";
     SuppressionRemoved = "suppression.removed", "Address unsuppressed";
     UserInvited = "user.invited", "User invited";
+    UserCreated = "user.created", "User created";
     InvitationCancelled = "user.invitation_cancelled", "Invitation cancelled";
     UserJoined = "user.joined", "User joined";
     UserDisabled = "user.disabled", "User disabled";
@@ -70,6 +71,8 @@ audit_kinds! {
     ProductionAccessRequested = "account.production_access_requested", "Production access requested";
     ProductionAccessGranted = "account.production_access_granted", "Production access granted";
     ProductionAccessDeclined = "account.production_access_declined", "Production access declined";
+    ProductionAccessRevoked = "account.production_access_revoked", "Production access taken back";
+    QuotaChanged = "account.quota_changed", "Sending quota changed";
     AccountDisabled = "account.disabled", "Account disabled";
     AccountEnabled = "account.enabled", "Account enabled";
     EnforcementChanged = "account.enforcement_changed", "Sending status changed";
@@ -81,6 +84,8 @@ audit_kinds! {
     RecoveryCodesRenewed = "security.recovery_codes_renewed", "Recovery codes renewed";
     SignedIn = "sign_in.succeeded", "Signed in";
     SignInFailed = "sign_in.failed", "Sign-in failed";
+    OperatorCreated = "operator.created", "Operator created";
+    OperatorTwoFactorReset = "operator.two_factor_reset", "Operator's two-factor reset";
 }
 
 impl AuditKind {

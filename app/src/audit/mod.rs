@@ -5,7 +5,8 @@
 //! An entry is written by [`record`] in the same transaction as the change it describes,
 //! so a change that fails leaves none and one that lands cannot go unrecorded; the table
 //! refuses updates (append-only) and only the retention sweep deletes. Owners read it on
-//! the Activity page and an identity's History; operators read any account's.
+//! the Activity page and an identity's History; operators read any account's, and the
+//! platform's own ([`Log::Platform`]: operators' sign-ins and sign-in security).
 
 mod api;
 mod entries;
@@ -31,10 +32,31 @@ pub use page::{ActivityLog, ActivityPage};
 #[cfg(feature = "ssr")]
 pub use {
     actor::Actor,
-    record::{record, record_failed_sign_in, Change, FAILED_SIGN_INS_PER_HOUR},
+    record::{record, record_failed_sign_in, record_in, Change, FAILED_SIGN_INS_PER_HOUR},
 };
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::AccountId;
+
+/// Whose log an entry is in: an account's, or the platform's own (operators' sign-ins and
+/// sign-in security, which belong to no account; operators read it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Log {
+    Account(AccountId),
+    Platform,
+}
+
+impl Log {
+    /// The account the log's entries are stored under; none for the platform's.
+    #[cfg(feature = "ssr")]
+    fn account(&self) -> Option<&str> {
+        match self {
+            Log::Account(account) => Some(account.as_str()),
+            Log::Platform => None,
+        }
+    }
+}
 
 /// One entry as the pages show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

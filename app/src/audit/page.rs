@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    account_activity, activity_csv_link, list_activity, ActivityFilter, ActivityPageData,
-    ActivityTable, AuditKind, PAGE_SIZE,
+    account_activity, activity_csv_link, list_activity, platform_activity, ActivityFilter,
+    ActivityPageData, ActivityTable, AuditKind, Log, PAGE_SIZE,
 };
-use crate::{components::loaded, ids::AccountId};
+use crate::components::loaded;
 
 /// `/activity`: the account's audit log, newest first, narrowed by kind, actor and
 /// identity. The filter and pages are a GET form and links, so a view can be bookmarked
@@ -15,14 +15,13 @@ pub fn ActivityPage() -> impl IntoView {
     view! {
         <h1>"Activity"</h1>
         <p class="muted">"Every change to this account's identities, policies, access keys, users and sign-in security, and every sign-in: who made it, through the console, the API or SMTP, and from where."</p>
-        <ActivityLog base="/activity".to_owned() account=None/>
+        <ActivityLog base="/activity".to_owned() of=None/>
     }
 }
 
-/// The log with its filter and pages: the caller's account's, or (for an operator)
-/// `account`'s.
+/// The log with its filter and pages: the caller's account's, or (for an operator) `of`.
 #[component]
-pub fn ActivityLog(base: String, account: Option<AccountId>) -> impl IntoView {
+pub fn ActivityLog(base: String, of: Option<Log>) -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
     let filter = move || ActivityFilter {
@@ -31,18 +30,21 @@ pub fn ActivityLog(base: String, account: Option<AccountId>) -> impl IntoView {
         identity: param("identity"),
         before: param("before").parse().ok(),
     };
-    let for_operator = account.clone();
+    let for_operator = of.clone();
     let page = Resource::new(filter, move |f| {
-        let account = for_operator.clone();
+        let of = for_operator.clone();
         async move {
-            match account {
-                Some(account) => {
+            match of {
+                Some(Log::Account(account)) => {
                     account_activity(account, f.kind, f.actor, f.identity, f.before).await
                 }
+                Some(Log::Platform) => platform_activity(f.kind, f.actor, f.before).await,
                 None => list_activity(f.kind, f.actor, f.identity, f.before).await,
             }
         }
     });
+    // The platform's entries are of no identity.
+    let by_identity = of != Some(Log::Platform);
     let csv = Action::new(|f: &ActivityFilter| {
         activity_csv_link(f.kind.clone(), f.actor.clone(), f.identity.clone())
     });
@@ -65,10 +67,12 @@ pub fn ActivityLog(base: String, account: Option<AccountId>) -> impl IntoView {
                 </select>
             </label>
             <label>"Actor or access key " <input name="actor" prop:value=move || param("actor")/></label>
-            <label>"Identity " <input name="identity" prop:value=move || param("identity")/></label>
+            {by_identity.then(|| view! {
+                <label>"Identity " <input name="identity" prop:value=move || param("identity")/></label>
+            })}
             <button type="submit" class="secondary">"Filter"</button>
         </form>
-        {account.is_none().then(|| view! {
+        {of.is_none().then(|| view! {
             <p class="csv">
                 <button type="button" class="secondary" disabled=move || csv.pending().get()
                     on:click=move |_| { csv.dispatch(filter()); }>"Prepare CSV"</button>

@@ -2,7 +2,7 @@
 
 use sqlx::PgExecutor;
 
-use super::{Actor, AuditKind};
+use super::{Actor, AuditKind, Log};
 use crate::ids::AccountId;
 
 /// What changed.
@@ -49,7 +49,17 @@ pub async fn record(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    insert(db, account, actor, &change, None).await
+    insert(db, &Log::Account(account.clone()), actor, &change, None).await
+}
+
+/// `record`, in whichever log `log` is (an operator's own changes go in the platform's).
+pub async fn record_in(
+    db: impl PgExecutor<'_>,
+    log: &Log,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    insert(db, log, actor, &change, None).await
 }
 
 /// Failed sign-ins recorded per user an hour at most: anyone who knows an address can
@@ -61,19 +71,19 @@ pub const FAILED_SIGN_INS_PER_HOUR: i64 = 20;
 /// same claimed user were recorded in the past hour.
 pub async fn record_failed_sign_in(
     db: impl PgExecutor<'_>,
-    account: &AccountId,
+    log: &Log,
     actor: &Actor,
     why: &str,
 ) -> Result<(), sqlx::Error> {
     let change = Change::new(AuditKind::SignInFailed, why);
-    insert(db, account, actor, &change, Some(FAILED_SIGN_INS_PER_HOUR)).await
+    insert(db, log, actor, &change, Some(FAILED_SIGN_INS_PER_HOUR)).await
 }
 
 /// The one insert: with `cap`, only while fewer than that many entries of the same kind
 /// and actor were written in the past hour.
 async fn insert(
     db: impl PgExecutor<'_>,
-    account: &AccountId,
+    log: &Log,
     actor: &Actor,
     change: &Change<'_>,
     cap: Option<i64>,
@@ -86,9 +96,10 @@ async fn insert(
            select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
            where $13::bigint is null
               or (select count(*) from audit_entry
-                  where account_id = $1 and kind = $8 and actor = $3
+                  where (account_id = $1 or ($1 is null and account_id is null))
+                    and kind = $8 and actor = $3
                     and at > now() - interval '1 hour') < $13"#,
-        account.as_str(),
+        log.account(),
         actor.kind,
         actor.name,
         actor.access_key_id,

@@ -7,7 +7,11 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{db, password_reset, registration, session, session::Claimant, throttle, two_factor},
+    super::{
+        db, password_reset, registration,
+        session::{self, Claimant, Proof},
+        throttle, two_factor,
+    },
     crate::{accounts, email::EmailAddress, server::app_context},
     secrecy::SecretString,
 };
@@ -49,7 +53,7 @@ pub async fn confirm_sign_up(
     let name = accounts::AccountName::parse(&account_name)
         .map_err(|m| AppError::field("account_name", m))?;
     let created = registration::confirm(&app_context()?, token.trim(), &name, password).await?;
-    session::establish(Claimant::User(created.admin), None).await?;
+    session::establish(Claimant::User(created.admin), None, Proof::Password).await?;
     leptos_axum::redirect("/overview");
     Ok(())
 }
@@ -72,33 +76,30 @@ pub async fn sign_in(
     })
     .await?;
     let next = super::return_to::after_sign_in(next.as_deref());
-    match user {
-        Claimant::User(user) => two_factor::admit(&ctx, user, next, read_at).await,
-        // `find` above yields users only.
-        Claimant::Operator(_) => Err(AppError::Unauthorized),
-    }
+    two_factor::admit(&ctx, user, next, read_at).await
 }
 
-/// The second step of signing in a user with two-factor sign-in on: a code from their
-/// authenticator or a recovery code, for the sign-in this session holds. Throttled as
-/// the password is, per user.
+/// The second step of signing in a user or operator with two-factor sign-in on: a code
+/// from their authenticator or a recovery code, for the sign-in this session holds.
+/// Throttled as the password is, per user or operator.
 #[server(prefix = "/api", endpoint = "auth/two-factor")]
 pub async fn second_factor(code: String) -> Result<(), AppError> {
     let ctx = app_context()?;
     let pending = pending_sign_in().await?;
     let ip = session::client_ip().await?;
-    let checked = two_factor::throttled(&ctx, ip, pending.user, async {
-        Ok(two_factor::check(&ctx, pending.user, &code)
+    let checked = two_factor::throttled(&ctx, ip, pending.claimant, async {
+        Ok(two_factor::check(&ctx, pending.claimant, &code)
             .await?
             .then_some(()))
     })
     .await;
     if let Err(AppError::FieldInvalid { .. }) = checked {
         let why = "incorrect two-factor code";
-        session::record_failed_sign_in(pending.user, why).await?;
+        session::record_failed_sign_in(pending.claimant, why).await?;
     }
     checked?;
-    session::establish(Claimant::User(pending.user), pending.password_checked_at).await?;
+    let checked_at = pending.password_checked_at;
+    session::establish(pending.claimant, checked_at, Proof::SecondFactor).await?;
     leptos_axum::redirect(&pending.next);
     Ok(())
 }
@@ -113,14 +114,14 @@ async fn pending_sign_in() -> Result<session::PendingSignIn, AppError> {
 }
 
 /// What the second step of this session's sign-in asks for: a code, or (for a user whose
-/// account requires two-factor sign-in and who has none yet) setting an authenticator up.
-/// `None` when the session holds no sign-in.
+/// account requires two-factor sign-in, or an operator of a platform that does, who has
+/// none yet) setting an authenticator up. `None` when the session holds no sign-in.
 #[server(prefix = "/api", endpoint = "auth/second-step")]
 pub async fn get_second_step() -> Result<Option<SecondStep>, AppError> {
     let Some(pending) = session::pending_sign_in().await? else {
         return Ok(None);
     };
-    let status = two_factor::db::status(&app_context()?.pool, pending.user).await?;
+    let status = two_factor::db::status(&app_context()?.pool, pending.claimant).await?;
     Ok(Some(SecondStep {
         set_up: !status.enabled,
     }))
@@ -130,7 +131,7 @@ pub async fn get_second_step() -> Result<Option<SecondStep>, AppError> {
 #[server(prefix = "/api", endpoint = "auth/two-factor-set-up-begin")]
 pub async fn begin_required_two_factor() -> Result<Enrolment, AppError> {
     let pending = pending_sign_in().await?;
-    two_factor::begin(&app_context()?, pending.user)
+    two_factor::begin(&app_context()?, pending.claimant)
         .await?
         .ok_or_else(two_factor::already_on)
 }
@@ -142,21 +143,23 @@ pub async fn finish_required_two_factor(code: String) -> Result<SetUpDone, AppEr
     let ctx = app_context()?;
     let pending = pending_sign_in().await?;
     let ip = session::client_ip().await?;
-    let user = pending.user;
-    let (account, actor) = session::user_actor(user, session::Acting::AsUser)
+    let holder = pending.claimant;
+    let (log, actor) = session::claimant_actor(holder, session::Acting::AsUser)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let by = (&account, &actor);
-    let recovery_codes =
-        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code, by)).await?;
-    session::establish(Claimant::User(user), pending.password_checked_at).await?;
+    let by = (&log, &actor);
+    let confirmed = two_factor::confirm(&ctx, holder, &code, by);
+    let recovery_codes = two_factor::throttled(&ctx, ip, holder, confirmed).await?;
+    let checked_at = pending.password_checked_at;
+    session::establish(holder, checked_at, Proof::SecondFactor).await?;
     Ok(SetUpDone {
         recovery_codes,
         next: pending.next,
     })
 }
 
-/// Signs an operator in (operators belong to no account).
+/// Signs an operator in (operators belong to no account), with a second step as a user's
+/// when they have two-factor sign-in on or the platform requires it.
 #[server(prefix = "/api", endpoint = "auth/operator-sign-in")]
 pub async fn operator_sign_in(email: String, password: String) -> Result<(), AppError> {
     let ctx = app_context()?;
@@ -166,9 +169,7 @@ pub async fn operator_sign_in(email: String, password: String) -> Result<(), App
         Ok(operator.map(|o| (Claimant::Operator(o.operator_id), o.password_hash, false)))
     })
     .await?;
-    session::establish(operator, None).await?;
-    leptos_axum::redirect("/operator");
-    Ok(())
+    two_factor::admit(&ctx, operator, "/operator", None).await
 }
 
 /// Asks for a password reset link for `email` (`password_reset`); answers the same
@@ -225,9 +226,13 @@ pub async fn get_principal() -> Result<Option<Principal>, AppError> {
                 .transpose()
                 .map_err(crate::server::errors::internal)
         }
-        Claimant::Operator(operator_id) => Ok(db::find_operator_email(&pool, operator_id)
-            .await?
-            .map(|email| Principal::Operator { email })),
+        Claimant::Operator(_) => match session::require_operator().await {
+            Ok(operator) => Ok(Some(Principal::Operator {
+                email: operator.email().to_owned(),
+            })),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        },
     }
 }
 
@@ -258,13 +263,13 @@ pub(crate) async fn authenticate(
             Ok(claimant)
         }
         found => {
-            if let Some((Claimant::User(user), ..)) = found {
+            if let Some((claimant, ..)) = found {
                 // A right password here means the user or account is disabled.
                 let why = match matches {
                     true => "user or account disabled",
                     false => "incorrect password",
                 };
-                session::record_failed_sign_in(user, why).await?;
+                session::record_failed_sign_in(claimant, why).await?;
             }
             Err(AppError::field("password", "Incorrect email or password."))
         }

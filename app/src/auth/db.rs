@@ -155,6 +155,33 @@ pub async fn find_operator_email(
     .await
 }
 
+/// A signed-in operator, as each request checks them.
+pub struct ActiveOperator {
+    pub email: String,
+    /// Only a session signed in with a second factor is theirs: the operator has an
+    /// authenticator, or the platform requires one of every operator.
+    pub second_factor_needed: bool,
+}
+
+pub async fn find_active_operator(
+    db: impl PgExecutor<'_>,
+    operator_id: Uuid,
+) -> Result<Option<ActiveOperator>, sqlx::Error> {
+    sqlx::query_as!(
+        ActiveOperator,
+        // language=PostgreSQL
+        r#"select o.email,
+                  (p.require_operator_two_factor
+                   or exists (select 1 from authenticator t
+                              where t.operator_id = o.operator_id and t.confirmed_at is not null))
+                      as "second_factor_needed!"
+           from operator o cross join platform_setting p where o.operator_id = $1"#,
+        operator_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
 /// Creates an operator; fails on `operator_email_key` if the email is taken.
 pub async fn insert_operator(
     db: impl PgExecutor<'_>,

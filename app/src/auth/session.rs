@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{db, registry, Permission, Role};
 use crate::{
-    audit::{self, Actor, AuditKind, Change},
+    audit::{self, Actor, AuditKind, Change, Log},
     error::AppError,
     ids::{AccountId, UserId},
     server::{app_context, errors::internal},
@@ -32,6 +32,15 @@ pub enum Claimant {
     Operator(Uuid),
 }
 
+impl Claimant {
+    /// The user's or operator's id.
+    pub fn id(self) -> Uuid {
+        match self {
+            Claimant::User(UserId(id)) | Claimant::Operator(id) => id,
+        }
+    }
+}
+
 /// What a session holds: who signed in, when, and (for a user) its registered session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -40,6 +49,10 @@ pub struct Claims {
     pub signed_in_at_ms: i64,
     /// A user's session in the `registry`: live only while its row is.
     pub handle: Option<Uuid>,
+    /// Signed in with a second factor (or proved one since): an operator's session without
+    /// it ends once they have an authenticator or the platform requires one.
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// A signed-in, enabled account user with a checked permission.
@@ -91,6 +104,9 @@ impl OperatorCtx {
     pub fn operator_id(&self) -> Uuid {
         self.operator_id
     }
+    pub fn email(&self) -> &str {
+        &self.email
+    }
     /// Who the audit log says made a change through this request.
     pub fn actor(&self) -> Actor {
         Actor::operator(&self.email, self.client, &self.user_agent)
@@ -126,14 +142,23 @@ pub async fn user_agent() -> Result<String, AppError> {
     Ok(registry::clean_user_agent(&raw))
 }
 
-/// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation); a
-/// user's is registered, with the client's address and user agent, and recorded in their
-/// account's audit log — unless the password
+/// How a sign-in was proven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proof {
+    Password,
+    /// The password, then a code of the authenticator (or a recovery code).
+    SecondFactor,
+}
+
+/// Starts a signed-in session under a new id (the pre-sign-in id dies: no fixation),
+/// recorded in the audit log (a user's account's; an operator's in the platform's); a
+/// user's is registered, with the client's address and user agent — unless the password
 /// checked as of `password_checked_at` has changed since (a reset landed meanwhile): then
 /// nobody is signed in (`registry::register`).
 pub async fn establish(
     claimant: Claimant,
     password_checked_at: Option<OffsetDateTime>,
+    proof: Proof,
 ) -> Result<(), AppError> {
     let handle = match claimant {
         Claimant::User(user) => {
@@ -141,12 +166,11 @@ pub async fn establish(
             let (client, agent) = (client_ip().await?, user_agent().await?);
             let registered =
                 registry::register(&pool, user, client, &agent, password_checked_at).await?;
-            let handle = registered.ok_or(AppError::Unauthorized)?;
-            record_sign_in(user).await?;
-            Some(handle)
+            Some(registered.ok_or(AppError::Unauthorized)?)
         }
         Claimant::Operator(_) => None,
     };
+    record_sign_in(claimant).await?;
     let session = session().await?;
     forget_registered(&session).await?;
     session.remove_value(PENDING_KEY).await.map_err(internal)?;
@@ -155,8 +179,19 @@ pub async fn establish(
         claimant,
         signed_in_at_ms: now_ms(),
         handle,
+        second_factor: proof == Proof::SecondFactor,
     };
     session.insert(CLAIMS_KEY, claims).await.map_err(internal)
+}
+
+/// Notes that the signed-in session has just proved a second factor (by turning it on).
+pub async fn proved_second_factor() -> Result<(), AppError> {
+    let session = session().await?;
+    if let Some(mut claims) = claims().await? {
+        claims.second_factor = true;
+        session.insert(CLAIMS_KEY, claims).await.map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// How this request's client stands to the user an audit entry names.
@@ -191,28 +226,53 @@ pub async fn user_actor(
     Ok(Some((found.account_id, request_actor(arn, acting).await?)))
 }
 
-/// Records a sign-in of `user` in their account's log.
-pub async fn record_sign_in(user: UserId) -> Result<(), AppError> {
-    if let Some((account, actor)) = user_actor(user, Acting::AsUser).await? {
+/// The log and actor of this request's client acting as (or claiming) `claimant`: a user's
+/// account's log, or for an operator the platform's. None for one deleted meanwhile.
+pub async fn claimant_actor(
+    claimant: Claimant,
+    acting: Acting,
+) -> Result<Option<(Log, Actor)>, AppError> {
+    match claimant {
+        Claimant::User(user) => Ok(user_actor(user, acting)
+            .await?
+            .map(|(account, actor)| (Log::Account(account), actor))),
+        Claimant::Operator(operator) => {
+            let pool = app_context()?.pool;
+            let Some(email) = db::find_operator_email(&pool, operator).await? else {
+                return Ok(None);
+            };
+            let (client, agent) = (client_ip().await?, user_agent().await?);
+            let actor = Actor::operator(&email, client, &agent);
+            Ok(Some(match acting {
+                Acting::AsUser => (Log::Platform, actor),
+                Acting::Claiming => (Log::Platform, actor.claimed()),
+            }))
+        }
+    }
+}
+
+/// Records a sign-in of `claimant`.
+pub async fn record_sign_in(claimant: Claimant) -> Result<(), AppError> {
+    if let Some((log, actor)) = claimant_actor(claimant, Acting::AsUser).await? {
         let change = Change::new(AuditKind::SignedIn, "");
-        audit::record(&app_context()?.pool, &account, &actor, change).await?;
+        audit::record_in(&app_context()?.pool, &log, &actor, change).await?;
     }
     Ok(())
 }
 
-/// Records a failed sign-in as `user` (`why`: what was wrong), within the log's cap.
-pub async fn record_failed_sign_in(user: UserId, why: &str) -> Result<(), AppError> {
-    if let Some((account, actor)) = user_actor(user, Acting::Claiming).await? {
-        audit::record_failed_sign_in(&app_context()?.pool, &account, &actor, why).await?;
+/// Records a failed sign-in as `claimant` (`why`: what was wrong), within the log's cap.
+pub async fn record_failed_sign_in(claimant: Claimant, why: &str) -> Result<(), AppError> {
+    if let Some((log, actor)) = claimant_actor(claimant, Acting::Claiming).await? {
+        audit::record_failed_sign_in(&app_context()?.pool, &log, &actor, why).await?;
     }
     Ok(())
 }
 
-/// A sign-in whose password was right, waiting for the user's second factor. It grants
-/// nothing: only [`establish`] signs a session in.
+/// A sign-in whose password was right, waiting for the second factor. It grants nothing:
+/// only [`establish`] signs a session in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingSignIn {
-    pub user: UserId,
+    pub claimant: Claimant,
     /// Where to go once signed in (checked by `return_to` already).
     pub next: String,
     /// When the password was checked (the database's clock).
@@ -223,7 +283,7 @@ pub struct PendingSignIn {
 /// Holds a sign-in for its second factor, under a new session id; a session signed in
 /// before (as anyone) is not any more.
 pub async fn hold_for_second_factor(
-    user: UserId,
+    claimant: Claimant,
     next: &str,
     password_checked_at: Option<OffsetDateTime>,
 ) -> Result<(), AppError> {
@@ -232,7 +292,7 @@ pub async fn hold_for_second_factor(
     session.remove_value(CLAIMS_KEY).await.map_err(internal)?;
     session.cycle_id().await.map_err(internal)?;
     let pending = PendingSignIn {
-        user,
+        claimant,
         next: next.to_owned(),
         password_checked_at,
         at_ms: now_ms(),
@@ -341,20 +401,68 @@ pub async fn require_account(permission: Permission) -> Result<AccountCtx, AppEr
 pub async fn require_operator() -> Result<OperatorCtx, AppError> {
     let Some(Claims {
         claimant: Claimant::Operator(operator_id),
+        second_factor,
         ..
     }) = claims().await?
     else {
         return Err(AppError::Unauthorized);
     };
     let pool = app_context()?.pool;
-    let Some(email) = db::find_operator_email(&pool, operator_id).await? else {
+    let found = db::find_active_operator(&pool, operator_id).await?;
+    // Deleted, or signed in without the second factor they have (or the platform has
+    // required) since: a session opened with a stolen password ends once its operator
+    // turns two-factor on.
+    let Some(found) = found.filter(|o| second_factor || !o.second_factor_needed) else {
         end().await?;
         return Err(AppError::Unauthorized);
     };
     Ok(OperatorCtx {
         operator_id,
-        email,
+        email: found.email,
         client: client_ip().await?,
         user_agent: user_agent().await?,
     })
+}
+
+/// Whoever is signed in, user or operator: what both can do for themselves (two-factor
+/// sign-in) takes either.
+pub enum SignedIn {
+    User(AccountCtx),
+    Operator(OperatorCtx),
+}
+
+impl SignedIn {
+    pub fn claimant(&self) -> Claimant {
+        match self {
+            SignedIn::User(user) => Claimant::User(user.user_id),
+            SignedIn::Operator(operator) => Claimant::Operator(operator.operator_id),
+        }
+    }
+
+    /// The log their own changes go in.
+    pub fn log(&self) -> Log {
+        match self {
+            SignedIn::User(user) => Log::Account(user.account_id.clone()),
+            SignedIn::Operator(_) => Log::Platform,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        match self {
+            SignedIn::User(user) => user.actor(),
+            SignedIn::Operator(operator) => operator.actor(),
+        }
+    }
+}
+
+/// The signed-in user (as `require_account` with `Permission::ViewAccount` checks them) or
+/// operator (as `require_operator` does).
+pub async fn require_signed_in() -> Result<SignedIn, AppError> {
+    match claims().await?.map(|c| c.claimant) {
+        Some(Claimant::User(_)) => Ok(SignedIn::User(
+            require_account(Permission::ViewAccount).await?,
+        )),
+        Some(Claimant::Operator(_)) => Ok(SignedIn::Operator(require_operator().await?)),
+        None => Err(AppError::Unauthorized),
+    }
 }

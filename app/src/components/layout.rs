@@ -73,6 +73,8 @@ fn Navigation(principal: Option<Principal>, menu: NodeRef<Input>) -> impl IntoVi
         Some(Principal::Operator { .. }) => view! {
             <NavGroup title="Operator">
                 <li><A href="/operator">"Accounts and requests"</A></li>
+                <li><A href="/operator/activity">"Operator activity"</A></li>
+                <li><A href="/operator/security">"Security"</A></li>
             </NavGroup>
         }
         .into_any(),

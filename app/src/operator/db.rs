@@ -95,3 +95,30 @@ pub async fn queue_depth(
     .await?;
     Ok((row.queued, row.oldest))
 }
+
+/// Whether the platform requires every operator to sign in with a second factor.
+pub async fn operator_two_factor_required(db: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        // language=PostgreSQL
+        r#"select require_operator_two_factor from platform_setting"#
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Requires (or stops requiring) every operator to sign in with a second factor; false when
+/// it was so already (nothing changed).
+pub async fn set_operator_two_factor_required(
+    db: impl PgExecutor<'_>,
+    required: bool,
+) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query!(
+        // language=PostgreSQL
+        r#"update platform_setting set require_operator_two_factor = $1
+           where require_operator_two_factor <> $1"#,
+        required
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() > 0)
+}

@@ -1,6 +1,7 @@
 //! The operator console: every account on the platform, disabling an account, production
 //! access requests (granted with new quotas, or declined), accounts under review or paused
-//! (reputation), how mail is delivered, and any account's audit log.
+//! (reputation), how mail is delivered, any account's audit log and the platform's own,
+//! and operators' two-factor sign-in (`security`, `two_factor`).
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
 mod activity;
@@ -9,10 +10,14 @@ mod api;
 pub mod db;
 mod page;
 mod requests;
+mod security;
+mod two_factor;
 
-pub use activity::AccountActivityPage;
+pub use activity::{AccountActivityPage, PlatformActivityPage};
 pub use api::*;
 pub use page::OperatorConsolePage;
+pub use security::OperatorSecurityPage;
+pub use two_factor::*;
 
 use serde::{Deserialize, Serialize};
 

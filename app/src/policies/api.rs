@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{SharedIdentity, Simulation, StoredPolicy};
+use super::{SharedIdentity, Simulation, StoredPolicy, WithdrawnGrant};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -18,7 +18,7 @@ use {
         authorization::authorize_request,
         db, form_time, parse_policy,
         service::{self, PutMode},
-        RequestContext,
+        RequestContext, WITHDRAWALS_SHOWN_DAYS,
     },
     crate::{
         auth::{session::require_account, Permission},
@@ -209,6 +209,34 @@ pub async fn list_shared_identities() -> Result<Vec<SharedIdentity>, AppError> {
         }
     }
     Ok(shared)
+}
+
+/// Grants to the caller's account that their owners withdrew lately (`WITHDRAWALS_SHOWN_DAYS`).
+#[server(prefix = "/api", endpoint = "policies/withdrawn-from-me")]
+pub async fn list_withdrawn_grants() -> Result<Vec<WithdrawnGrant>, AppError> {
+    let caller = require_account(Permission::ViewAccount).await?;
+    let pool = app_context()?.pool;
+    let rows = db::withdrawn_from(&pool, caller.account_id(), WITHDRAWALS_SHOWN_DAYS).await?;
+    rows.into_iter()
+        .map(|row| {
+            let owner = AccountId::parse(&row.owner_account_id).map_err(internal)?;
+            let what = match row.reason.as_str() {
+                "policy_deleted" => "The policy was deleted.",
+                "policy_changed" => "The policy no longer names your account.",
+                _ => "The identity was deleted.",
+            };
+            Ok(WithdrawnGrant {
+                arn: identity_arn(&row.region, &owner, &row.identity_name),
+                name: row.identity_name,
+                region: row.region,
+                owner_account: row.owner_account_id,
+                owner_name: row.owner_name,
+                policy: row.policy_name,
+                what: what.to_owned(),
+                when: shown(row.withdrawn_at),
+            })
+        })
+        .collect()
 }
 
 #[cfg(feature = "ssr")]

@@ -221,3 +221,51 @@ pub async fn shared_with(
     .fetch_all(db)
     .await
 }
+
+/// A grant withdrawn from an account (written by the `grant_withdrawal` triggers).
+pub struct WithdrawalRow {
+    pub owner_account_id: String,
+    pub owner_name: String,
+    pub region: String,
+    pub identity_name: String,
+    pub policy_name: String,
+    pub reason: String,
+    pub withdrawn_at: OffsetDateTime,
+}
+
+/// The grants withdrawn from `grantee` in the past `days`, newest first (at most 50).
+pub async fn withdrawn_from(
+    db: impl PgExecutor<'_>,
+    grantee: &AccountId,
+    days: i32,
+) -> Result<Vec<WithdrawalRow>, sqlx::Error> {
+    sqlx::query_as!(
+        WithdrawalRow,
+        // language=PostgreSQL
+        r#"select owner_account_id, owner_name, region, identity_name, policy_name, reason,
+                  withdrawn_at
+           from grant_withdrawal
+           where grantee_account_id = $1 and withdrawn_at > now() - make_interval(days => $2)
+           order by withdrawn_at desc, id desc
+           limit 50"#,
+        grantee.as_str(),
+        days
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes withdrawals older than `days` (the sweeper's job).
+pub async fn forget_old_withdrawals(
+    db: impl PgExecutor<'_>,
+    days: i32,
+) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!(
+        // language=PostgreSQL
+        r#"delete from grant_withdrawal where withdrawn_at < now() - make_interval(days => $1)"#,
+        days
+    )
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected())
+}

@@ -44,6 +44,26 @@ pub struct SharedIdentity {
     pub grants_changed: String,
 }
 
+/// A policy of another account that named the caller's account and no longer does (it was
+/// rewritten, deleted, or its identity was): a withdrawn grant, as "Shared with me" counts
+/// grants (Allow or Deny statements naming the account).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WithdrawnGrant {
+    pub arn: String,
+    pub name: String,
+    pub region: String,
+    pub owner_account: String,
+    /// "" when the owner's account has been deleted.
+    pub owner_name: String,
+    pub policy: String,
+    /// What happened, in words.
+    pub what: String,
+    pub when: String,
+}
+
+/// How long "Shared with me" lists a withdrawn grant (and how long it is kept).
+pub const WITHDRAWALS_SHOWN_DAYS: i32 = 90;
+
 /// The simulator's answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Simulation {

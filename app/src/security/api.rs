@@ -75,7 +75,8 @@ pub async fn change_password(current_password: String, password: String) -> Resu
     check_rules(&password)?;
     let ctx = app_context()?;
     let user = caller.user_id();
-    let checked = confirm_password(&caller, "current_password", current_password).await?;
+    let checked =
+        confirm_password(Claimant::User(user), "current_password", current_password).await?;
     let hash = ctx.passwords.hash(SecretString::from(password)).await?;
     let handle = caller.session_handle();
     let mut tx = ctx.pool.begin().await?;
@@ -97,7 +98,12 @@ pub async fn change_password(current_password: String, password: String) -> Resu
 pub async fn change_email(email: String, email_password: String) -> Result<(), AppError> {
     let caller = require_account(Permission::ViewAccount).await?;
     let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
-    confirm_password(&caller, "email_password", email_password).await?;
+    confirm_password(
+        Claimant::User(caller.user_id()),
+        "email_password",
+        email_password,
+    )
+    .await?;
     email_change::request(&app_context()?, &caller, &email).await
 }
 
@@ -114,23 +120,22 @@ pub async fn confirm_email_change(token: String) -> Result<String, AppError> {
     email_change::confirm(&app_context()?, token.trim()).await
 }
 
-/// Checks that `password` is the caller's, as sign-in checks it (the same throttle, so a
+/// Checks that `password` is `holder`'s, as sign-in checks it (the same throttle, so a
 /// stolen session cookie is no way around the limit on guesses); a wrong one is "Incorrect
 /// password." on `field`. Returns the hash it matched.
 #[cfg(feature = "ssr")]
 pub(super) async fn confirm_password(
-    caller: &crate::auth::session::AccountCtx,
+    holder: Claimant,
     field: &str,
     password: String,
 ) -> Result<String, AppError> {
-    let user = caller.user_id();
-    let found = db::password_of(&app_context()?.pool, user)
+    let found = db::password_of(&app_context()?.pool, holder)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let email = EmailAddress::parse(&found.email).map_err(internal)?;
     let hash = found.hash.clone();
     authenticate(&email, password, async {
-        Ok(Some((Claimant::User(user), found.hash, false)))
+        Ok(Some((holder, found.hash, false)))
     })
     .await
     .map(|_| hash)

@@ -2,9 +2,12 @@
 
 use sqlx::PgExecutor;
 
-use crate::ids::{AccountId, UserId};
+use crate::{
+    auth::session::Claimant,
+    ids::{AccountId, UserId},
+};
 
-/// The address and password hash a user signs in with.
+/// The address and password hash a user or operator signs in with.
 pub struct Password {
     pub email: String,
     pub hash: String,
@@ -12,13 +15,20 @@ pub struct Password {
 
 pub async fn password_of(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
 ) -> Result<Option<Password>, sqlx::Error> {
+    let (user, operator) = match holder {
+        Claimant::User(user) => (Some(user.0), None),
+        Claimant::Operator(operator) => (None, Some(operator)),
+    };
     sqlx::query_as!(
         Password,
         // language=PostgreSQL
-        r#"select email, password_hash as hash from account_user where user_id = $1"#,
-        user as UserId
+        r#"select email as "email!", password_hash as "hash!" from account_user where user_id = $1
+           union all
+           select email, password_hash from operator where operator_id = $2"#,
+        user,
+        operator
     )
     .fetch_optional(db)
     .await

@@ -18,6 +18,7 @@ pub use api::*;
 pub use confirm_email_page::ConfirmEmailPage;
 pub use page::SecurityPage;
 pub use two_factor::*;
+pub use two_factor_card::TwoFactorCard;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

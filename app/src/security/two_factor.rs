@@ -1,6 +1,6 @@
-//! Server functions of the Security page's two-factor card: turning two-factor sign-in on
-//! (a new authenticator, proven by one of its codes), new recovery codes, turning it off.
-//! Each acts on the calling user only.
+//! Server functions of the two-factor card (on a user's Security page and an operator's):
+//! turning two-factor sign-in on (a new authenticator, proven by one of its codes), new
+//! recovery codes, turning it off. Each acts on the calling user or operator only.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,8 +14,8 @@ use {
         audit::{self, AuditKind, Change},
         auth::{
             registry,
-            session::{client_ip, require_account},
-            two_factor, Permission,
+            session::{self, client_ip, require_signed_in, SignedIn},
+            two_factor,
         },
         server::app_context,
     },
@@ -26,14 +26,15 @@ use {
 pub struct TwoFactorStatus {
     pub enabled: bool,
     pub recovery_codes_left: i64,
-    /// The account requires it (it cannot be turned off).
+    /// Their account (or, for an operator, the platform) requires it: it cannot be turned
+    /// off.
     pub required: bool,
 }
 
 #[server(prefix = "/api", endpoint = "security/two-factor")]
 pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
-    let status = two_factor::db::status(&app_context()?.pool, caller.user_id()).await?;
+    let caller = require_signed_in().await?;
+    let status = two_factor::db::status(&app_context()?.pool, caller.claimant()).await?;
     Ok(TwoFactorStatus {
         enabled: status.enabled,
         recovery_codes_left: status.recovery_codes_left,
@@ -45,28 +46,30 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
 /// the password: a stolen session alone cannot put its own authenticator on the account.
 #[server(prefix = "/api", endpoint = "security/two-factor-begin")]
 pub async fn begin_two_factor(confirm_with: String) -> Result<Enrolment, AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
-    confirm_password(&caller, "confirm_with", confirm_with).await?;
+    let caller = require_signed_in().await?;
+    confirm_password(caller.claimant(), "confirm_with", confirm_with).await?;
     let ctx = app_context()?;
-    two_factor::begin(&ctx, caller.user_id())
+    two_factor::begin(&ctx, caller.claimant())
         .await?
         .ok_or_else(two_factor::already_on)
 }
 
-/// Turns two-factor sign-in on with a code from the authenticator being set up, and signs
-/// out every other session (signed in without it); returns the recovery codes, shown this
-/// once.
+/// Turns two-factor sign-in on with a code from the authenticator being set up; a user's
+/// every other session (signed in without it) is signed out. Returns the recovery codes,
+/// shown this once.
 #[server(prefix = "/api", endpoint = "security/two-factor-confirm")]
 pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
+    let caller = require_signed_in().await?;
     let ctx = app_context()?;
-    let user = caller.user_id();
+    let holder = caller.claimant();
     let ip = client_ip().await?;
-    let actor = caller.actor();
-    let by = (caller.account_id(), &actor);
-    let codes =
-        two_factor::throttled(&ctx, ip, user, two_factor::confirm(&ctx, user, &code, by)).await?;
-    registry::end_all_but(&ctx.pool, user, caller.session_handle()).await?;
+    let (log, actor) = (caller.log(), caller.actor());
+    let confirmed = two_factor::confirm(&ctx, holder, &code, (&log, &actor));
+    let codes = two_factor::throttled(&ctx, ip, holder, confirmed).await?;
+    session::proved_second_factor().await?;
+    if let SignedIn::User(user) = &caller {
+        registry::end_all_but(&ctx.pool, user.user_id(), user.session_handle()).await?;
+    }
     Ok(codes)
 }
 
@@ -74,17 +77,16 @@ pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
 /// (or one of the old recovery codes).
 #[server(prefix = "/api", endpoint = "security/recovery-codes")]
 pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
+    let caller = require_signed_in().await?;
     let ctx = app_context()?;
-    let user = caller.user_id();
+    let holder = caller.claimant();
     let ip = client_ip().await?;
-    let actor = caller.actor();
-    two_factor::throttled(&ctx, ip, user, async {
-        if !two_factor::check(&ctx, user, &code).await? {
+    let (log, actor) = (caller.log(), caller.actor());
+    two_factor::throttled(&ctx, ip, holder, async {
+        if !two_factor::check(&ctx, holder, &code).await? {
             return Ok(None);
         }
-        let by = (caller.account_id(), &actor);
-        two_factor::renew_recovery_codes(&ctx, user, by)
+        two_factor::renew_recovery_codes(&ctx, holder, (&log, &actor))
             .await
             .map(Some)
     })
@@ -94,23 +96,30 @@ pub async fn renew_recovery_codes(code: String) -> Result<Vec<String>, AppError>
 /// Turns two-factor sign-in off, given the password.
 #[server(prefix = "/api", endpoint = "security/two-factor-disable")]
 pub async fn disable_two_factor(confirm_with: String) -> Result<(), AppError> {
-    let caller = require_account(Permission::ViewAccount).await?;
+    let caller = require_signed_in().await?;
     let pool = app_context()?.pool;
-    if two_factor::db::status(&pool, caller.user_id())
-        .await?
-        .required
-    {
+    let holder = caller.claimant();
+    if two_factor::db::status(&pool, holder).await?.required {
+        let message = match caller {
+            SignedIn::User(_) => {
+                "Your account requires two-factor authentication; an admin can stop \
+                 requiring it on the Users page."
+            }
+            SignedIn::Operator(_) => {
+                "Two-factor authentication is required of every operator; stop requiring \
+                 it first."
+            }
+        };
         return Err(AppError::Conflict {
-            message: "Your account requires two-factor authentication; an admin can stop \
-                      requiring it on the Users page."
-                .to_owned(),
+            message: message.to_owned(),
         });
     }
-    confirm_password(&caller, "confirm_with", confirm_with).await?;
+    confirm_password(holder, "confirm_with", confirm_with).await?;
     let mut tx = pool.begin().await?;
-    two_factor::db::remove(&mut *tx, caller.user_id()).await?;
-    let change = Change::new(AuditKind::TwoFactorDisabled, "");
-    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
+    if two_factor::db::remove(&mut *tx, holder).await? {
+        let change = Change::new(AuditKind::TwoFactorDisabled, "");
+        audit::record_in(&mut *tx, &caller.log(), &caller.actor(), change).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -81,7 +81,7 @@ fn TwoFactorOn(
             <button type="submit" class="secondary" disabled=move || renew.pending().get()>"New recovery codes"</button>
         </ActionForm>
         {if required {
-            view! { <p class="muted">"Your account requires two-factor authentication, so it stays on."</p> }.into_any()
+            view! { <p class="muted">"Two-factor authentication is required of you, so it stays on."</p> }.into_any()
         } else {
             view! {
                 <ActionForm action=disable>

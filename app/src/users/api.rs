@@ -14,7 +14,7 @@ use {
         audit::{self, AuditKind, Change},
         auth::{
             registry,
-            session::{self, require_account},
+            session::{self, require_account, Claimant},
             two_factor, Permission,
         },
         email::EmailAddress,
@@ -83,7 +83,7 @@ pub async fn inspect_invitation(token: String) -> Result<InvitationOffer, AppErr
 pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
     let ctx = app_context()?;
     let user = invitations::accept(&ctx, token.trim(), password).await?;
-    two_factor::admit(&ctx, user, "/overview", None).await
+    two_factor::admit(&ctx, Claimant::User(user), "/overview", None).await
 }
 
 /// Disables (ending their sessions at their next request) or re-enables a user.
@@ -168,7 +168,7 @@ pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
     let caller = require_account(Permission::ManageUsers).await?;
     let ctx = app_context()?;
     if required
-        && !two_factor::db::status(&ctx.pool, caller.user_id())
+        && !two_factor::db::status(&ctx.pool, Claimant::User(caller.user_id()))
             .await?
             .enabled
     {

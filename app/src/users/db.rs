@@ -75,7 +75,7 @@ pub async fn list_users(
         r#"select u.user_id as "user_id: UserId", u.name, u.email, u.role,
                   u.disabled_at is not null as "disabled!",
                   t.confirmed_at is not null as "two_factor!", u.created_at
-           from account_user u left join user_totp t using (user_id)
+           from account_user u left join authenticator t using (user_id)
            where u.account_id = $1 order by u.name"#,
         account.as_str()
     )
@@ -394,7 +394,7 @@ pub async fn set_two_factor_required(
                update account set require_two_factor = $2 where account_id = $1)
            delete from user_session s using account_user u
            where $2 and s.user_id = u.user_id and u.account_id = $1
-             and not exists (select 1 from user_totp t
+             and not exists (select 1 from authenticator t
                              where t.user_id = u.user_id and t.confirmed_at is not null)"#,
         account.as_str(),
         required
@@ -415,8 +415,8 @@ pub async fn reset_two_factor(
         // language=PostgreSQL
         r#"with target as (
                select user_id from account_user where user_id = $2 and account_id = $1),
-           authenticator as (delete from user_totp t using target where t.user_id = target.user_id),
-           codes as (delete from user_recovery_code c using target where c.user_id = target.user_id),
+           authenticators as (delete from authenticator t using target where t.user_id = target.user_id),
+           codes as (delete from recovery_code c using target where c.user_id = target.user_id),
            sessions as (delete from user_session s using target where s.user_id = target.user_id)
            select count(*) as "found!" from target"#,
         account.as_str(),

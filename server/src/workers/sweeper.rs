@@ -60,4 +60,8 @@ async fn sweep(
     if let Err(e) = app::audit::db::forget_older_than(pool, audit_retention_days).await {
         tracing::warn!(error = %e, "could not delete audit entries past their retention");
     }
+    let withdrawals = app::policies::WITHDRAWALS_SHOWN_DAYS;
+    if let Err(e) = app::policies::db::forget_old_withdrawals(pool, withdrawals).await {
+        tracing::warn!(error = %e, "could not delete old grant withdrawals");
+    }
 }

@@ -165,6 +165,99 @@ async fn an_operator_sets_up_an_account_from_the_command_line(pool: PgPool) {
         )
         .await;
     assert_eq!(response.status(), 200);
+
+    for args in [
+        ["disable-account", "--account", account].as_slice(),
+        &["disable-account", "--account", account, "--enable"],
+    ] {
+        stdout(&admin(&pool, dir, args, None));
+    }
+    // Each change the command made is in the account's log, by Sesame through the command;
+    // creating the operator is in the platform's.
+    let entries: Vec<(Option<String>, String, String, String)> = sqlx::query_as(
+        "select account_id, kind, subject, actor from audit_entry
+         where source = 'admin command' order by id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let of = |kind: &str| {
+        entries
+            .iter()
+            .filter(|(_, k, ..)| k == kind)
+            .map(|(account, _, subject, actor)| (account.clone(), subject.clone(), actor.clone()))
+            .collect::<Vec<_>>()
+    };
+    let by = |subject: &str| {
+        vec![(
+            Some(account.to_owned()),
+            subject.to_owned(),
+            "Sesame".to_owned(),
+        )]
+    };
+    assert_eq!(of("user.created"), by("bob (sender)"));
+    assert_eq!(of("account.production_access_granted"), by("us-east-1"));
+    assert_eq!(
+        of("account.quota_changed"),
+        by("us-east-1: 50000 recipients per 24 hours, 14 per second")
+    );
+    assert_eq!(of("account.disabled"), by(""));
+    assert_eq!(of("account.enabled"), by(""));
+    assert_eq!(of("access_key.created").len(), 1);
+    assert_eq!(
+        of("operator.created"),
+        [(
+            None,
+            "ops@platform.example.com".to_owned(),
+            "Sesame".to_owned()
+        )]
+    );
+}
+
+/// An operator who lost their authenticator (and recovery codes) is let back in by
+/// whoever runs the server: the command turns their two-factor sign-in off.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_cli_resets_a_lost_operator_authenticator(pool: PgPool) {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let app = TestApp::spawn(pool.clone()).await;
+    let operator = app.operator().await;
+    crate::two_factor::turn_on(&operator).await;
+    let reset = [
+        "reset-operator-two-factor",
+        "--email",
+        "ops@platform.example.com",
+    ];
+    stdout(&admin(&pool, dir, &reset, None));
+
+    let again = app.browser();
+    let response = again
+        .call(
+            "auth/operator-sign-in",
+            &[
+                ("email", "ops@platform.example.com"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.headers()["location"], "/operator");
+    again.json("operator/accounts", &[]).await;
+
+    // Nothing to reset now; nobody of that address at all.
+    assert_eq!(admin(&pool, dir, &reset, None).status.code(), Some(4));
+    let nobody = [
+        "reset-operator-two-factor",
+        "--email",
+        "nobody@platform.example.com",
+    ];
+    assert_eq!(admin(&pool, dir, &nobody, None).status.code(), Some(3));
+    let kinds: Vec<String> = sqlx::query_scalar(
+        "select kind from audit_entry where account_id is null and source = 'admin command'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kinds, ["operator.two_factor_reset"]);
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::{
-    helpers::{ses_key, TestApp},
+    helpers::{ses_key, Browser, TestApp},
     sending::{element, put_policy, raise_send_rate, send, verified_domain, SIMULATOR},
 };
 
@@ -239,4 +239,155 @@ async fn naming_an_account_in_a_policy_does_not_reveal_its_name(pool: PgPool) {
     let overview = attacker.json("overview", &[]).await;
     assert_eq!(overview["identities"][0]["partners"], 1, "{overview}");
     assert!(!overview.to_string().contains("Victim"), "{overview}");
+}
+
+/// The grants withdrawn from `browser`'s account: (identity, policy, what happened).
+async fn withdrawn(browser: &Browser) -> Vec<(String, String, String)> {
+    let list = browser.json("policies/withdrawn-from-me", &[]).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let field = |name: &str| w[name].as_str().unwrap().to_owned();
+            (field("name"), field("policy"), field("what"))
+        })
+        .collect()
+}
+
+/// A delegate's "Shared with me" lists the grants withdrawn from it, however withdrawn —
+/// revoked, the policy deleted, the identity deleted — and nothing for a change that still
+/// names it; another account sees only its own.
+#[sqlx::test(migrations = "../migrations")]
+async fn delegates_are_told_when_a_grant_is_withdrawn(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (owner, owner_account) = app.new_account("Owner").await;
+    let (delegate, delegate_account) = app.new_account("Delegate").await;
+    let (other, other_account) = app.new_account("Other").await;
+    let domain = |name: &'static str| {
+        let owner = &owner;
+        async move {
+            let created = owner
+                .json(
+                    "identities/create-domain",
+                    &[
+                        ("region", "us-east-1"),
+                        ("domain", name),
+                        ("dkim_algorithm", "ed25519-sha256"),
+                    ],
+                )
+                .await;
+            created["identity_id"].as_str().unwrap().to_owned()
+        }
+    };
+    let grant = |domain: &str, principals: &[&str], action: &str| {
+        let principals: Vec<String> = principals.iter().map(|p| format!("\"{p}\"")).collect();
+        format!(
+            r#"{{"Statement": [{{"Effect": "Allow", "Principal": {{"AWS": [{}]}}, "Action": "{action}", "Resource": "arn:aws:ses:us-east-1:{owner_account}:identity/{domain}"}}]}}"#,
+            principals.join(", ")
+        )
+    };
+    let news = domain("news.example").await;
+    let mail = domain("mail.example").await;
+    let both = [delegate_account.as_str(), other_account.as_str()];
+    put_policy(
+        &owner,
+        &news,
+        "revoked",
+        &grant("news.example", &both, "ses:SendEmail"),
+    )
+    .await;
+    put_policy(
+        &owner,
+        &news,
+        "deleted",
+        &grant("news.example", &both, "ses:SendEmail"),
+    )
+    .await;
+    put_policy(
+        &owner,
+        &mail,
+        "gone",
+        &grant("mail.example", &both[..1], "ses:SendEmail"),
+    )
+    .await;
+    // A rewrite that still names the delegate withdraws nothing.
+    owner
+        .json(
+            "policies/put",
+            &[
+                ("identity_id", &news),
+                ("name", "revoked"),
+                (
+                    "document",
+                    &grant("news.example", &both, "ses:SendRawEmail"),
+                ),
+                ("replace", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(withdrawn(&delegate).await, []);
+
+    owner
+        .json(
+            "delegates/revoke",
+            &[
+                ("identity_id", &news),
+                ("delegate_account", &delegate_account),
+            ],
+        )
+        .await;
+    owner
+        .json(
+            "policies/delete",
+            &[("identity_id", &news), ("name", "deleted")],
+        )
+        .await;
+    owner
+        .json("identities/delete", &[("identity_id", &mail)])
+        .await;
+
+    let said = |name: &str, policy: &str, what: &str| {
+        (name.to_owned(), policy.to_owned(), what.to_owned())
+    };
+    // Revoking takes the delegate out of every policy of the identity at once.
+    let mut told = withdrawn(&delegate).await;
+    assert_eq!(
+        told.remove(0),
+        said("mail.example", "gone", "The identity was deleted.")
+    );
+    told.sort();
+    let changed = "The policy no longer names your account.";
+    assert_eq!(
+        told,
+        [
+            said("news.example", "deleted", changed),
+            said("news.example", "revoked", changed),
+        ]
+    );
+    assert_eq!(
+        withdrawn(&other).await,
+        [said("news.example", "deleted", "The policy was deleted.")]
+    );
+    // Naming and dropping an account over and over keeps one row: the latest.
+    for _ in 0..3 {
+        let again = grant("news.example", &both[1..], "ses:SendEmail");
+        put_policy(&owner, &news, "deleted", &again).await;
+        owner
+            .json(
+                "policies/delete",
+                &[("identity_id", &news), ("name", "deleted")],
+            )
+            .await;
+    }
+    assert_eq!(withdrawn(&other).await.len(), 1);
+    assert_eq!(withdrawn(&owner).await, []);
+    // What the delegate is told names the identity and its owner, not the document.
+    let listed = delegate.json("policies/withdrawn-from-me", &[]).await;
+    let first = listed[0].as_object().unwrap();
+    assert_eq!(first["owner_name"], "Owner");
+    assert_eq!(
+        first["arn"],
+        format!("arn:aws:ses:us-east-1:{owner_account}:identity/mail.example").as_str()
+    );
+    assert!(!first.contains_key("document"));
 }

@@ -26,6 +26,7 @@ mod key_scope;
 mod migrations;
 mod notifications;
 mod operator;
+mod operator_two_factor;
 mod ownership;
 mod partners;
 mod password_reset;

@@ -21,10 +21,10 @@ fn unix_secs() -> f64 {
 }
 
 /// An authenticator app, set up from the key the Security page shows.
-struct Authenticator(TOTP);
+pub(crate) struct Authenticator(TOTP);
 
 impl Authenticator {
-    fn from_key(key: &str) -> Self {
+    pub(crate) fn from_key(key: &str) -> Self {
         let secret = Secret::Encoded(key.replace(' ', "")).to_bytes().unwrap();
         Self(TOTP::new_unchecked(
             Algorithm::SHA1,
@@ -39,7 +39,7 @@ impl Authenticator {
 
     /// Its code `steps` 30-second steps from now. Near the end of a step it waits for the
     /// next, so the step cannot change between reading the code and Sesame checking it.
-    async fn code(&self, steps: i64) -> String {
+    pub(crate) async fn code(&self, steps: i64) -> String {
         let into_step = unix_secs() % 30.0;
         if into_step > 27.0 {
             tokio::time::sleep(Duration::from_secs_f64(30.1 - into_step)).await;
@@ -50,7 +50,7 @@ impl Authenticator {
 
 /// Sets up two-factor sign-in for the signed-in `browser`; returns its authenticator and
 /// recovery codes. The set-up code is the previous step's, so the current one is unspent.
-async fn turn_on(browser: &Browser) -> (Authenticator, Vec<String>) {
+pub(crate) async fn turn_on(browser: &Browser) -> (Authenticator, Vec<String>) {
     let enrolment = browser
         .json("security/two-factor-begin", &[("confirm_with", PASSWORD)])
         .await;

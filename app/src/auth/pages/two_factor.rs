@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// `/sign-in/two-factor`: the second step of signing in — a code from the authenticator
-/// app or a recovery code, or, when the account requires two-factor sign-in of a user who
+/// app or a recovery code, or, when two-factor sign-in is required of a user or operator who
 /// has none yet, setting an authenticator up.
 #[component]
 pub fn TwoFactorSignInPage() -> impl IntoView {
@@ -55,7 +55,7 @@ fn RequiredSetUp() -> impl IntoView {
     let begin = ServerAction::<BeginRequiredTwoFactor>::new();
     let finish = ServerAction::<FinishRequiredTwoFactor>::new();
     view! {
-        <p>"Your account requires two-factor authentication. Set up an authenticator app to finish signing in."</p>
+        <p>"Two-factor authentication is required of you. Set up an authenticator app to finish signing in."</p>
         {move || match (finish.value().get(), begin.value().get()) {
             (Some(Ok(done)), _) => view! {
                 <RecoveryCodes codes=done.recovery_codes/>

@@ -1,30 +1,44 @@
-//! Queries of two-factor sign-in (tables `user_totp`, `user_recovery_code`).
+//! Queries of two-factor sign-in (tables `authenticator`, `recovery_code`), whose rows are
+//! a user's or an operator's: `holder_id` is either's id.
 
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
-use crate::{ids::UserId, server::vault::Sealed};
+use crate::{auth::session::Claimant, server::vault::Sealed};
 
-/// Stores a new enrolling secret for the user, replacing one still enrolling, and returns
-/// the address the user signs in with; `None` (and nothing changed) when the user's
+/// The holder's id, and the id column it goes in: (user, operator).
+fn columns(holder: Claimant) -> (Uuid, Option<Uuid>, Option<Uuid>) {
+    match holder {
+        Claimant::User(user) => (holder.id(), Some(user.0), None),
+        Claimant::Operator(operator) => (holder.id(), None, Some(operator)),
+    }
+}
+
+/// Stores a new enrolling secret for the holder, replacing one still enrolling, and returns
+/// the address the holder signs in with; `None` (and nothing changed) when the holder's
 /// authenticator is confirmed already.
 pub async fn put_enrolling(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     sealed: &Sealed,
 ) -> Result<Option<String>, sqlx::Error> {
+    let (_, user, operator) = columns(holder);
     sqlx::query_scalar!(
         // language=PostgreSQL
         r#"with stored as (
-               insert into user_totp as t (user_id, secret_nonce, secret_ciphertext)
-               values ($1, $2, $3)
-               on conflict (user_id) do update
+               insert into authenticator as t (user_id, operator_id, secret_nonce, secret_ciphertext)
+               values ($1, $2, $3, $4)
+               on conflict (holder_id) do update
                    set secret_nonce = excluded.secret_nonce,
                        secret_ciphertext = excluded.secret_ciphertext,
                        created_at = now()
                    where t.confirmed_at is null
-               returning user_id)
-           select u.email from stored join account_user u using (user_id)"#,
-        user as UserId,
+               returning user_id, operator_id)
+           select coalesce(u.email, o.email) as "email!" from stored s
+           left join account_user u on u.user_id = s.user_id
+           left join operator o on o.operator_id = s.operator_id"#,
+        user,
+        operator,
         sealed.nonce,
         sealed.ciphertext
     )
@@ -32,18 +46,18 @@ pub async fn put_enrolling(
     .await
 }
 
-/// The user's sealed secret: the confirmed one, or the one still enrolling.
+/// The holder's sealed secret: the confirmed one, or the one still enrolling.
 pub async fn sealed_secret(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     confirmed: bool,
 ) -> Result<Option<Sealed>, sqlx::Error> {
     sqlx::query_as!(
         Sealed,
         // language=PostgreSQL
-        r#"select secret_nonce as nonce, secret_ciphertext as ciphertext from user_totp
-           where user_id = $1 and (confirmed_at is not null) = $2"#,
-        user as UserId,
+        r#"select secret_nonce as nonce, secret_ciphertext as ciphertext from authenticator
+           where holder_id = $1 and (confirmed_at is not null) = $2"#,
+        columns(holder).0,
         confirmed
     )
     .fetch_optional(db)
@@ -55,15 +69,15 @@ pub async fn sealed_secret(
 /// meanwhile by another request).
 pub async fn confirm(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     step: i64,
     nonce: &[u8],
 ) -> Result<bool, sqlx::Error> {
     let confirmed = sqlx::query!(
         // language=PostgreSQL
-        r#"update user_totp set confirmed_at = now(), last_used_step = $2
-           where user_id = $1 and confirmed_at is null and secret_nonce = $3"#,
-        user as UserId,
+        r#"update authenticator set confirmed_at = now(), last_used_step = $2
+           where holder_id = $1 and confirmed_at is null and secret_nonce = $3"#,
+        columns(holder).0,
         step,
         nonce
     )
@@ -72,18 +86,18 @@ pub async fn confirm(
     Ok(confirmed.rows_affected() > 0)
 }
 
-/// Spends a step of the user's confirmed authenticator: true once per step, and only for a
-/// step later than the last spent (a code seen once cannot sign in again).
+/// Spends a step of the holder's confirmed authenticator: true once per step, and only for
+/// a step later than the last spent (a code seen once cannot sign in again).
 pub async fn spend_step(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     step: i64,
 ) -> Result<bool, sqlx::Error> {
     let spent = sqlx::query!(
         // language=PostgreSQL
-        r#"update user_totp set last_used_step = $2
-           where user_id = $1 and confirmed_at is not null and last_used_step < $2"#,
-        user as UserId,
+        r#"update authenticator set last_used_step = $2
+           where holder_id = $1 and confirmed_at is not null and last_used_step < $2"#,
+        columns(holder).0,
         step
     )
     .execute(db)
@@ -91,18 +105,21 @@ pub async fn spend_step(
     Ok(spent.rows_affected() > 0)
 }
 
-/// Replaces the user's recovery codes.
+/// Replaces the holder's recovery codes.
 pub async fn put_recovery_codes(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     hashes: &[String],
 ) -> Result<(), sqlx::Error> {
+    let (holder_id, user, operator) = columns(holder);
     sqlx::query!(
         // language=PostgreSQL
-        r#"with dropped as (delete from user_recovery_code where user_id = $1)
-           insert into user_recovery_code (user_id, code_hash)
-           select $1, h from unnest($2::text[]) as h"#,
-        user as UserId,
+        r#"with dropped as (delete from recovery_code where holder_id = $1)
+           insert into recovery_code (user_id, operator_id, code_hash)
+           select $2, $3, h from unnest($4::text[]) as h"#,
+        holder_id,
+        user,
+        operator,
         hashes
     )
     .execute(db)
@@ -110,20 +127,20 @@ pub async fn put_recovery_codes(
     Ok(())
 }
 
-/// Spends one of the user's recovery codes: true once, and only while the user's
+/// Spends one of the holder's recovery codes: true once, and only while the holder's
 /// authenticator is on (codes outliving it by a race count for nothing).
 pub async fn spend_recovery_code(
     db: impl PgExecutor<'_>,
-    user: UserId,
+    holder: Claimant,
     hash: &str,
 ) -> Result<bool, sqlx::Error> {
     let spent = sqlx::query!(
         // language=PostgreSQL
-        r#"update user_recovery_code c set used_at = now()
-           where c.user_id = $1 and c.code_hash = $2 and c.used_at is null
-             and exists (select 1 from user_totp t
-                         where t.user_id = $1 and t.confirmed_at is not null)"#,
-        user as UserId,
+        r#"update recovery_code c set used_at = now()
+           where c.holder_id = $1 and c.code_hash = $2 and c.used_at is null
+             and exists (select 1 from authenticator t
+                         where t.holder_id = $1 and t.confirmed_at is not null)"#,
+        columns(holder).0,
         hash
     )
     .execute(db)
@@ -131,39 +148,48 @@ pub async fn spend_recovery_code(
     Ok(spent.rows_affected() > 0)
 }
 
-/// Whether the user signs in with a second factor, how many recovery codes are left, and
-/// whether the user's account requires a second factor.
+/// Whether the holder signs in with a second factor, how many recovery codes are left, and
+/// whether a second factor is required of them (by a user's account; of every operator, by
+/// the platform's setting).
 pub struct Status {
     pub enabled: bool,
     pub recovery_codes_left: i64,
     pub required: bool,
 }
 
-pub async fn status(db: impl PgExecutor<'_>, user: UserId) -> Result<Status, sqlx::Error> {
+pub async fn status(db: impl PgExecutor<'_>, holder: Claimant) -> Result<Status, sqlx::Error> {
+    let (holder_id, user, operator) = columns(holder);
     sqlx::query_as!(
         Status,
         // language=PostgreSQL
-        r#"select exists (select 1 from user_totp where user_id = $1 and confirmed_at is not null)
+        r#"select exists (select 1 from authenticator where holder_id = $1 and confirmed_at is not null)
                       as "enabled!",
-                  (select count(*) from user_recovery_code where user_id = $1 and used_at is null)
+                  (select count(*) from recovery_code where holder_id = $1 and used_at is null)
                       as "recovery_codes_left!",
                   coalesce((select a.require_two_factor from account_user u join account a using (account_id)
-                            where u.user_id = $1), false) as "required!""#,
-        user as UserId
+                            where u.user_id = $2),
+                           (select p.require_operator_two_factor from platform_setting p
+                            where $3::uuid is not null),
+                           false) as "required!""#,
+        holder_id,
+        user,
+        operator
     )
     .fetch_one(db)
     .await
 }
 
-/// Turns two-factor sign-in off for the user: the authenticator and recovery codes go.
-pub async fn remove(db: impl PgExecutor<'_>, user: UserId) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+/// Turns two-factor sign-in off for the holder: the authenticator (or one still being set
+/// up) and recovery codes go; false when it was not on.
+pub async fn remove(db: impl PgExecutor<'_>, holder: Claimant) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"with codes as (delete from user_recovery_code where user_id = $1)
-           delete from user_totp where user_id = $1"#,
-        user as UserId
+        r#"with codes as (delete from recovery_code where holder_id = $1)
+           delete from authenticator where holder_id = $1
+           returning confirmed_at is not null as "on!""#,
+        columns(holder).0
     )
-    .execute(db)
+    .fetch_optional(db)
     .await?;
-    Ok(())
+    Ok(removed.unwrap_or(false))
 }

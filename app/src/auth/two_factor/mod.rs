@@ -1,9 +1,10 @@
-//! Two-factor sign-in: a TOTP authenticator (RFC 6238 as every authenticator app does it:
-//! HMAC-SHA-1, six digits, 30-second steps, one step of clock drift either way) and ten
-//! one-time recovery codes. A code signs in once: the step it matched is recorded, and only
-//! a later step's code is accepted after it. The secret is sealed by the vault, bound to
-//! its user; recovery codes are stored as SHA-256 (80 random bits each, so the hash is no
-//! shortcut to guessing). Checking a code is throttled as a password is (`throttle`).
+//! Two-factor sign-in, for users and operators alike: a TOTP authenticator (RFC 6238 as
+//! every authenticator app does it: HMAC-SHA-1, six digits, 30-second steps, one step of
+//! clock drift either way) and ten one-time recovery codes. A code signs in once: the step
+//! it matched is recorded, and only a later step's code is accepted after it. The secret is
+//! sealed by the vault, bound to its holder (a user or an operator); recovery codes are
+//! stored as SHA-256 (80 random bits each, so the hash is no shortcut to guessing).
+//! Checking a code is throttled as a password is (`throttle`).
 
 pub mod db;
 
@@ -18,10 +19,9 @@ use totp_rs::{Algorithm, TOTP};
 
 use super::{session, throttle};
 use crate::{
-    audit::{self, Actor, AuditKind, Change},
-    auth::Enrolment,
+    audit::{self, Actor, AuditKind, Change, Log},
+    auth::{session::Claimant, Enrolment},
     error::AppError,
-    ids::{AccountId, UserId},
     server::{context::AppContext, errors::internal},
 };
 
@@ -149,39 +149,42 @@ fn now_secs() -> u64 {
     u64::try_from(OffsetDateTime::now_utc().unix_timestamp()).unwrap_or_default()
 }
 
-/// Signs in a user whose password is proven (as of `password_checked_at`; `None` when it
-/// was set just now), then goes to `next`: straight in, or — when the user has two-factor
-/// sign-in on, or their account requires it — to the second step, which asks for a code
-/// (or has the user set an authenticator up first).
+/// Signs in a user or operator whose password is proven (as of `password_checked_at`;
+/// `None` when it was set just now), then goes to `next`: straight in, or — when they have
+/// two-factor sign-in on, or it is required of them — to the second step, which asks for a
+/// code (or has them set an authenticator up first).
 pub async fn admit(
     ctx: &AppContext,
-    user: UserId,
+    holder: Claimant,
     next: &str,
     password_checked_at: Option<OffsetDateTime>,
 ) -> Result<(), AppError> {
-    let status = db::status(&ctx.pool, user).await?;
+    let status = db::status(&ctx.pool, holder).await?;
     if status.enabled || status.required {
-        session::hold_for_second_factor(user, next, password_checked_at).await?;
+        session::hold_for_second_factor(holder, next, password_checked_at).await?;
         leptos_axum::redirect("/sign-in/two-factor");
     } else {
-        session::establish(session::Claimant::User(user), password_checked_at).await?;
+        session::establish(holder, password_checked_at, session::Proof::Password).await?;
         leptos_axum::redirect(next);
     }
     Ok(())
 }
 
-/// What the vault binds a user's secret to.
-fn bound_to(user: UserId) -> String {
-    format!("totp:{user}")
+/// What the vault binds a holder's secret to.
+fn bound_to(holder: Claimant) -> String {
+    match holder {
+        Claimant::User(user) => format!("totp:{user}"),
+        Claimant::Operator(operator) => format!("totp:operator:{operator}"),
+    }
 }
 
-/// Starts (or starts over) setting up an authenticator for `user`: a new secret, not yet
+/// Starts (or starts over) setting up an authenticator for `holder`: a new secret, not yet
 /// counted for sign-in, as the app will scan it. `None` when two-factor sign-in is on
 /// already.
-pub async fn begin(ctx: &AppContext, user: UserId) -> Result<Option<Enrolment>, AppError> {
+pub async fn begin(ctx: &AppContext, holder: Claimant) -> Result<Option<Enrolment>, AppError> {
     let secret = new_secret();
-    let sealed = ctx.vault.seal(&secret, &bound_to(user));
-    let Some(email) = db::put_enrolling(&ctx.pool, user, &sealed).await? else {
+    let sealed = ctx.vault.seal(&secret, &bound_to(holder));
+    let Some(email) = db::put_enrolling(&ctx.pool, holder, &sealed).await? else {
         return Ok(None);
     };
     let url = authenticator(&secret, &email).get_url();
@@ -198,17 +201,20 @@ pub fn already_on() -> AppError {
     }
 }
 
-/// The user's authenticator secret, confirmed or still enrolling, with the nonce it was
-/// sealed under (which names this secret among those a user may set up in turn).
+/// The holder's authenticator secret, confirmed or still enrolling, with the nonce it was
+/// sealed under (which names this secret among those a holder may set up in turn).
 async fn secret_of(
     ctx: &AppContext,
-    user: UserId,
+    holder: Claimant,
     confirmed: bool,
 ) -> Result<Option<(Vec<u8>, Vec<u8>)>, AppError> {
-    let Some(sealed) = db::sealed_secret(&ctx.pool, user, confirmed).await? else {
+    let Some(sealed) = db::sealed_secret(&ctx.pool, holder, confirmed).await? else {
         return Ok(None);
     };
-    let secret = ctx.vault.open(&sealed, &bound_to(user)).map_err(internal)?;
+    let secret = ctx
+        .vault
+        .open(&sealed, &bound_to(holder))
+        .map_err(internal)?;
     Ok(Some((secret, sealed.nonce)))
 }
 
@@ -217,11 +223,11 @@ async fn secret_of(
 /// is not the enrolling authenticator's.
 pub async fn confirm(
     ctx: &AppContext,
-    user: UserId,
+    holder: Claimant,
     code: &str,
-    (account, actor): (&AccountId, &Actor),
+    (log, actor): (&Log, &Actor),
 ) -> Result<Option<Vec<String>>, AppError> {
-    let Some((secret, nonce)) = secret_of(ctx, user, false).await? else {
+    let Some((secret, nonce)) = secret_of(ctx, holder, false).await? else {
         return Ok(None);
     };
     let Entered::Totp(digits) = entered(code) else {
@@ -233,12 +239,12 @@ pub async fn confirm(
     let codes = new_recovery_codes();
     let mut tx = ctx.pool.begin().await?;
     // The secret the code was checked against, not one a set-up started meanwhile put there.
-    if !db::confirm(&mut *tx, user, step, &nonce).await? {
+    if !db::confirm(&mut *tx, holder, step, &nonce).await? {
         return Ok(None);
     }
-    db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
+    db::put_recovery_codes(&mut *tx, holder, &hashes(&codes)).await?;
     let change = Change::new(AuditKind::TwoFactorEnabled, "");
-    audit::record(&mut *tx, account, actor, change).await?;
+    audit::record_in(&mut *tx, log, actor, change).await?;
     tx.commit().await?;
     Ok(Some(codes))
 }
@@ -247,34 +253,34 @@ fn hashes(codes: &[String]) -> Vec<String> {
     codes.iter().map(|c| recovery_code_hash(c)).collect()
 }
 
-/// Whether `code` — a code of the user's authenticator not used before, or an unused
+/// Whether `code` — a code of the holder's authenticator not used before, or an unused
 /// recovery code — proves the second factor; a matching code is spent.
-pub async fn check(ctx: &AppContext, user: UserId, code: &str) -> Result<bool, AppError> {
+pub async fn check(ctx: &AppContext, holder: Claimant, code: &str) -> Result<bool, AppError> {
     match entered(code) {
         Entered::Totp(digits) => {
-            let Some((secret, _)) = secret_of(ctx, user, true).await? else {
+            let Some((secret, _)) = secret_of(ctx, holder, true).await? else {
                 return Ok(false);
             };
             match matching_step(&secret, &digits, now_secs()) {
-                Some(step) => Ok(db::spend_step(&ctx.pool, user, step).await?),
+                Some(step) => Ok(db::spend_step(&ctx.pool, holder, step).await?),
                 None => Ok(false),
             }
         }
-        Entered::Recovery(hash) => Ok(db::spend_recovery_code(&ctx.pool, user, &hash).await?),
+        Entered::Recovery(hash) => Ok(db::spend_recovery_code(&ctx.pool, holder, &hash).await?),
     }
 }
 
-/// Runs `check`, a code check for `user` from `ip`, under the throttle (keys of its own,
+/// Runs `check`, a code check for `holder` from `ip`, under the throttle (keys of its own,
 /// with the tight [`throttle::SECOND_FACTOR`] allowance): `None` from it is an incorrect
 /// code.
 pub async fn throttled<T>(
     ctx: &AppContext,
     ip: IpAddr,
-    user: UserId,
+    holder: Claimant,
     check: impl Future<Output = Result<Option<T>, AppError>>,
 ) -> Result<T, AppError> {
     let counted = (THROTTLE_SCOPE, throttle::SECOND_FACTOR);
-    let key = user.to_string();
+    let key = holder.id().to_string();
     throttle::reserve(&ctx.pool, counted, ip, &key).await?;
     let Some(done) = check.await? else {
         return Err(AppError::field("code", "Incorrect code."));
@@ -283,17 +289,17 @@ pub async fn throttled<T>(
     Ok(done)
 }
 
-/// Replaces the user's recovery codes with a fresh set (returned, to be shown once).
+/// Replaces the holder's recovery codes with a fresh set (returned, to be shown once).
 pub async fn renew_recovery_codes(
     ctx: &AppContext,
-    user: UserId,
-    (account, actor): (&AccountId, &Actor),
+    holder: Claimant,
+    (log, actor): (&Log, &Actor),
 ) -> Result<Vec<String>, AppError> {
     let codes = new_recovery_codes();
     let mut tx = ctx.pool.begin().await?;
-    db::put_recovery_codes(&mut *tx, user, &hashes(&codes)).await?;
+    db::put_recovery_codes(&mut *tx, holder, &hashes(&codes)).await?;
     let change = Change::new(AuditKind::RecoveryCodesRenewed, "");
-    audit::record(&mut *tx, account, actor, change).await?;
+    audit::record_in(&mut *tx, log, actor, change).await?;
     tx.commit().await?;
     Ok(codes)
 }

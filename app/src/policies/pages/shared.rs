@@ -3,7 +3,10 @@ use leptos::prelude::*;
 use crate::{
     components::{loaded, AccountRef, CopyValue},
     identities::StatusBadge,
-    policies::{list_shared_identities, Effect, Grant, SharedIdentity},
+    policies::{
+        list_shared_identities, list_withdrawn_grants, Effect, Grant, SharedIdentity,
+        WithdrawnGrant, WITHDRAWALS_SHOWN_DAYS,
+    },
 };
 
 /// `/shared`: the identities other accounts let this account send as, with what each
@@ -34,6 +37,37 @@ pub fn SharedWithMePage() -> impl IntoView {
                     </ul>
                 </section>
             }).collect_view().into_any()
+        })}
+        <WithdrawnGrants/>
+    }
+}
+
+/// Policies that named the caller and lately stopped: withdrawn grants (or lifted denials).
+#[component]
+fn WithdrawnGrants() -> impl IntoView {
+    let withdrawn = Resource::new(|| (), |_| list_withdrawn_grants());
+    view! {
+        {loaded(withdrawn, |grants: Vec<WithdrawnGrant>| {
+            (!grants.is_empty()).then(|| view! {
+                <h2>"No longer shared"</h2>
+                <p class="muted">{format!("Policies of other accounts' identities that named your account and stopped in the past {WITHDRAWALS_SHOWN_DAYS} days. Sending as an identity whose Allow went is refused unless another of its policies still allows it.")}</p>
+                <div class="table-scroll">
+                    <table data-testid="withdrawn-grants">
+                        <thead><tr><th>"When"</th><th>"Identity"</th><th>"Owner"</th><th>"Policy"</th><th>"What happened"</th></tr></thead>
+                        <tbody>
+                            {grants.into_iter().map(|g| view! {
+                                <tr>
+                                    <td class="nowrap">{g.when}</td>
+                                    <td class="wrap"><code>{g.arn}</code></td>
+                                    <td><AccountRef id=g.owner_account name=(!g.owner_name.is_empty()).then_some(g.owner_name)/></td>
+                                    <td>{g.policy}</td>
+                                    <td>{g.what}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
         })}
     }
 }
