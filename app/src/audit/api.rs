@@ -37,6 +37,7 @@ pub async fn list_activity(
         actor,
         identity,
         before,
+        ..ActivityFilter::default()
     };
     page_of(&Log::Account(caller.account_id().clone()), &filter).await
 }
@@ -54,7 +55,7 @@ pub async fn activity_csv_link(
         kind,
         actor,
         identity,
-        before: None,
+        ..ActivityFilter::default()
     };
     let log = Log::Account(caller.account_id().clone());
     let entries = entries(&log, &filter, CSV_LIMIT, false).await?;
@@ -74,6 +75,7 @@ pub async fn identity_history(identity_id: Uuid) -> Result<Vec<ActivityEntry>, A
         .ok_or_else(|| AppError::not_found("Identity"))?;
     let filter = ActivityFilter {
         identity: identity.name,
+        identity_id: Some(identity_id),
         ..ActivityFilter::default()
     };
     entries(
@@ -100,6 +102,7 @@ pub async fn account_activity(
         actor,
         identity,
         before,
+        ..ActivityFilter::default()
     };
     page_of(&Log::Account(account_id), &filter).await
 }
@@ -170,6 +173,7 @@ async fn rows(
         kind,
         actor: filter.actor.trim(),
         identity: filter.identity.trim(),
+        identity_id: filter.identity_id,
         before: filter.before,
         limit,
         documents,

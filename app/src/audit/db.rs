@@ -2,6 +2,7 @@
 
 use sqlx::{PgExecutor, PgPool};
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::{diff::diff, ActivityEntry, AuditKind, Log};
 use crate::server::shown::shown;
@@ -55,6 +56,9 @@ pub struct Query<'a> {
     pub kind: &'a str,
     pub actor: &'a str,
     pub identity: &'a str,
+    /// With `identity`: only that identity's entries (and those written before entries
+    /// named identities by id, which match by name alone).
+    pub identity_id: Option<Uuid>,
     pub before: Option<i64>,
     pub limit: i64,
     pub documents: bool,
@@ -78,6 +82,7 @@ pub async fn list(
              and ($2 = '' or kind = $2 or split_part(kind, '.', 1) = $2)
              and ($3 = '' or actor = $3 or access_key_id = $3)
              and ($4 = '' or identity = $4)
+             and ($8::uuid is null or identity_id = $8 or identity_id is null)
              and ($5::bigint is null or id < $5)
            order by id desc
            limit $6"#,
@@ -88,6 +93,7 @@ pub async fn list(
         q.before,
         q.limit,
         q.documents,
+        q.identity_id,
     )
     .fetch_all(db)
     .await

@@ -37,6 +37,8 @@ pub use {
 
 use serde::{Deserialize, Serialize};
 
+use uuid::Uuid;
+
 use crate::ids::AccountId;
 
 /// Whose log an entry is in: an account's, or the platform's own (operators' sign-ins and
@@ -101,6 +103,10 @@ pub struct ActivityFilter {
     /// An actor exactly (an ARN, an operator's email, "Sesame") or an access key id.
     pub actor: String,
     pub identity: String,
+    /// With `identity`: only that identity, not another of its name in another region
+    /// (an identity's History; the page's form narrows by name only).
+    #[serde(default)]
+    pub identity_id: Option<Uuid>,
     /// Only entries older than this one (the next page).
     pub before: Option<i64>,
 }

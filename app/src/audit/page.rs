@@ -29,6 +29,7 @@ pub fn ActivityLog(base: String, of: Option<Log>) -> impl IntoView {
         actor: param("actor"),
         identity: param("identity"),
         before: param("before").parse().ok(),
+        ..ActivityFilter::default()
     };
     let for_operator = of.clone();
     let page = Resource::new(filter, move |f| {

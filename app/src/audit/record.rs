@@ -1,6 +1,7 @@
 //! Writing an entry, always inside the transaction of the change it describes.
 
 use sqlx::PgExecutor;
+use uuid::Uuid;
 
 use super::{Actor, AuditKind, Log};
 use crate::ids::AccountId;
@@ -10,7 +11,7 @@ use crate::ids::AccountId;
 pub struct Change<'a> {
     kind: AuditKind,
     subject: &'a str,
-    identity: Option<&'a str>,
+    identity: Option<(Uuid, &'a str)>,
     before: Option<&'a str>,
     after: Option<&'a str>,
 }
@@ -28,9 +29,9 @@ impl<'a> Change<'a> {
         }
     }
 
-    /// Of identity `name` (a domain or an address).
-    pub fn on(mut self, identity: &'a str) -> Self {
-        self.identity = Some(identity);
+    /// Of identity `id`, named `name` (a domain or an address).
+    pub fn on(mut self, id: Uuid, name: &'a str) -> Self {
+        self.identity = Some((id, name));
         self
     }
 
@@ -92,8 +93,8 @@ async fn insert(
         // language=PostgreSQL
         r#"insert into audit_entry
              (account_id, actor_kind, actor, access_key_id, source, client_address, user_agent,
-              kind, identity, subject, before_text, after_text)
-           select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+              kind, identity, subject, before_text, after_text, identity_id)
+           select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $14
            where $13::bigint is null
               or (select count(*) from audit_entry
                   where (account_id = $1 or ($1 is null and account_id is null))
@@ -107,11 +108,12 @@ async fn insert(
         actor.client_address.map(|a| a.to_string()),
         actor.user_agent,
         change.kind.name(),
-        change.identity,
+        change.identity.map(|(_, name)| name),
         change.subject,
         change.before,
         change.after,
         cap,
+        change.identity.map(|(id, _)| id),
     )
     .execute(db)
     .await?;

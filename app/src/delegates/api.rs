@@ -117,7 +117,7 @@ pub async fn set_grant_cap(
         Some(cap) => format!("{delegate_account}: {cap} recipients per 24 hours"),
         None => format!("{delegate_account}: no cap"),
     };
-    let change = Change::new(AuditKind::GrantCapChanged, &subject).on(&identity);
+    let change = Change::new(AuditKind::GrantCapChanged, &subject).on(identity_id, &identity);
     audit::record(&mut *tx, account, &caller.actor(), change).await?;
     tx.commit().await?;
     Ok(())

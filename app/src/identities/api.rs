@@ -120,7 +120,8 @@ pub async fn confirm_email_identity(token: String) -> Result<EmailConfirmation, 
         // Whoever followed the link had the address's mail: the entry names the address.
         let actor = session::request_actor(confirmed.name.clone(), session::Acting::Claiming);
         let actor = actor.await?;
-        let change = Change::new(AuditKind::IdentityVerified, "").on(&confirmed.name);
+        let change =
+            Change::new(AuditKind::IdentityVerified, "").on(confirmed.identity_id, &confirmed.name);
         audit::record(&mut *tx, &confirmed.account_id, &actor, change).await?;
     }
     tx.commit().await?;

@@ -114,7 +114,7 @@ pub async fn check_domain(
             _ => None,
         };
         if let Some(kind) = kind {
-            let change = Change::new(kind, "").on(&target.name);
+            let change = Change::new(kind, "").on(target.identity_id, &target.name);
             let actor = Actor::sesame("verification");
             audit::record(&mut *tx, &target.account_id, &actor, change).await?;
         }

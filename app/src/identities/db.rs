@@ -157,8 +157,8 @@ pub async fn confirm_email_token(
                    else 'Failed' end
            from before b
            where i.identity_id = b.identity_id
-           returning i.account_id as "account_id: AccountId", i.name, i.verification_status,
-                     b.verification_status as was"#,
+           returning i.account_id as "account_id: AccountId", i.identity_id, i.name,
+                     i.verification_status, b.verification_status as was"#,
         token,
         validity_secs
     )
@@ -169,6 +169,7 @@ pub async fn confirm_email_token(
 /// An address identity whose link was followed: its status now, and before.
 pub struct ConfirmedEmail {
     pub account_id: AccountId,
+    pub identity_id: Uuid,
     pub name: String,
     pub verification_status: String,
     pub was: String,

@@ -149,7 +149,7 @@ pub async fn set_publication(
         &mut *tx,
         account,
         actor,
-        Change::new(kind, "").on(&row.name),
+        Change::new(kind, "").on(identity, &row.name),
     )
     .await?;
     tx.commit().await?;

@@ -73,7 +73,7 @@ pub async fn create_domain(
         .on_constraint("identity_name_key", || {
             AppError::field("domain", "You already have this identity in this region.")
         })?;
-    let created = Change::new(AuditKind::IdentityCreated, region).on(domain.as_str());
+    let created = Change::new(AuditKind::IdentityCreated, region).on(identity_id, domain.as_str());
     audit::record(&mut *tx, account, actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
@@ -138,7 +138,7 @@ pub async fn create_email(
         token: &token,
     };
     email::send_verification(&mut tx, &ctx.letterhead(), &verification).await?;
-    let created = Change::new(AuditKind::IdentityCreated, region).on(&address);
+    let created = Change::new(AuditKind::IdentityCreated, region).on(identity_id, &address);
     audit::record(&mut *tx, account, actor, created).await?;
     tx.commit().await?;
     Ok(IdentitySummary {
@@ -217,7 +217,7 @@ pub async fn set_feedback_forwarding(
         return Ok(ForwardingChange::NotFound);
     };
     let subject = if enabled { "on" } else { "off" };
-    let change = Change::new(AuditKind::FeedbackForwardingChanged, subject).on(&name);
+    let change = Change::new(AuditKind::FeedbackForwardingChanged, subject).on(identity_id, &name);
     audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
     Ok(ForwardingChange::Done)
@@ -262,7 +262,13 @@ async fn change_identity(
     let Some(name) = changed else {
         return Ok(false);
     };
-    audit::record(&mut *tx, account, actor, Change::new(kind, "").on(&name)).await?;
+    audit::record(
+        &mut *tx,
+        account,
+        actor,
+        Change::new(kind, "").on(identity_id, &name),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

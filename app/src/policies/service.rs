@@ -72,7 +72,7 @@ pub async fn put_policy(
         None => AuditKind::PolicyCreated,
     };
     let change = Change::new(kind, name)
-        .on(&target.name)
+        .on(identity_id, &target.name)
         .document(replaced.as_deref(), Some(document));
     audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
@@ -96,7 +96,7 @@ pub async fn delete_policy(
         return Ok(false);
     };
     let change = Change::new(AuditKind::PolicyDeleted, name)
-        .on(&target.name)
+        .on(identity_id, &target.name)
         .document(Some(&document), None);
     audit::record(&mut *tx, account, actor, change).await?;
     tx.commit().await?;
@@ -154,7 +154,7 @@ pub async fn revoke_delegate(
             };
             let subject = format!("{delegate} from {}", policy.name);
             let change = Change::new(AuditKind::DelegateRevoked, &subject)
-                .on(&target.name)
+                .on(*id, &target.name)
                 .document(Some(&policy.document), rewritten.as_deref());
             audit::record(&mut *tx, account, actor, change).await?;
             changed += 1;

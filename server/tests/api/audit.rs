@@ -446,3 +446,70 @@ async fn zone_sets_destinations_and_the_suppression_list_are_recorded(pool: PgPo
         .unwrap();
     assert_eq!(added["subject"], "gone@customer.example (BOUNCE)");
 }
+
+/// The same name in two regions is two identities: each History holds its own entries
+/// only, while the Activity page's identity filter (a name) finds both.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_identitys_history_is_its_own_not_its_namesakes(pool: PgPool) {
+    let app = TestApp::spawn_with(pool, |s| {
+        s.regions = vec!["us-east-1".into(), "eu-west-1".into()]
+    })
+    .await;
+    let (admin, account) = app.new_account("Acme").await;
+    let mut ids = Vec::new();
+    for region in ["us-east-1", "eu-west-1"] {
+        let created = admin
+            .json(
+                "identities/create-domain",
+                &[
+                    ("region", region),
+                    ("domain", "acme.example"),
+                    ("dkim_algorithm", "ed25519-sha256"),
+                ],
+            )
+            .await;
+        ids.push(created["identity_id"].as_str().unwrap().to_owned());
+    }
+    admin
+        .json(
+            "policies/put",
+            &[
+                ("identity_id", &ids[0]),
+                ("name", "grant"),
+                ("document", &policy(&account, "Only")),
+                ("replace", "false"),
+            ],
+        )
+        .await;
+    let history = |id: &str| {
+        let (admin, id) = (&admin, id.to_owned());
+        async move {
+            let entries = admin
+                .json("activity/identity", &[("identity_id", &id)])
+                .await;
+            entries
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let field = |name: &str| e[name].as_str().unwrap().to_owned();
+                    (field("kind"), field("subject"))
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let said = |kind: &str, subject: &str| (kind.to_owned(), subject.to_owned());
+    assert_eq!(
+        history(&ids[0]).await,
+        [
+            said("policy.created", "grant"),
+            said("identity.created", "us-east-1")
+        ]
+    );
+    assert_eq!(
+        history(&ids[1]).await,
+        [said("identity.created", "eu-west-1")]
+    );
+    let named = activity(&admin, "identity", "", "acme.example").await;
+    assert_eq!(named.len(), 2);
+}
