@@ -179,17 +179,25 @@ pub struct ConfirmedEmail {
 pub async fn expire_email_verifications(
     db: impl PgExecutor<'_>,
     validity_secs: f64,
-) -> Result<u64, sqlx::Error> {
-    let expired = sqlx::query!(
+) -> Result<Vec<ExpiredEmail>, sqlx::Error> {
+    sqlx::query_as!(
+        ExpiredEmail,
         // language=PostgreSQL
         r#"update identity set verification_status = 'Failed'
            where kind = 'email_address' and verification_status = 'Pending'
-             and verification_started_at <= now() - make_interval(secs => $1)"#,
+             and verification_started_at <= now() - make_interval(secs => $1)
+           returning account_id as "account_id: AccountId", identity_id, name"#,
         validity_secs
     )
-    .execute(db)
-    .await?;
-    Ok(expired.rows_affected())
+    .fetch_all(db)
+    .await
+}
+
+/// An address identity whose link expired unopened.
+pub struct ExpiredEmail {
+    pub account_id: AccountId,
+    pub identity_id: Uuid,
+    pub name: String,
 }
 
 /// Optional filters of the identities list.

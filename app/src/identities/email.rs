@@ -7,7 +7,9 @@ use rand::{distributions::Alphanumeric, Rng};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::db;
 use crate::{
+    audit::{self, Actor, AuditKind, Change},
     error::AppError,
     ids::AccountId,
     system_mail::{self, Letter, Letterhead},
@@ -97,4 +99,22 @@ mod tests {
         assert_eq!(new_token().len(), 32);
         assert_ne!(new_token(), new_token());
     }
+}
+
+/// Fails the address identities whose link expired unopened, each recorded in its
+/// account's log as Sesame's verification worker's doing, in one transaction.
+pub async fn expire_unopened(pool: &sqlx::PgPool) -> Result<usize, AppError> {
+    let mut tx = pool.begin().await?;
+    let expired = db::expire_email_verifications(&mut *tx, LINK_VALIDITY.as_secs_f64()).await?;
+    let actor = Actor::sesame("verification");
+    for identity in &expired {
+        let change = Change::new(
+            AuditKind::IdentityVerificationFailed,
+            "link expired unopened",
+        )
+        .on(identity.identity_id, &identity.name);
+        audit::record(&mut *tx, &identity.account_id, &actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(expired.len())
 }

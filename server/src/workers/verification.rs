@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use app::identities::{
-    check::check_domain,
-    db::{claim_due_checks, expire_email_verifications},
-    dns::DnsLookup,
-    email::LINK_VALIDITY,
+    check::check_domain, db::claim_due_checks, dns::DnsLookup, email::expire_unopened,
     verification::VerificationPolicy,
 };
 use sqlx::PgPool;
@@ -41,7 +38,7 @@ pub async fn run_once(
     dns: &DnsLookup,
     policy: &VerificationPolicy,
 ) -> Result<usize, app::error::AppError> {
-    expire_email_verifications(pool, LINK_VALIDITY.as_secs_f64()).await?;
+    expire_unopened(pool).await?;
     let due = claim_due_checks(pool, BATCH).await?;
     let checked = due.len();
     for target in due {

@@ -150,6 +150,20 @@ async fn unopened_links_expire_into_failed(pool: PgPool) {
         .unwrap();
     for _ in 0..40 {
         if status(&admin, &id).await == "Failed" {
+            // Recorded once, as Sesame's verification worker's doing, in its History.
+            let history = admin
+                .json("activity/identity", &[("identity_id", &id)])
+                .await;
+            let failed: Vec<_> = history
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "identity.verification_failed")
+                .collect();
+            assert_eq!(failed.len(), 1, "{history}");
+            assert_eq!(failed[0]["actor"], "Sesame");
+            assert_eq!(failed[0]["source"], "verification");
+            assert_eq!(failed[0]["subject"], "link expired unopened");
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;

@@ -72,6 +72,17 @@ async fn a_key_sends_only_as_its_identities_and_calls_only_its_actions(pool: PgP
         )),
         "{xml}"
     );
+    // The legacy VerifyEmailAddress is checked as itself, not as VerifyEmailIdentity.
+    let verify = [
+        ("Action", "VerifyEmailAddress"),
+        ("EmailAddress", "someone@allowed.example"),
+    ];
+    let (status, xml) = send(&app, &key, &verify).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{xml}");
+    assert!(
+        xml.contains("because the access key does not allow ses:VerifyEmailAddress"),
+        "{xml}"
+    );
     // Only one message was accepted.
     let messages: i64 = sqlx::query_scalar("select count(*) from message")
         .fetch_one(&app.pool)

@@ -73,8 +73,12 @@ async fn ensure_domain(call: &Call<'_>, action: &str) -> Result<db::IdentityRow,
 /// `VerifyEmailIdentity` (and the legacy `VerifyEmailAddress`): adds the address and mails
 /// it a link; for an address not yet verified, mails a fresh link.
 pub async fn verify_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
-    call.caller
-        .require(Permission::ManageIdentities, "VerifyEmailIdentity")?;
+    // The legacy name is an IAM action of its own: a key allowed one is not allowed the other.
+    let action = match call.params.get("Action") {
+        Some("VerifyEmailAddress") => "VerifyEmailAddress",
+        _ => "VerifyEmailIdentity",
+    };
+    call.caller.require(Permission::ManageIdentities, action)?;
     let value = call
         .params
         .get("EmailAddress")
@@ -93,7 +97,7 @@ pub async fn verify_email(call: &Call<'_>) -> Result<XmlWriter, SesError> {
             }
         }
         None => {
-            let actor = caller.actor(&call.parts, "VerifyEmailIdentity");
+            let actor = caller.actor(&call.parts, action);
             service::create_email(ctx, caller.account(), caller.region(), &name, &actor).await?;
         }
     }
