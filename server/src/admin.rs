@@ -311,8 +311,14 @@ async fn execute(
         AdminCommand::DisableAccount { account, enable } => {
             let account = parse_account(&account)?;
             let mut tx = pool.begin().await?;
-            if !operator::db::set_account_disabled(&mut *tx, &account, !enable).await? {
+            let Some(changed) =
+                operator::db::set_account_disabled(&mut *tx, &account, !enable).await?
+            else {
                 return Err(AdminError::NotFound(format!("no account {account}")));
+            };
+            if !changed {
+                eprintln!("account {account} is so already");
+                return Ok(());
             }
             let kind = match enable {
                 true => AuditKind::AccountEnabled,

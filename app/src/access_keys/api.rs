@@ -75,7 +75,11 @@ pub async fn set_access_key_active(access_key_id: String, active: bool) -> Resul
         .iter()
         .find(|k| k.access_key_id == access_key_id)
         .ok_or_else(|| AppError::not_found("Access key"))?;
-    if active && !key.active && count >= MAX_ACTIVE_KEYS {
+    if key.active == active {
+        // As asked already: nothing changes, nothing is recorded.
+        return Ok(());
+    }
+    if active && count >= MAX_ACTIVE_KEYS {
         return Err(AppError::Conflict {
             message: LIMIT_MESSAGE.to_owned(),
         });

@@ -331,17 +331,30 @@ pub async fn set_feedback_forwarding(
     account: &AccountId,
     identity: Uuid,
     enabled: bool,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!(
+) -> Result<Option<Toggled>, sqlx::Error> {
+    sqlx::query_as!(
+        Toggled,
         // language=PostgreSQL
-        r#"update identity set feedback_forwarding = $3 where account_id = $1 and identity_id = $2
-           returning name"#,
+        r#"with target as (
+               select identity_id, name, feedback_forwarding as was from identity
+               where account_id = $1 and identity_id = $2 for update),
+           updated as (
+               update identity i set feedback_forwarding = $3 from target t
+               where i.identity_id = t.identity_id)
+           select name as "name!", was <> $3 as "changed!" from target"#,
         account.as_str(),
         identity,
         enabled
     )
     .fetch_optional(db)
     .await
+}
+
+/// A setting switched on or off: of what, and whether it was the other way before (a
+/// switch to where it stands already changes, and records, nothing).
+pub struct Toggled {
+    pub name: String,
+    pub changed: bool,
 }
 
 /// Starts a new verification attempt (after Failed): Pending, with a fresh window.

@@ -212,13 +212,16 @@ pub async fn set_feedback_forwarding(
         );
     }
     let mut tx = pool.begin().await?;
-    let Some(name) = db::set_feedback_forwarding(&mut *tx, account, identity_id, enabled).await?
+    let Some(set) = db::set_feedback_forwarding(&mut *tx, account, identity_id, enabled).await?
     else {
         return Ok(ForwardingChange::NotFound);
     };
-    let subject = if enabled { "on" } else { "off" };
-    let change = Change::new(AuditKind::FeedbackForwardingChanged, subject).on(identity_id, &name);
-    audit::record(&mut *tx, account, actor, change).await?;
+    if set.changed {
+        let subject = if enabled { "on" } else { "off" };
+        let change =
+            Change::new(AuditKind::FeedbackForwardingChanged, subject).on(identity_id, &set.name);
+        audit::record(&mut *tx, account, actor, change).await?;
+    }
     tx.commit().await?;
     Ok(ForwardingChange::Done)
 }

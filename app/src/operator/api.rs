@@ -40,8 +40,11 @@ pub async fn set_account_disabled(account_id: AccountId, disabled: bool) -> Resu
     let operator = require_operator().await?;
     let ctx = app_context()?;
     let mut tx = ctx.pool.begin().await?;
-    if !db::set_account_disabled(&mut *tx, &account_id, disabled).await? {
+    let Some(changed) = db::set_account_disabled(&mut *tx, &account_id, disabled).await? else {
         return Err(AppError::not_found("Account"));
+    };
+    if !changed {
+        return Ok(());
     }
     let kind = match disabled {
         true => AuditKind::AccountDisabled,

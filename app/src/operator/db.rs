@@ -63,22 +63,27 @@ pub async fn access_requests(db: impl PgExecutor<'_>) -> Result<Vec<AccessReques
         .collect())
 }
 
-/// Disables or re-enables an account; false if there is no such account.
+/// Disables or re-enables an account: whether that changed it (false: it was so already);
+/// `None` if there is no such account.
 pub async fn set_account_disabled(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     disabled: bool,
-) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query!(
+) -> Result<Option<bool>, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
-        r#"update account set disabled_at = case when $2 then coalesce(disabled_at, now()) end
-           where account_id = $1"#,
+        r#"with target as (
+               select account_id, disabled_at is not null as was from account
+               where account_id = $1 for update),
+           updated as (
+               update account a set disabled_at = case when $2 then now() end from target t
+               where a.account_id = t.account_id and t.was <> $2)
+           select was <> $2 as "changed!" from target"#,
         account.as_str(),
         disabled
     )
-    .execute(db)
-    .await?;
-    Ok(updated.rows_affected() == 1)
+    .fetch_optional(db)
+    .await
 }
 
 /// Recipients waiting for delivery, and when the oldest of their messages was accepted.

@@ -98,7 +98,10 @@ pub async fn set_user_disabled(user_id: UserId, disabled: bool) -> Result<(), Ap
     let ctx = app_context()?;
     let mut tx = ctx.pool.begin().await?;
     let name = user_named(&mut tx, caller.account_id(), user_id).await?;
-    db::set_user_disabled(&mut *tx, caller.account_id(), user_id, disabled).await?;
+    // Already so: nothing changes, nothing is recorded.
+    if !db::set_user_disabled(&mut *tx, caller.account_id(), user_id, disabled).await? {
+        return Ok(());
+    }
     let kind = match disabled {
         true => AuditKind::UserDisabled,
         false => AuditKind::UserEnabled,
@@ -178,10 +181,11 @@ pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
         });
     }
     let mut tx = ctx.pool.begin().await?;
-    db::set_two_factor_required(&mut *tx, caller.account_id(), required).await?;
-    let subject = if required { "required" } else { "not required" };
-    let change = Change::new(AuditKind::TwoFactorRequirementChanged, subject);
-    audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
+    if db::set_two_factor_required(&mut *tx, caller.account_id(), required).await? {
+        let subject = if required { "required" } else { "not required" };
+        let change = Change::new(AuditKind::TwoFactorRequirementChanged, subject);
+        audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

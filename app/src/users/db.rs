@@ -105,7 +105,8 @@ pub async fn find_user_id_by_email(
     .await
 }
 
-/// Disables or enables a user of the account; false if the account has no such user.
+/// Disables or enables a user of the account; false when they were so already (or the
+/// account has no such user).
 pub async fn set_user_disabled(
     db: impl PgExecutor<'_>,
     account: &AccountId,
@@ -116,8 +117,8 @@ pub async fn set_user_disabled(
     let updated = sqlx::query_scalar!(
         // language=PostgreSQL
         r#"with updated as (
-               update account_user set disabled_at = case when $3 then coalesce(disabled_at, now()) end
-               where account_id = $1 and user_id = $2
+               update account_user set disabled_at = case when $3 then now() end
+               where account_id = $1 and user_id = $2 and (disabled_at is not null) <> $3
                returning user_id),
            ended as (
                delete from user_session s using updated u where $3 and s.user_id = u.user_id)
@@ -383,25 +384,29 @@ pub async fn forget_old_invitations(
 
 /// Requires (or stops requiring) two-factor sign-in of the account's users; when it is
 /// required, the sessions of users without it end (they set it up at their next sign-in).
+/// False (and nothing changed) when it was so already.
 pub async fn set_two_factor_required(
     db: impl PgExecutor<'_>,
     account: &AccountId,
     required: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
         // language=PostgreSQL
         r#"with required as (
-               update account set require_two_factor = $2 where account_id = $1)
-           delete from user_session s using account_user u
-           where $2 and s.user_id = u.user_id and u.account_id = $1
-             and not exists (select 1 from authenticator t
-                             where t.user_id = u.user_id and t.confirmed_at is not null)"#,
+               update account set require_two_factor = $2
+               where account_id = $1 and require_two_factor <> $2
+               returning account_id),
+           ended as (
+               delete from user_session s using account_user u, required r
+               where $2 and s.user_id = u.user_id and u.account_id = r.account_id
+                 and not exists (select 1 from authenticator t
+                                 where t.user_id = u.user_id and t.confirmed_at is not null))
+           select exists (select 1 from required) as "changed!""#,
         account.as_str(),
         required
     )
-    .execute(db)
-    .await?;
-    Ok(())
+    .fetch_one(db)
+    .await
 }
 
 /// Turns a user's two-factor sign-in off (a lost authenticator and recovery codes) and

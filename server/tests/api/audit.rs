@@ -513,3 +513,60 @@ async fn an_identitys_history_is_its_own_not_its_namesakes(pool: PgPool) {
     let named = activity(&admin, "identity", "", "acme.example").await;
     assert_eq!(named.len(), 2);
 }
+
+/// Asking for what is so already changes nothing and writes nothing: a key deactivated,
+/// a user disabled, an account disabled by an operator, the two-factor requirement lifted,
+/// twice over.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_change_to_how_things_stand_already_writes_no_entry(pool: PgPool) {
+    let app = TestApp::spawn(pool.clone()).await;
+    let (admin, account) = app.new_account("Acme").await;
+    app.add_user(&admin, "bob", "bob@acme.example.com", "sender")
+        .await;
+    let bob = crate::helpers::user_id(&admin, "bob").await;
+    let key = admin
+        .json("access-keys/create", &[("region", "us-east-1")])
+        .await;
+    let key = key["access_key_id"].as_str().unwrap();
+    let operator = app.operator().await;
+    let count = |kind: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select count(*) from audit_entry where kind = $1")
+                .bind(kind)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 0..2 {
+        admin
+            .json(
+                "access-keys/set-active",
+                &[("access_key_id", key), ("active", "false")],
+            )
+            .await;
+        admin
+            .json(
+                "users/set-disabled",
+                &[("user_id", &bob), ("disabled", "true")],
+            )
+            .await;
+        admin
+            .json("users/require-two-factor", &[("required", "false")])
+            .await;
+    }
+    // Last: disabling the account signs its admin out.
+    for _ in 0..2 {
+        operator
+            .json(
+                "operator/set-account-disabled",
+                &[("account_id", &account), ("disabled", "true")],
+            )
+            .await;
+    }
+    assert_eq!(count("access_key.deactivated").await, 1);
+    assert_eq!(count("user.disabled").await, 1);
+    assert_eq!(count("account.disabled").await, 1);
+    assert_eq!(count("account.two_factor_requirement").await, 0);
+}
