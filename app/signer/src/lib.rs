@@ -34,9 +34,28 @@ pub fn authorization_header(
 /// `authorization`. Sesame only verifies; its benchmarks and tests send with this.
 pub fn signed_form_post(
     host: &str,
+    key: (&str, &str),
+    region: &str,
+    at: time::OffsetDateTime,
+    body: &str,
+    extra: &[(&str, &str)],
+) -> Vec<(String, String)> {
+    let form = (
+        "POST",
+        "/",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    );
+    signed_request(host, key, region, at, form, body, extra)
+}
+
+/// The headers of any request — `(method, path, content type)` with `body` — signed as
+/// botocore signs it (as `signed_form_post` says; the API v2 takes JSON bodies).
+pub fn signed_request(
+    host: &str,
     (access_key_id, secret): (&str, &str),
     region: &str,
     at: time::OffsetDateTime,
+    (method, path, content_type): (&str, &str, &str),
     body: &str,
     extra: &[(&str, &str)],
 ) -> Vec<(String, String)> {
@@ -51,10 +70,7 @@ pub fn signed_form_post(
         at.second()
     );
     let mut headers = vec![
-        (
-            "content-type".to_owned(),
-            "application/x-www-form-urlencoded; charset=utf-8".to_owned(),
-        ),
+        ("content-type".to_owned(), content_type.to_owned()),
         ("host".to_owned(), host.to_owned()),
         ("x-amz-date".to_owned(), amz_date.clone()),
     ];
@@ -66,8 +82,8 @@ pub fn signed_form_post(
     headers.sort();
     let hash = payload_hash(body.as_bytes());
     let request = SignedRequest {
-        method: "POST",
-        path: "/",
+        method,
+        path,
         query: "",
         headers: &headers,
         payload_hash: &hash,

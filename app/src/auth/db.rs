@@ -62,7 +62,9 @@ pub struct ActiveUser {
     pub role: String,
 }
 
-/// The user of a registered session, if it is still one.
+/// The user of a registered session, if it is still one: enabled, of an enabled account,
+/// and — where the account requires two-factor sign-in — with an authenticator (a sign-in
+/// that raced the requirement being turned on ends here).
 pub async fn find_active_user(
     db: impl PgExecutor<'_>,
     user_id: UserId,
@@ -74,7 +76,10 @@ pub async fn find_active_user(
         r#"select u.account_id as "account_id: AccountId", u.name, u.role
            from user_session s join account_user u using (user_id) join account a using (account_id)
            where s.handle = $2 and s.user_id = $1
-             and u.disabled_at is null and a.disabled_at is null"#,
+             and u.disabled_at is null and a.disabled_at is null
+             and (not a.require_two_factor
+                  or exists (select 1 from authenticator t
+                             where t.user_id = u.user_id and t.confirmed_at is not null))"#,
         user_id as UserId,
         handle
     )

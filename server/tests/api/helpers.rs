@@ -428,6 +428,30 @@ pub async fn ses_call_at(
     Ok((response.status(), response_headers, response.text().await?))
 }
 
+/// Calls the API v2 (`method` `path`, a JSON `body`), signed now as botocore signs it.
+pub async fn ses_v2(
+    app: &TestApp,
+    (id, secret): &(String, String),
+    method: &str,
+    path: &str,
+    body: &str,
+) -> (StatusCode, String) {
+    let host = app.base.trim_start_matches("http://");
+    let request = (method, path, "application/json");
+    let at = OffsetDateTime::now_utc();
+    let headers =
+        sesame_signer::signed_request(host, (id, secret), "us-east-1", at, request, body, &[]);
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut call = reqwest::Client::new()
+        .request(method, format!("{}{path}", app.base))
+        .body(body.to_owned());
+    for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
+        call = call.header(name, value);
+    }
+    let response = call.send().await.unwrap();
+    (response.status(), response.text().await.unwrap())
+}
+
 /// A form body for the v1 API.
 pub fn ses_form(pairs: &[(&str, &str)]) -> String {
     form_urlencoded::Serializer::new(String::new())

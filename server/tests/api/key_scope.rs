@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use crate::{
-    helpers::{Browser, TestApp},
+    helpers::{ses_v2, Browser, TestApp},
     sending::{raise_send_rate, send, send_email, verified_domain, SIMULATOR},
     smtp::{delegation, Client},
 };
@@ -177,4 +177,59 @@ async fn smtp_holds_a_key_to_its_sources_and_identities(pool: PgPool) {
     assert_eq!(code, 250, "{text}");
     let listed = listed_key(&d.delegate_browser, &d.user).await;
     assert_eq!(listed["last_used_action"], "SMTP");
+}
+
+/// Over the API v2, creating, updating and deleting a policy are three IAM actions: a key
+/// allowed to create policies can neither rewrite nor delete one.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_key_that_may_create_policies_cannot_update_or_delete_them(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    let (admin, account) = app.new_account("Acme").await;
+    let created = admin
+        .json(
+            "identities/create-domain",
+            &[
+                ("region", "us-east-1"),
+                ("domain", "acme.example"),
+                ("dkim_algorithm", "ed25519-sha256"),
+            ],
+        )
+        .await;
+    let key = scoped_key(&admin, &[("actions", "CreateEmailIdentityPolicy")]).await;
+    let policy = |sid: &str| {
+        serde_json::json!({
+            "Policy": format!(
+                r#"{{"Statement": [{{"Sid": "{sid}", "Effect": "Allow", "Principal": {{"AWS": "111122223333"}}, "Action": "ses:SendEmail", "Resource": "arn:aws:ses:us-east-1:{account}:identity/acme.example"}}]}}"#
+            )
+        })
+        .to_string()
+    };
+    let path = "/v2/email/identities/acme.example/policies/grant";
+    let (status, text) = ses_v2(&app, &key, "POST", path, &policy("First")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    for (method, action) in [
+        ("PUT", "UpdateEmailIdentityPolicy"),
+        ("DELETE", "DeleteEmailIdentityPolicy"),
+    ] {
+        let body = if method == "PUT" {
+            policy("Second")
+        } else {
+            String::new()
+        };
+        let (status, text) = ses_v2(&app, &key, method, path, &body).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{method}: {text}");
+        assert!(
+            text.contains(&format!(
+                "because the access key does not allow ses:{action}"
+            )),
+            "{method}: {text}"
+        );
+    }
+    // The policy is as created.
+    let identity = created["identity_id"].as_str().unwrap();
+    let policies = admin
+        .json("policies/list", &[("identity_id", identity)])
+        .await;
+    let document = policies[0]["document"].as_str().unwrap();
+    assert!(document.contains("First"), "{policies}");
 }
