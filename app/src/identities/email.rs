@@ -90,17 +90,6 @@ pub async fn send_verification(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_long_and_fresh() {
-        assert_eq!(new_token().len(), 32);
-        assert_ne!(new_token(), new_token());
-    }
-}
-
 /// Fails the address identities whose link expired unopened, each recorded in its
 /// account's log as Sesame's verification worker's doing, in one transaction.
 pub async fn expire_unopened(pool: &sqlx::PgPool) -> Result<usize, AppError> {
@@ -117,4 +106,15 @@ pub async fn expire_unopened(pool: &sqlx::PgPool) -> Result<usize, AppError> {
     }
     tx.commit().await?;
     Ok(expired.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_and_fresh() {
+        assert_eq!(new_token().len(), 32);
+        assert_ne!(new_token(), new_token());
+    }
 }
