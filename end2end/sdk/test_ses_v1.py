@@ -4,7 +4,10 @@ signature errors, roles and account isolation, with SES's error codes and texts.
 import dataclasses
 import json
 import os
+import re
 import subprocess
+import urllib.parse
+import urllib.request
 
 import botocore.exceptions
 import pytest
@@ -192,3 +195,36 @@ def test_the_aws_cli_works_with_an_endpoint_url(new_account, unique):
     attributes = aws("get-identity-verification-attributes", "--identities", domain)
     assert attributes["VerificationAttributes"][domain]["VerificationToken"] == token
     assert aws("get-send-quota")["Max24HourSend"] == 200.0
+
+
+def test_the_legacy_verified_address_operations(new_account, unique):
+    """ListVerifiedEmailAddresses and DeleteVerifiedEmailAddress, which older clients still
+    call: only verified addresses are listed, only addresses are deleted."""
+    account = new_account()
+    ses = account.client()
+    domain = unique()
+    address, pending = f"legacy@{domain}", f"pending@{domain}"
+    ses.verify_email_address(EmailAddress=address)
+    ses.verify_email_identity(EmailAddress=pending)
+    assert ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == []
+
+    # The address's holder confirms the link Sesame mailed (the page's POST).
+    token = re.search(r"/verify-email/(\S+)", account.sesame.admin("mail", "--to", address)).group(1)
+    base = account.sesame.base_url
+    confirm = urllib.request.Request(
+        f"{base}/api/identities/confirm-email",
+        data=urllib.parse.urlencode({"token": token}).encode(),
+        headers={"Origin": base, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with urllib.request.urlopen(confirm) as answer:
+        assert json.load(answer)["status"] == "Success"
+    assert ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == [address]
+
+    ses.verify_domain_identity(Domain=domain)
+    code, message, status = error_of(ses.delete_verified_email_address, EmailAddress=domain)
+    assert (code, status) == ("InvalidParameterValue", 400)
+    assert message == f"{domain} is not an email address."
+    ses.delete_verified_email_address(EmailAddress=address)
+    ses.delete_verified_email_address(EmailAddress=address)  # idempotent, as DeleteIdentity
+    assert ses.list_verified_email_addresses()["VerifiedEmailAddresses"] == []
+    assert ses.list_identities()["Identities"] == sorted([domain, pending])

@@ -153,6 +153,25 @@ pub async fn list(call: &Call<'_>) -> Result<XmlWriter, SesError> {
     Ok(xml)
 }
 
+/// `ListVerifiedEmailAddresses` (legacy): the verified address identities of the region,
+/// all at once (the operation has no paging).
+pub async fn list_verified_addresses(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    call.caller
+        .require(Permission::ViewAccount, "ListVerifiedEmailAddresses")?;
+    let filter = db::IdentityFilter {
+        region: Some(call.caller.region()),
+        status: Some(VerificationStatus::Success.as_str()),
+        kind: Some(IdentityKind::EmailAddress.as_str()),
+    };
+    let all = db::list_identities(&call.api.context.pool, call.caller.account(), &filter).await?;
+    let mut xml = XmlWriter::default();
+    xml.members(
+        "VerifiedEmailAddresses",
+        all.iter().map(|i| i.name.as_str()),
+    );
+    Ok(xml)
+}
+
 /// The rows of the requested identities that exist (unknown ones are left out, as SES does).
 async fn requested(call: &Call<'_>, action: &str) -> Result<Vec<db::IdentityRow>, SesError> {
     call.caller.require(Permission::ViewAccount, action)?;
@@ -255,11 +274,29 @@ pub async fn set_feedback_forwarding(call: &Call<'_>) -> Result<XmlWriter, SesEr
 
 /// `DeleteIdentity`: succeeds whether or not the identity exists, as SES does.
 pub async fn delete(call: &Call<'_>) -> Result<XmlWriter, SesError> {
-    call.caller
-        .require(Permission::ManageIdentities, "DeleteIdentity")?;
-    let name = identity_name(&call.caller, call.params.required("Identity")?)?;
+    let identity = call.params.required("Identity")?;
+    delete_named(call, "DeleteIdentity", identity).await
+}
+
+/// `DeleteVerifiedEmailAddress` (legacy): `DeleteIdentity` for an address; a domain is not
+/// an address, and is refused.
+pub async fn delete_verified_address(call: &Call<'_>) -> Result<XmlWriter, SesError> {
+    let address = call.params.required("EmailAddress")?;
+    if !address.contains('@') {
+        return Err(SesError::invalid_parameter(format!(
+            "{address} is not an email address."
+        )));
+    }
+    delete_named(call, "DeleteVerifiedEmailAddress", address).await
+}
+
+/// Deletes the identity `name`, if there is one (deleting a missing one succeeds, as in
+/// SES), as IAM action `action`.
+async fn delete_named(call: &Call<'_>, action: &str, name: &str) -> Result<XmlWriter, SesError> {
+    call.caller.require(Permission::ManageIdentities, action)?;
+    let name = identity_name(&call.caller, name)?;
     if let Some(id) = find(call, &name).await? {
-        let actor = call.caller.actor(&call.parts, "DeleteIdentity");
+        let actor = call.caller.actor(&call.parts, action);
         service::delete_identity(&call.api.context.pool, call.caller.account(), id, &actor).await?;
     }
     Ok(XmlWriter::default())

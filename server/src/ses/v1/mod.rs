@@ -25,7 +25,7 @@ use super::{
 };
 
 /// The actions this API answers (each name is also its response element's prefix).
-const ACTIONS: [&str; 27] = [
+const ACTIONS: [&str; 29] = [
     "GetSendStatistics",
     "SendEmail",
     "SendRawEmail",
@@ -44,6 +44,8 @@ const ACTIONS: [&str; 27] = [
     "VerifyEmailIdentity",
     "VerifyEmailAddress",
     "ListIdentities",
+    "ListVerifiedEmailAddresses",
+    "DeleteVerifiedEmailAddress",
     "GetIdentityVerificationAttributes",
     "GetIdentityDkimAttributes",
     "GetIdentityNotificationAttributes",
@@ -150,6 +152,8 @@ async fn answer(api: &SesApi, request: Request<Body>) -> Result<Answer, SesError
         "VerifyDomainDkim" => identities::verify_domain_dkim(&call).await,
         "VerifyEmailIdentity" | "VerifyEmailAddress" => identities::verify_email(&call).await,
         "ListIdentities" => identities::list(&call).await,
+        "ListVerifiedEmailAddresses" => identities::list_verified_addresses(&call).await,
+        "DeleteVerifiedEmailAddress" => identities::delete_verified_address(&call).await,
         "GetIdentityVerificationAttributes" => identities::verification_attributes(&call).await,
         "GetIdentityDkimAttributes" => identities::dkim_attributes(&call).await,
         "GetIdentityNotificationAttributes" => identities::notification_attributes(&call).await,
