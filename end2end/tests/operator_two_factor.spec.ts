@@ -36,10 +36,10 @@ test("an operator signs in with two-factor authentication and can require it of 
   await page.goto("/operator/security");
   await hydrated(page);
   await page.getByRole("button", { name: "Require it of every operator" }).click();
-  await expect(page.getByTestId("operator-two-factor-policy")).toContainText("Required");
+  await expect(page.getByTestId("two-factor-policy")).toContainText("Required");
   await page.reload();
   await hydrated(page);
-  await expect(page.getByTestId("operator-two-factor-policy")).toContainText("Required");
+  await expect(page.getByTestId("two-factor-policy")).toContainText("Required");
   await page.getByRole("button", { name: "Stop requiring it" }).click();
-  await expect(page.getByTestId("operator-two-factor-policy")).toContainText("Not required");
+  await expect(page.getByTestId("two-factor-policy")).toContainText("Not required");
 });

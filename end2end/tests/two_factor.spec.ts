@@ -62,12 +62,12 @@ test("an account that requires two-factor sign-in has a new user set it up first
   await page.goto("/account/users");
   await hydrated(page);
   // Admins first.
-  await page.getByRole("button", { name: "Require it for every user" }).click();
+  await page.getByRole("button", { name: "Require it of every user" }).click();
   await expect(page.getByText("Turn on two-factor authentication for yourself first")).toBeVisible();
   await turnOn(page);
   await page.goto("/account/users");
   await hydrated(page);
-  await page.getByRole("button", { name: "Require it for every user" }).click();
+  await page.getByRole("button", { name: "Require it of every user" }).click();
   await expect(page.getByTestId("two-factor-policy")).toContainText("Required");
   await page.reload();
   await hydrated(page);

@@ -1,7 +1,7 @@
 //! The operator console: every account on the platform, disabling an account, production
 //! access requests (granted with new quotas, or declined), accounts under review or paused
 //! (reputation), how mail is delivered, any account's audit log and the platform's own,
-//! and operators' two-factor sign-in (`security`, `two_factor`).
+//! and operators' two-factor sign-in (`security`).
 //! Operators belong to no account; their queries here are the only unscoped ones.
 
 mod activity;
@@ -11,13 +11,11 @@ pub mod db;
 mod page;
 mod requests;
 mod security;
-mod two_factor;
 
 pub use activity::{AccountActivityPage, PlatformActivityPage};
 pub use api::*;
 pub use page::OperatorConsolePage;
 pub use security::OperatorSecurityPage;
-pub use two_factor::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,12 +11,16 @@ mod email_card;
 #[cfg(feature = "ssr")]
 pub mod email_change;
 mod page;
+mod requirement;
+mod requirement_card;
 mod two_factor;
 mod two_factor_card;
 
 pub use api::*;
 pub use confirm_email_page::ConfirmEmailPage;
 pub use page::SecurityPage;
+pub use requirement::*;
+pub use requirement_card::TwoFactorRequirement;
 pub use two_factor::*;
 pub use two_factor_card::TwoFactorCard;
 

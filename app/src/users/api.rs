@@ -156,40 +156,6 @@ pub async fn delete_user(user_id: UserId) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Whether the account requires two-factor sign-in of every user.
-#[server(prefix = "/api", endpoint = "users/two-factor-required")]
-pub async fn two_factor_required() -> Result<bool, AppError> {
-    let caller = require_account(Permission::ManageUsers).await?;
-    Ok(db::two_factor_required(&app_context()?.pool, caller.account_id()).await?)
-}
-
-/// Requires (or stops requiring) two-factor sign-in of every user. The admin asking must
-/// sign in with it already; users without it are signed out and set it up at their next
-/// sign-in.
-#[server(prefix = "/api", endpoint = "users/require-two-factor")]
-pub async fn require_two_factor(required: bool) -> Result<(), AppError> {
-    let caller = require_account(Permission::ManageUsers).await?;
-    let ctx = app_context()?;
-    if required
-        && !two_factor::db::status(&ctx.pool, Claimant::User(caller.user_id()))
-            .await?
-            .enabled
-    {
-        return Err(AppError::Conflict {
-            message: "Turn on two-factor authentication for yourself first, on the Security page."
-                .to_owned(),
-        });
-    }
-    let mut tx = ctx.pool.begin().await?;
-    if db::set_two_factor_required(&mut *tx, caller.account_id(), required).await? {
-        let subject = if required { "required" } else { "not required" };
-        let change = Change::new(AuditKind::TwoFactorRequirementChanged, subject);
-        audit::record(&mut *tx, caller.account_id(), &caller.actor(), change).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Turns off a user's two-factor sign-in (they lost their authenticator and recovery
 /// codes) and ends their sessions; in an account that requires it, they set up a new
 /// authenticator at their next sign-in.

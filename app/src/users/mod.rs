@@ -9,7 +9,6 @@ mod invitation_page;
 #[cfg(feature = "ssr")]
 pub mod invitations;
 mod page;
-mod two_factor_policy;
 
 pub use api::*;
 pub use invitation_page::InvitationPage;

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 
 use super::{
-    list_invitations, list_users, two_factor_policy::TwoFactorPolicy, CancelInvitation, DeleteUser,
-    EndUserSessions, Invitation, InviteUser, ResetTwoFactor, SetUserDisabled, User,
+    list_invitations, list_users, CancelInvitation, DeleteUser, EndUserSessions, Invitation,
+    InviteUser, ResetTwoFactor, SetUserDisabled, User,
 };
 use crate::{
     auth::Role,
     components::{field_error, ConfirmSubmit, Field, FormError, LoadError, Saved},
+    security::{RequiredOf, TwoFactorRequirement},
 };
 
 /// What can be done to a user from its row.
@@ -74,7 +75,7 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <TwoFactorPolicy/>
+        <TwoFactorRequirement of=RequiredOf::AccountUsers/>
         <h2>"Invitations"</h2>
         <FormError action=cancel/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

@@ -553,7 +553,10 @@ async fn a_change_to_how_things_stand_already_writes_no_entry(pool: PgPool) {
             )
             .await;
         admin
-            .json("users/require-two-factor", &[("required", "false")])
+            .json(
+                "security/require-two-factor",
+                &[("of", "AccountUsers"), ("required", "false")],
+            )
             .await;
     }
     // Last: disabling the account signs its admin out.

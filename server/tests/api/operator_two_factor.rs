@@ -14,6 +14,7 @@ use crate::{
 };
 
 const OPS: &str = "ops@platform.example.com";
+const OPERATORS: &[(&str, &str)] = &[("of", "Operators")];
 
 /// A new browser past an operator's password step; asserts it was sent to the second step.
 async fn operator_password_step(app: &TestApp, email: &str) -> Browser {
@@ -162,8 +163,8 @@ async fn the_platform_can_require_it_of_every_operator(pool: PgPool) {
     // Only an operator who signs in with it can require it.
     let refused = first
         .error(
-            "operator/require-two-factor",
-            &[("required", "true")],
+            "security/require-two-factor",
+            &[("of", "Operators"), ("required", "true")],
             StatusCode::CONFLICT,
         )
         .await;
@@ -174,16 +175,25 @@ async fn the_platform_can_require_it_of_every_operator(pool: PgPool) {
             .contains("for yourself first"),
         "{refused}"
     );
-    assert_eq!(first.json("operator/two-factor-required", &[]).await, false);
+    assert_eq!(
+        first.json("security/two-factor-required", OPERATORS).await,
+        false
+    );
     turn_on(&first).await;
     first
         .expect_ok(
             first
-                .call("operator/require-two-factor", &[("required", "true")])
+                .call(
+                    "security/require-two-factor",
+                    &[("of", "Operators"), ("required", "true")],
+                )
                 .await,
         )
         .await;
-    assert_eq!(first.json("operator/two-factor-required", &[]).await, true);
+    assert_eq!(
+        first.json("security/two-factor-required", OPERATORS).await,
+        true
+    );
     // The session that turned it on proved a code; the other was opened without one.
     assert_operator(&first).await;
     assert_not_operator(&second).await;

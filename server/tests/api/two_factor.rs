@@ -291,16 +291,23 @@ async fn an_account_can_require_it_of_every_user(pool: PgPool) {
     let bob = app
         .add_user(&admin, "bob", "bob@acme.example.com", "sender")
         .await;
-    let required = [("required", "true")];
-    // Admins first: not while the asking admin has none; never by a non-admin.
+    let required = [("of", "AccountUsers"), ("required", "true")];
+    let require = "security/require-two-factor";
+    // Admins first: not while the asking admin has none; never by a non-admin; an
+    // account's admin is no operator.
+    admin.error(require, &required, StatusCode::CONFLICT).await;
+    bob.error(require, &required, StatusCode::FORBIDDEN).await;
+    let of_operators = [("of", "Operators"), ("required", "false")];
     admin
-        .error("users/require-two-factor", &required, StatusCode::CONFLICT)
-        .await;
-    bob.error("users/require-two-factor", &required, StatusCode::FORBIDDEN)
+        .error(require, &of_operators, StatusCode::UNAUTHORIZED)
         .await;
     turn_on(&admin).await;
-    admin.json("users/require-two-factor", &required).await;
-    assert_eq!(admin.json("users/two-factor-required", &[]).await, true);
+    admin.json(require, &required).await;
+    let of_users = [("of", "AccountUsers")];
+    assert_eq!(
+        admin.json("security/two-factor-required", &of_users).await,
+        true
+    );
     assert_signed_in(&admin).await;
 
     // Bob, without it, is signed out; his next sign-in has him set an authenticator up
